@@ -1,0 +1,55 @@
+"""`python -m bot ...`: staff and ops commands of the ICLEI assistant."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the action server and the Rasa server")
+    serve.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
+    shell = commands.add_parser("shell", help="staff shell with the action server up")
+    shell.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
+
+    evaluate = commands.add_parser("evaluate-nlu", help="F1 on the held-out NLU test sets")
+    evaluate.add_argument("files", type=Path, nargs="+")
+    evaluate.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
+    evaluate.add_argument("--out", type=Path, default=Path("results/nlu"))
+    evaluate.add_argument("--min-intent-f1", type=float, default=0.95)
+    evaluate.add_argument("--min-entity-f1", type=float, default=0.90)
+
+    knowledge = commands.add_parser("knowledge", help="check the knowledge base")
+    knowledge.add_argument("action", choices=["check", "lookups"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        from bot.ops.serve import serve
+
+        return serve(args.model)
+    if args.command == "shell":
+        from bot.ops.serve import shell
+
+        return shell(args.model)
+    if args.command == "evaluate-nlu":
+        from bot.ops.nlu_evaluation import evaluate, report
+
+        scores = evaluate(args.model, args.files, args.out)
+        return 0 if report(scores, args.min_intent_f1, args.min_entity_f1) else 1
+    if args.command == "knowledge":
+        from bot.ops.knowledge_tools import check, print_lookups
+
+        return check() if args.action == "check" else print_lookups()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

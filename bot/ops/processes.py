@@ -1,0 +1,142 @@
+"""Start, watch and stop the two server processes: the action server and the Rasa server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "iclei.tar.gz"
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The ports the Rasa server and the action server listen on."""
+
+    rasa: int = 5005
+    action: int = 5055
+
+    @classmethod
+    def from_env(cls) -> Ports:
+        """Ports from RASA_PORT and ACTION_PORT, falling back to the defaults."""
+        return cls(
+            rasa=int(os.environ.get("RASA_PORT", "5005")),
+            action=int(os.environ.get("ACTION_PORT", "5055")),
+        )
+
+
+def server_env(ports: Ports, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment both servers run with (telemetry off, action URL from the port)."""
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        RASA_PORT=str(ports.rasa),
+        ACTION_PORT=str(ports.action),
+        ACTION_ENDPOINT_URL=f"http://localhost:{ports.action}/webhook",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+    )
+    env.update(extra or {})
+    return env
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def action_server_command(ports: Ports) -> list[str]:
+    """The command line of the action server (rasa_sdk serving `actions/`)."""
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.action)]
+
+
+def rasa_server_command(ports: Ports, model: Path = DEFAULT_MODEL) -> list[str]:
+    """The command line of the Rasa server with this project's channels and endpoints."""
+    return [
+        _bin("rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(ports.rasa),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+    ]
+
+
+@dataclass
+class ServerGroup:
+    """The running processes of one deployment, stopped together."""
+
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def start(self, command: Sequence[str], env: dict[str, str], **kwargs: object) -> None:
+        """Start one process in the project root."""
+        (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+        self.processes.append(
+            subprocess.Popen(list(command), cwd=PROJECT_ROOT, env=env, **kwargs)  # type: ignore[arg-type]
+        )
+
+    def first_exit(self) -> int | None:
+        """The exit code of the first process that has ended, or None while all run."""
+        for process in self.processes:
+            code = process.poll()
+            if code is not None:
+                return code
+        return None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM every process, then SIGKILL what is still alive after `timeout`."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for_http(url: str, group: ServerGroup, timeout: float = 180.0) -> bool:
+    """Poll `url` until it answers 200; False if a process died or time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if group.first_exit() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def start_servers(
+    ports: Ports, model: Path = DEFAULT_MODEL, extra_env: dict[str, str] | None = None, **kwargs
+) -> ServerGroup:
+    """Start the action server and the Rasa server and wait until both answer."""
+    env = server_env(ports, extra_env)
+    group = ServerGroup()
+    group.start(action_server_command(ports), env, **kwargs)
+    group.start(rasa_server_command(ports, model), env, **kwargs)
+    ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(
+        f"http://localhost:{ports.rasa}/", group
+    )
+    if not ready:
+        group.stop()
+        raise RuntimeError("the servers did not start; see their output above")
+    return group
