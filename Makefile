@@ -76,8 +76,8 @@ test-nlu: $(MODEL) ## held-out NLU test set per language; fails under the F1 tar
 		--min-intent-f1 0.95 --min-entity-f1 0.90 tests/nlu/test_en.yml tests/nlu/test_ja.yml
 
 test-stories: $(MODEL) ## end-to-end test stories, both languages
-	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --out results/stories \
-		--fail-on-prediction-errors
+	$(BIN)/python -m bot test-stories --model $(MODEL) --stories tests/stories \
+		--out results/stories --fail-on-prediction-errors
 
 test-e2e: $(MODEL) ## the running servers over REST (starts and stops them)
 	$(BIN)/pytest -m model -q

@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-intent-f1", type=float, default=0.95)
     evaluate.add_argument("--min-entity-f1", type=float, default=0.90)
 
+    stories = commands.add_parser("test-stories", help="rasa test core on tests/stories")
+    stories.add_argument("rasa_args", nargs=argparse.REMAINDER)
+
     knowledge = commands.add_parser("knowledge", help="check the knowledge base")
     knowledge.add_argument("action", choices=["check", "lookups"])
     return parser
@@ -44,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 
         scores = evaluate(args.model, args.files, args.out)
         return 0 if report(scores, args.min_intent_f1, args.min_entity_f1) else 1
+    if args.command == "test-stories":
+        from bot.ops.story_tests import run
+
+        return run(args.rasa_args)
     if args.command == "knowledge":
         from bot.ops.knowledge_tools import check, print_lookups
 

@@ -1,0 +1,32 @@
+"""Reading the tracker and sending replies: what every action here shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answers import Reply
+
+
+def language_of(tracker: Tracker) -> str:
+    """The conversation's language: the `language` slot, English until it is set."""
+    return "ja" if tracker.get_slot("language") == "ja" else "en"
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent of the user's latest message."""
+    return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the user's latest message ('' for a button payload)."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
+    """Send each reply as its domain response, so the language variation applies."""
+    for reply in replies:
+        dispatcher.utter_message(response=reply.response, buttons=reply.buttons, **reply.values)

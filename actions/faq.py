@@ -1,0 +1,31 @@
+"""The FAQ action: answers questions about ICLEI with facts from the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import language_of, latest_intent, send
+from bot.answers.facts import faq_reply
+from bot.knowledge import get_knowledge
+
+
+class ActionAnswerFaq(Action):
+    """Answers an FAQ intent with its `utter_<intent>` response, facts filled in."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Send the answer for the latest intent; an unexpected intent gets the fallback."""
+        reply = faq_reply(get_knowledge(), latest_intent(tracker), language_of(tracker))
+        if reply is None:
+            dispatcher.utter_message(response="utter_default")
+        else:
+            send(dispatcher, [reply])
+        return []

@@ -1,0 +1,91 @@
+"""Office answers: a contact card, a routed answer for a country, a choice, the list."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bot.answers.reply import Reply
+from bot.knowledge import Knowledge, Office, PlaceMatch
+
+# A user asking for a phone or fax number should hear that the page has none for an office.
+_ASKS_FOR_PHONE = re.compile(r"phone|tel\b|call|fax|電話|でんわ|ﾃﾞﾝﾜ|ファックス|ファクス|番号", re.I)
+
+
+def office_payload(office: Office) -> str:
+    """The button payload that asks for one office's contact details."""
+    return "/ask_office_contact" + json.dumps({"place": office.id})
+
+
+def office_buttons(offices: tuple[Office, ...] | list[Office], lang: str | None) -> list[dict]:
+    """One button per office, titled in the user's language."""
+    return [{"title": office.name.get(lang), "payload": office_payload(office)} for office in offices]
+
+
+def office_card(office: Office, lang: str | None, asked_text: str = "") -> list[Reply]:
+    """An office's name, address, and the phone, fax and web the page gives for it."""
+    values = {
+        "office_name": office.name.get(lang),
+        "address": office.address,
+        "phone": office.phone or "",
+        "fax": office.fax or "",
+        "web": office.web or "",
+    }
+    if office.phone:
+        replies = [Reply("utter_office_contact_full", values)]
+    elif office.web:
+        replies = [Reply("utter_office_contact", values)]
+    else:
+        replies = [Reply("utter_office_contact_address_only", values)]
+    if office.postal_address:
+        replies.append(Reply("utter_office_postal_address", {"postal_address": office.postal_address}))
+    if office.web and not office.phone and _ASKS_FOR_PHONE.search(asked_text or ""):
+        replies.append(Reply("utter_office_no_phone"))
+    return replies
+
+
+def place_answer(
+    knowledge: Knowledge, match: PlaceMatch, lang: str | None, asked_text: str = ""
+) -> tuple[list[Reply], Office | None]:
+    """The answer for a resolved place, and the office the conversation is now about."""
+    place = match.label.get(lang)
+    if len(match.offices) > 1:
+        buttons = office_buttons(match.offices, lang)
+        return [Reply("utter_office_which", {"place": place}, buttons)], None
+    office = match.offices[0]
+    replies: list[Reply] = []
+    # A country without an office of its own is routed: say so before the card.
+    if match.kind == "country" and match.country and match.country.code != office.country:
+        intro = "utter_office_world_for_place" if office.region is None else "utter_office_for_place"
+        replies.append(Reply(intro, {"place": place, "office_name": office.name.get(lang)}))
+    elif match.kind == "region" and office.region is not None:
+        replies.append(Reply("utter_office_for_place", {"place": place, "office_name": office.name.get(lang)}))
+    return replies + office_card(office, lang, asked_text), office
+
+
+def office_list(knowledge: Knowledge, lang: str | None) -> Reply:
+    """Every office on the page, one line each: name, city and country."""
+    # Line layout per language: "• Japan Office — Tokyo, Japan" / "・日本事務所（東京、日本）".
+    layout = "・{name}（{city}、{country}）" if lang == "ja" else "• {name} — {city}, {country}"
+    lines = [
+        layout.format(
+            name=office.name.get(lang),
+            city=office.city.get(lang),
+            country=knowledge.country(office.country).name.get(lang),
+        )
+        for office in knowledge.offices
+    ]
+    return Reply(
+        "utter_office_list",
+        {"office_count": str(len(knowledge.offices)), "office_list": "\n".join(lines)},
+    )
+
+
+def not_found(knowledge: Knowledge, place: str, lang: str | None) -> list[Reply]:
+    """The place is unknown: say so, then show the list to pick from."""
+    return [Reply("utter_office_not_found", {"place": place}), office_list(knowledge, lang)]
+
+
+def ask_for_place(knowledge: Knowledge, lang: str | None) -> list[Reply]:
+    """No place given and none in context: ask, with the list."""
+    return [Reply("utter_office_ask_place"), office_list(knowledge, lang)]
