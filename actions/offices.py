@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_text, send
 from bot.answers import offices as answers
-from bot.answers.facts import HEADQUARTERS_ID
 from bot.answers.reply import Reply
 from bot.knowledge import Knowledge, PlaceMatch, find_places, get_knowledge, resolve_place
 
@@ -95,7 +94,7 @@ class ActionHeadquarters(Action):
         """Send the head office's location and contact card."""
         knowledge = get_knowledge()
         lang = language_of(tracker)
-        office = knowledge.office(HEADQUARTERS_ID)
+        office = knowledge.office(answers.HEADQUARTERS_ID)
         intro = Reply(
             "utter_headquarters",
             {"hq_city": office.city.get(lang), "hq_country": knowledge.country(office.country).name.get(lang)},

@@ -19,19 +19,9 @@ FAQ_INTENTS = (
     "ask_other_iclei_topic",
 )
 
-HEADQUARTERS_ID = "world_secretariat"
-
-
 def fact_values(knowledge: Knowledge, lang: str | None) -> dict[str, str]:
-    """Every fact in `lang`, plus the head office's city, country and website."""
-    values = knowledge.fact_values(lang)
-    head_office = knowledge.office(HEADQUARTERS_ID)
-    values.update(
-        hq_city=head_office.city.get(lang),
-        hq_country=knowledge.country(head_office.country).name.get(lang),
-        hq_web=head_office.web or "",
-    )
-    return values
+    """Every fact in `lang`, keyed by the placeholder names the responses use."""
+    return knowledge.fact_values(lang)
 
 
 def faq_reply(knowledge: Knowledge, intent: str | None, lang: str | None) -> Reply | None:

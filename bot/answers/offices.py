@@ -8,6 +8,9 @@ import re
 from bot.answers.reply import Reply
 from bot.knowledge import Knowledge, Office, PlaceMatch
 
+# The head office: the World Secretariat.
+HEADQUARTERS_ID = "world_secretariat"
+
 # A user asking for a phone or fax number should hear that the page has none for an office.
 _ASKS_FOR_PHONE = re.compile(r"phone|tel\b|call|fax|電話|でんわ|ﾃﾞﾝﾜ|ファックス|ファクス|番号", re.I)
 

@@ -47,6 +47,7 @@ class Office:
     phone: str | None = None
     fax: str | None = None
     web: str | None = None
+    city_aliases: tuple[str, ...] = ()
     aliases: Aliases = Aliases()
 
 

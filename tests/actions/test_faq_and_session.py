@@ -1,0 +1,55 @@
+"""The FAQ action and session start."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+
+from actions.faq import ActionAnswerFaq
+from actions.session import ActionSessionStart, preferred_language
+from bot.answers.facts import FAQ_INTENTS
+from tests.actions.conftest import make_tracker
+
+
+@pytest.mark.parametrize("intent", FAQ_INTENTS)
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_every_faq_intent_is_answered_with_its_response(dispatcher, intent, lang):
+    tracker = make_tracker(text="?", intent=intent, slots={"language": lang})
+    assert await ActionAnswerFaq().run(dispatcher, tracker, {}) == []
+    message = dispatcher.messages[0]
+    assert message["response"] == f"utter_{intent}"
+
+
+async def test_faq_values_are_in_the_language_of_the_slot(dispatcher):
+    tracker = make_tracker(text="設立は？", intent="ask_founding", slots={"language": "ja"})
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["founding_date"] == "1990年9月5日"
+
+
+async def test_non_faq_intent_falls_back(dispatcher):
+    await ActionAnswerFaq().run(dispatcher, make_tracker(text="hi", intent="greet"), {})
+    assert dispatcher.messages[0]["response"] == "utter_default"
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [({"language": "ja"}, "ja"), ({"language": "ja-JP"}, "ja"), ({"language": "en_US"}, "en"),
+     ({"language": "fr"}, None), ({"language": 3}, None), ({}, None), (None, None), ("ja", None)],
+)
+def test_preferred_language(metadata, expected):
+    assert preferred_language(metadata) == expected
+
+
+async def test_session_start_takes_metadata_language(dispatcher):
+    tracker = make_tracker(slots={"session_started_metadata": {"language": "ja"}})
+    events = await ActionSessionStart().run(dispatcher, tracker, {})
+    assert events[0] == SessionStarted()
+    assert SlotSet("language", "ja") in events
+    assert events[-1] == ActionExecuted("action_listen")
+
+
+async def test_session_start_keeps_an_earlier_language(dispatcher):
+    tracker = make_tracker(slots={"language": "en", "session_started_metadata": {"language": "ja"}})
+    events = await ActionSessionStart().run(dispatcher, tracker, {})
+    assert SlotSet("language", "en") in events
+    assert SlotSet("language", "ja") not in events

@@ -1,0 +1,139 @@
+"""The office actions: a place in either language -> the right office, choice or list."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.offices import ActionHeadquarters, ActionListOffices, ActionOfficeContact
+from tests.actions.conftest import make_tracker, place
+
+
+async def run_contact(dispatcher, **tracker_args):
+    return await ActionOfficeContact().run(dispatcher, make_tracker(**tracker_args), {})
+
+
+def responses(dispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("entity", "lang", "office_id", "address_part"),
+    [
+        ("Tokyo", "en", "japan", "Nishi-Shimbashi"),
+        ("東京", "ja", "japan", "Nishi-Shimbashi"),
+        ("Korea", "en", "korea", "Suwon Research Institute"),
+        ("韓国", "ja", "korea", "Suwon Research Institute"),
+        ("Melborne", "en", "oceania", "Little Collins Street"),
+        ("ソウル", "ja", "east_asia", "Jongno-gu"),
+    ],
+)
+async def test_place_in_either_language_gives_the_office_card(
+    dispatcher, entity, lang, office_id, address_part
+):
+    events = await run_contact(
+        dispatcher, text=f"{entity}?", intent="ask_office_contact",
+        entities=[place(entity)], slots={"language": lang},
+    )
+    assert events == [SlotSet("office", office_id)]
+    card = dispatcher.messages[-1]
+    assert card["response"] in {"utter_office_contact", "utter_office_contact_full"}
+    assert address_part in card["address"]
+    assert card["web"]
+
+
+async def test_world_secretariat_card_has_phone_and_fax(dispatcher):
+    await run_contact(dispatcher, text="Bonn office phone", intent="ask_office_contact",
+                      entities=[place("Bonn")])
+    card = dispatcher.messages[0]
+    assert card["response"] == "utter_office_contact_full"
+    assert card["phone"] == "+49-228/97 62 99-00"
+    assert card["fax"] == "+49-228/97 62 99-01"
+
+
+async def test_country_without_office_is_routed_with_an_intro(dispatcher):
+    events = await run_contact(dispatcher, text="I'm in Kenya", intent="ask_office_contact",
+                               entities=[place("Kenya")])
+    assert events == [SlotSet("office", "africa")]
+    assert responses(dispatcher)[0] == "utter_office_for_place"
+    assert dispatcher.messages[0]["place"] == "Kenya"
+    # The Africa secretariat gives a postal address too.
+    assert "utter_office_postal_address" in responses(dispatcher)
+
+
+async def test_routed_country_is_named_in_japanese(dispatcher):
+    await run_contact(dispatcher, text="ブラジルの担当は？", intent="ask_office_contact",
+                      entities=[place("ブラジル")], slots={"language": "ja"})
+    # Brazil has the South America Secretariat in São Paulo: no routing intro needed.
+    card = dispatcher.messages[-1]
+    assert "Ibiraçu" in card["address"]
+    assert card["office_name"] == "南米事務局" or "南米" in card["office_name"]
+
+
+async def test_country_with_no_regional_office_goes_to_world_secretariat(dispatcher):
+    events = await run_contact(dispatcher, text="Kazakhstan?", intent="ask_office_contact",
+                               entities=[place("Kazakhstan")])
+    assert events == [SlotSet("office", "world_secretariat")]
+    assert responses(dispatcher)[0] == "utter_office_world_for_place"
+
+
+async def test_ambiguous_region_offers_buttons(dispatcher):
+    events = await run_contact(dispatcher, text="office in Asia", intent="ask_office_contact",
+                               entities=[place("Asia")])
+    assert events == []
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_office_which"
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert len(payloads) >= 3
+    assert '/ask_office_contact{"place": "southeast_asia"}' in payloads
+
+
+async def test_unknown_place_says_so_and_lists(dispatcher):
+    events = await run_contact(dispatcher, text="Atlantis office", intent="ask_office_contact",
+                               entities=[place("Atlantis")])
+    assert events == []
+    assert responses(dispatcher) == ["utter_office_not_found", "utter_office_list"]
+    assert dispatcher.messages[0]["place"] == "Atlantis"
+
+
+async def test_missed_entity_is_found_in_the_text(dispatcher):
+    events = await run_contact(dispatcher, text="ICLEIの東京officeってどこ？",
+                               intent="ask_office_contact", slots={"language": "ja"})
+    assert events == [SlotSet("office", "japan")]
+
+
+async def test_follow_up_without_place_uses_the_current_office(dispatcher):
+    events = await run_contact(dispatcher, text="what's their phone number?",
+                               intent="ask_office_contact", slots={"office": "japan"})
+    assert events == []
+    assert responses(dispatcher) == ["utter_office_contact", "utter_office_no_phone"]
+
+
+async def test_no_place_and_no_context_asks_which(dispatcher):
+    await run_contact(dispatcher, text="office address please", intent="ask_office_contact")
+    assert responses(dispatcher) == ["utter_office_ask_place", "utter_office_list"]
+
+
+async def test_button_payload_with_office_id(dispatcher):
+    events = await run_contact(dispatcher, text="/ask_office_contact", intent="ask_office_contact",
+                               entities=[place("kaohsiung")])
+    assert events == [SlotSet("office", "kaohsiung")]
+    assert responses(dispatcher) == ["utter_office_contact_address_only"]
+
+
+@pytest.mark.parametrize(("lang", "marker"), [("en", "• "), ("ja", "・")])
+async def test_list_offices(dispatcher, lang, marker):
+    await ActionListOffices().run(dispatcher, make_tracker(slots={"language": lang}), {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_office_list"
+    assert message["office_count"] == "16"
+    lines = message["office_list"].splitlines()
+    assert len(lines) == 16
+    assert all(line.startswith(marker) for line in lines)
+
+
+async def test_headquarters(dispatcher):
+    events = await ActionHeadquarters().run(dispatcher, make_tracker(slots={"language": "ja"}), {})
+    assert events == [SlotSet("office", "world_secretariat")]
+    assert responses(dispatcher) == ["utter_headquarters", "utter_office_contact_full"]
+    assert dispatcher.messages[0]["hq_city"] == "ボン"

@@ -1,0 +1,56 @@
+"""Starts the real action server and Rasa server on free ports for the REST tests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from bot.ops.processes import DEFAULT_MODEL, Ports, start_servers
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def rasa_url() -> Iterator[str]:
+    """Base URL of a Rasa server (with its action server) running the trained model."""
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` first")
+    ports = Ports(rasa=_free_port(), action=_free_port())
+    group = start_servers(ports, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://localhost:{ports.rasa}"
+    finally:
+        group.stop()
+
+
+Chat = Callable[..., list[dict]]
+
+
+@pytest.fixture
+def chat(rasa_url: str) -> Chat:
+    """Send messages as one new user over REST; returns the bot's messages for each."""
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+
+    def send(message: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            f"{rasa_url}/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    return send
+
