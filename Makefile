@@ -58,7 +58,7 @@ shell: $(MODEL) ## staff shell against the same model, with the action server up
 	$(BIN)/python -m bot shell
 
 validate: setup ## rasa data validate
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/python -m bot validate
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check .

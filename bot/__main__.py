@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+# Light: argparse only; the database code is imported when the command runs.
+from bot.ops.enquiry_commands import add_enquiry_commands, run_enquiry_command
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -23,11 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-intent-f1", type=float, default=0.95)
     evaluate.add_argument("--min-entity-f1", type=float, default=0.90)
 
+    commands.add_parser("validate", help="rasa data validate, strict")
     stories = commands.add_parser("test-stories", help="rasa test core on tests/stories")
     stories.add_argument("rasa_args", nargs=argparse.REMAINDER)
 
     knowledge = commands.add_parser("knowledge", help="check the knowledge base")
     knowledge.add_argument("action", choices=["check", "lookups"])
+    add_enquiry_commands(commands)
     return parser
 
 
@@ -47,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
 
         scores = evaluate(args.model, args.files, args.out)
         return 0 if report(scores, args.min_intent_f1, args.min_entity_f1) else 1
+    if args.command == "validate":
+        from bot.ops.data_validation import validate
+
+        return validate()
     if args.command == "test-stories":
         from bot.ops.story_tests import run
 
@@ -55,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.ops.knowledge_tools import check, print_lookups
 
         return check() if args.action == "check" else print_lookups()
+    if args.command == "enquiries":
+        return run_enquiry_command(args)
     return 2
 
 

@@ -1,0 +1,1 @@
+"""Rasa graph components for a Japanese/English assistant: tokenizer, language detector."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -35,11 +35,15 @@ def normalize_lemma(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def _only_marks(text: str) -> bool:
+    return all(unicodedata.category(char)[0] == "M" for char in text)
+
+
 def _is_hiragana(char: str) -> bool:
     return "\u3041" <= char <= "\u309f"
 
 
-def _chunk_bounds(text: str, start: int, end: int, max_chars: int) -> List[range]:
+def _chunk_bounds(text: str, start: int, end: int, max_chars: int) -> list[range]:
     """Cuts text[start:end] into pieces of at most `max_chars` characters.
 
     A cut goes where hiragana meets another script (after a particle such as の or は),
@@ -59,9 +63,7 @@ def _chunk_bounds(text: str, start: int, end: int, max_chars: int) -> List[range
     return pieces
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class JapaneseTokenizer(Tokenizer):
     """Splits Japanese text into morphemes with SudachiPy and other text into words.
 
@@ -74,22 +76,22 @@ class JapaneseTokenizer(Tokenizer):
     """
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> list[str] | None:
         """Any `language` in config.yml: one model serves Japanese and English."""
         return None
 
     @staticmethod
-    def not_supported_languages() -> Optional[List[Text]]:
+    def not_supported_languages() -> list[str] | None:
         """No language is refused (unlike WhitespaceTokenizer, which refuses `ja`)."""
         return None
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """The analyser and its dictionary."""
         return ["sudachipy", "sudachidict_core"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Default configuration; every key may be overridden in config.yml."""
         return {
             # Split intent names on `intent_split_symbol` (multi-intent classification).
@@ -110,9 +112,14 @@ class JapaneseTokenizer(Tokenizer):
             # ｶﾀｶﾅ, カタカナ -> 片仮名; 知り -> 知る), "dictionary" (dictionary form:
             # ｶﾀｶﾅ -> カタカナ) or "surface". Then NFKC + lowercase, as for other words.
             "lemma_form": "normalized",
+            # Keep only the first this many tokens of a message (None: all). DIET's
+            # attention grows with the square of the token count: a pasted 60,000
+            # character text would need tens of GB. Slots filled from the text itself
+            # (from_text) still get the whole message.
+            "max_tokens": 500,
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         """Validates the configuration; the Sudachi dictionary loads on first use."""
         super().__init__(config)
         split_mode = str(config.get("split_mode", "B")).upper()
@@ -123,20 +130,26 @@ class JapaneseTokenizer(Tokenizer):
         lemma_form = config.get("lemma_form", "normalized")
         if lemma_form not in _LEMMA_FORMS:
             raise InvalidConfigException(
-                f"JapaneseTokenizer: lemma_form must be one of {_LEMMA_FORMS}, "
-                f"not {lemma_form!r}."
+                f"JapaneseTokenizer: lemma_form must be one of {_LEMMA_FORMS}, not {lemma_form!r}."
             )
         self._split_mode = split_mode
         self._dictionary_name = config.get("dictionary", "core")
         self._lemma_form = lemma_form
-        self._sudachi: Optional[SudachiTokenizer] = None
+        max_tokens = config.get("max_tokens")
+        if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 1):
+            raise InvalidConfigException(
+                f"JapaneseTokenizer: max_tokens must be a positive integer or null, "
+                f"not {max_tokens!r}."
+            )
+        self._max_tokens = max_tokens
+        self._sudachi: SudachiTokenizer | None = None
         # A Sudachi tokenizer must not be used by two threads at once.
         self._lock = threading.Lock()
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -152,36 +165,62 @@ class JapaneseTokenizer(Tokenizer):
             self._sudachi = dictionary.tokenizer(mode=self._split_mode)
         return self._sudachi
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenizes the text of `attribute` of `message`."""
         text = message.get(attribute)
-        return self._apply_token_pattern(self.tokenize_text(text or ""))
+        tokens = self._apply_token_pattern(self.tokenize_text(text or ""))
+        return tokens[: self._max_tokens]
 
-    def tokenize_text(self, text: str) -> List[Token]:
-        """Tokens of `text`, with offsets into `text` and normalised lemmas."""
-        tokens: List[Token] = []
+    def tokenize_text(self, text: str) -> list[Token]:
+        """Tokens of `text`, with offsets into `text` and normalised lemmas.
+
+        Stops soon after `max_tokens` tokens, so a huge message costs little.
+        """
+        limit = self._max_tokens
+        tokens: list[Token] = []
         for run in iter_runs(text):
+            if limit is not None and len(tokens) > limit:
+                break
             if run.kind == JAPANESE:
-                tokens.extend(self._japanese_tokens(text, run.start, run.end))
+                remaining = None if limit is None else limit + 1 - len(tokens)
+                tokens.extend(self._japanese_tokens(text, run.start, run.end, remaining))
             elif run.kind == WORD:
                 word = text[run.start : run.end]
                 tokens.append(Token(word, run.start, run.end, lemma=normalize_lemma(word)))
-        return self._join_numbers(text, tokens)
+        tokens = self._join_numbers(text, tokens)
+        return tokens if limit is None else tokens[:limit]
 
-    def _japanese_tokens(self, text: str, start: int, end: int) -> List[Token]:
-        tokens = []
+    def _japanese_tokens(
+        self, text: str, start: int, end: int, limit: int | None = None
+    ) -> list[Token]:
+        tokens: list[Token] = []
         analyser = self._analyser()
         for piece in _chunk_bounds(text, start, end, MAX_CHUNK_CHARS):
+            if limit is not None and len(tokens) >= limit:
+                break
             chunk = text[piece.start : piece.stop]
             with self._lock:
                 morphemes = [
-                    (m.begin(), m.end(), self._japanese_lemma(m))
-                    for m in analyser.tokenize(chunk)
+                    (m.begin(), m.end(), self._japanese_lemma(m)) for m in analyser.tokenize(chunk)
                 ]
             for begin, finish, lemma in morphemes:
                 if finish <= begin:
                     continue
                 token_start, token_end = piece.start + begin, piece.start + finish
+                previous = tokens[-1] if tokens else None
+                if (
+                    previous is not None
+                    and previous.end == token_start
+                    and _only_marks(text[token_start:token_end])
+                ):
+                    # A variation selector (葛 + U+E0100) belongs to its kanji.
+                    tokens[-1] = Token(
+                        text[previous.start : token_end],
+                        previous.start,
+                        token_end,
+                        lemma=previous.lemma,
+                    )
+                    continue
                 tokens.append(
                     Token(text[token_start:token_end], token_start, token_end, lemma=lemma)
                 )
@@ -197,9 +236,9 @@ class JapaneseTokenizer(Tokenizer):
         return normalize_lemma(form or morpheme.raw_surface())
 
     @staticmethod
-    def _join_numbers(text: str, tokens: List[Token]) -> List[Token]:
+    def _join_numbers(text: str, tokens: list[Token]) -> list[Token]:
         """Joins 1 . 5 into 1.5 and 10 , 000 into 10,000."""
-        joined: List[Token] = []
+        joined: list[Token] = []
         for token in tokens:
             previous = joined[-1] if joined else None
             if (
@@ -210,9 +249,7 @@ class JapaneseTokenizer(Tokenizer):
                 and token.text[0].isdigit()
             ):
                 merged = text[previous.start : token.end]
-                joined[-1] = Token(
-                    merged, previous.start, token.end, lemma=normalize_lemma(merged)
-                )
+                joined[-1] = Token(merged, previous.start, token.end, lemma=normalize_lemma(merged))
             else:
                 joined.append(token)
         return joined

@@ -14,7 +14,8 @@ Each character of a message is one of three kinds:
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 JAPANESE = "japanese"
 WORD = "word"
@@ -34,6 +35,14 @@ _IDEOGRAPH_RANGES = (
     (0x4E00, 0x9FFF),  # CJK unified ideographs
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x3134F),  # CJK extensions B-G
+)
+# Compatibility characters Sudachi expands: ㈱ (株), ㊤, ㋐, ㌔ (キロ), ㍻ (平成).
+_JAPANESE_COMPATIBILITY_RANGES = (
+    (0x3220, 0x3247),  # parenthesised ideographs
+    (0x3280, 0x32B0),  # circled ideographs
+    (0x32D0, 0x32FE),  # circled katakana
+    (0x3300, 0x3357),  # squared katakana words
+    (0x337B, 0x337F),  # squared era names
 )
 # 々 〆 〇 〻: written inside Japanese words (佐々木, 〆切, 〇〇市).
 _JAPANESE_MARKS = frozenset("\u3005\u3006\u3007\u303b")
@@ -60,7 +69,12 @@ def is_kana(char: str) -> bool:
 
 def is_cjk_ideograph(char: str) -> bool:
     """Whether `char` is a CJK ideograph (kanji) or a mark written inside kanji words."""
-    return char in _JAPANESE_MARKS or _in_ranges(ord(char), _IDEOGRAPH_RANGES)
+    code = ord(char)
+    return (
+        char in _JAPANESE_MARKS
+        or _in_ranges(code, _IDEOGRAPH_RANGES)
+        or _in_ranges(code, _JAPANESE_COMPATIBILITY_RANGES)
+    )
 
 
 def is_japanese_char(char: str) -> bool:

@@ -1,0 +1,253 @@
+"""Pure validators for the enquiry form: a normalised value, or an error code to re-ask with.
+
+Language-agnostic: the codes (ERROR_* below) are mapped to domain responses by the form's
+validation action, which answers in the user's language.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Generic, TypeVar
+
+from email_validator import EmailNotValidError
+from email_validator import validate_email as _check_email
+
+from bot.enquiries.model import (
+    EMAIL_LENGTH,
+    MESSAGE_LENGTH,
+    NAME_LENGTH,
+    ORGANISATION_LENGTH,
+    ROLE_LENGTH,
+)
+from bot.knowledge import Knowledge, get_knowledge, resolve_place
+
+T = TypeVar("T")
+
+ERROR_EMPTY = "empty"
+ERROR_TOO_LONG = "too_long"
+ERROR_INVALID_EMAIL = "invalid_email"
+ERROR_UNKNOWN_COUNTRY = "unknown_country"
+ERROR_NOT_A_COUNTRY = "not_a_country"  # a region or an office, e.g. "Europe", "本部"
+ERROR_INVALID_POPULATION = "invalid_population"
+ERROR_POPULATION_OUT_OF_RANGE = "population_out_of_range"
+
+MAX_ORGANISATION = ORGANISATION_LENGTH
+MAX_NAME = NAME_LENGTH
+MAX_ROLE = ROLE_LENGTH
+MAX_MESSAGE = MESSAGE_LENGTH
+MAX_EMAIL = 254  # RFC 5321 path limit
+# The most populous local governments have some tens of millions of inhabitants.
+MAX_POPULATION = 200_000_000
+
+
+@dataclass(frozen=True)
+class Checked(Generic[T]):
+    """A validator's answer: `value` when ok, else `error` (one of the ERROR_* codes)."""
+
+    value: T | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the input was valid."""
+        return self.error is None
+
+
+def _fail(code: str) -> Checked:
+    """Shorthand for an invalid answer."""
+    return Checked(error=code)
+
+
+# --- markup and text ---------------------------------------------------------------------
+
+# Whole elements whose content is code, not text.
+_ELEMENTS_WITH_CODE = re.compile(
+    r"<\s*(script|style|iframe|object|embed|template)\b.*?(<\s*/\s*\1\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+# A tag starts with a letter, "/" or "!" right after "<", so "a < b" is left alone.
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>?")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML/XML tags, comments and script/style elements; decode entities."""
+    # Entities first, so "&lt;script&gt;" cannot survive as a tag once decoded.
+    for _ in range(2):
+        text = html.unescape(text)
+        text = _COMMENT.sub(" ", text)
+        text = _ELEMENTS_WITH_CODE.sub(" ", text)
+        text = _TAG.sub(" ", text)
+    return text
+
+
+def _clean(text: str, *, multiline: bool = False) -> str:
+    """NFKC (full/half-width forms), no markup, no control characters, tidy whitespace."""
+    text = strip_markup(unicodedata.normalize("NFKC", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = []
+    for char in text:
+        if char == "\n":
+            kept.append("\n" if multiline else " ")
+        elif char == "\t" or unicodedata.category(char) == "Zs":
+            kept.append(" ")
+        elif unicodedata.category(char) not in ("Cc", "Cf", "Co", "Cs"):
+            kept.append(char)
+    text = _SPACES.sub(" ", "".join(kept))
+    if not multiline:
+        return text.strip()
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _text(value: str | None, limit: int, *, multiline: bool = False) -> Checked[str]:
+    """Clean a free-text answer and check it is non-empty and within `limit` characters."""
+    text = _clean(value or "", multiline=multiline)
+    if not text:
+        return _fail(ERROR_EMPTY)
+    if len(text) > limit:
+        return _fail(ERROR_TOO_LONG)
+    return Checked(text)
+
+
+def validate_organisation(value: str | None) -> Checked[str]:
+    """The local or regional government's name: non-empty, at most MAX_ORGANISATION chars."""
+    return _text(value, MAX_ORGANISATION)
+
+
+def validate_name(value: str | None) -> Checked[str]:
+    """The contact person's name: non-empty, at most MAX_NAME chars."""
+    return _text(value, MAX_NAME)
+
+
+def validate_role(value: str | None) -> Checked[str]:
+    """The contact's role (optional field; the form decides whether to ask): ≤ MAX_ROLE."""
+    return _text(value, MAX_ROLE)
+
+
+def validate_message(value: str | None) -> Checked[str]:
+    """A free message (optional field): line breaks kept, at most MAX_MESSAGE chars."""
+    return _text(value, MAX_MESSAGE, multiline=True)
+
+
+# --- email -------------------------------------------------------------------------------
+
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+_ANGLE_ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
+
+
+def validate_email(value: str | None) -> Checked[str]:
+    """An email address: syntax only (no DNS), domain lowercased, full-width forms folded."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    # "Taro <taro@example.jp>" -> the address; 全角 ＠ and ． become @ and . through NFKC.
+    angle = _ANGLE_ADDRESS.search(text)
+    if angle:
+        text = angle.group(1)
+    text = _MAILTO.sub("", text).strip().strip(".,;、。")
+    if not text:
+        return _fail(ERROR_EMPTY)
+    if len(text) > MAX_EMAIL or len(text) > EMAIL_LENGTH:
+        return _fail(ERROR_TOO_LONG)
+    try:
+        checked = _check_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return _fail(ERROR_INVALID_EMAIL)
+    return Checked(checked.normalized)
+
+
+# --- country -----------------------------------------------------------------------------
+
+_ISO_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def validate_country(value: str | None, knowledge: Knowledge | None = None) -> Checked[str]:
+    """A country in English or Japanese (or its ISO code, upper case): its ISO 3166 alpha-2."""
+    knowledge = knowledge or get_knowledge()
+    text = _clean(value or "")
+    if not text:
+        return _fail(ERROR_EMPTY)
+    # Only upper case: "no" or "in" typed as words must not become Norway or India.
+    if _ISO_CODE.match(text) and text in knowledge.countries:
+        return Checked(text)
+    match = resolve_place(knowledge, text)
+    if match is None:
+        return _fail(ERROR_UNKNOWN_COUNTRY)
+    if match.kind == "country" and match.country is not None:
+        return Checked(match.country.code)
+    if match.kind == "city" and len(match.offices) == 1:
+        # A city with an ICLEI office ("Bonn", 東京) lies in that office's country.
+        return Checked(match.offices[0].country)
+    return _fail(ERROR_NOT_A_COUNTRY)
+
+
+# --- population --------------------------------------------------------------------------
+
+_FILLER = re.compile(
+    r"about|approx\.?|approximately|around|roughly|some|nearly|almost|over|ca\.|c\.|~|"
+    r"約|およそ|大体|だいたい|ほぼ|程度|くらい|ぐらい|位|前後|以上|余り|余|強|弱|"
+    r"inhabitants|residents|people|persons|population|citizens|人口|人|名|です|。|\s"
+)
+_JA_UNITS = {"億": 100_000_000, "万": 10_000, "千": 1_000}
+_EN_UNITS = {
+    "thousand": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "mil": 1_000_000,
+    "mn": 1_000_000,
+    "m": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "b": 1_000_000_000,
+}
+_NUMBER = r"\d+(?:\.\d+)?"
+_JA_PART = re.compile(rf"({_NUMBER})(億|万|千)")
+_JA_FULL = re.compile(rf"^(?:{_NUMBER}(?:億|万|千))+(?:{_NUMBER})?$")
+_EN_FULL = re.compile(rf"^({_NUMBER})({'|'.join(sorted(_EN_UNITS, key=len, reverse=True))})?$")
+_GROUPED = re.compile(r"\d{1,3}(?:[,'’ ]\d{3})+")
+
+
+def validate_population(value: str | int | None) -> Checked[int]:
+    """A population: 1200000, "1,200,000", "120万", "約120万人", "1.2 million", "3.5k"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number: Decimal | None = Decimal(value)
+    else:
+        number = _parse_population(value or "")
+    if number is None:
+        return _fail(ERROR_INVALID_POPULATION)
+    if number != number.to_integral_value() and number > 1000:
+        number = number.to_integral_value()
+    if number != number.to_integral_value():
+        return _fail(ERROR_INVALID_POPULATION)
+    if not 1 <= number <= MAX_POPULATION:
+        return _fail(ERROR_POPULATION_OUT_OF_RANGE)
+    return Checked(int(number))
+
+
+def _parse_population(text: str) -> Decimal | None:
+    """Read a number with thousands separators and English or Japanese units, or None."""
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    # "1,200,000" and "1 200 000": drop the grouping separators before the fillers eat spaces.
+    text = _GROUPED.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
+    text = _FILLER.sub("", text)
+    if not text:
+        return None
+    try:
+        if _JA_FULL.match(text):
+            total = Decimal(0)
+            for number, unit in _JA_PART.findall(text):
+                total += Decimal(number) * _JA_UNITS[unit]
+            tail = _JA_PART.sub("", text)
+            return total + (Decimal(tail) if tail else 0)
+        match = _EN_FULL.match(text)
+        if match:
+            return Decimal(match.group(1)) * _EN_UNITS.get(match.group(2) or "", 1)
+    except InvalidOperation:
+        return None
+    return None

@@ -1,0 +1,200 @@
+"""The form's validators: normalised values or error codes, in English and Japanese."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.enquiries.validation import (
+    ERROR_EMPTY,
+    ERROR_INVALID_EMAIL,
+    ERROR_INVALID_POPULATION,
+    ERROR_NOT_A_COUNTRY,
+    ERROR_POPULATION_OUT_OF_RANGE,
+    ERROR_TOO_LONG,
+    ERROR_UNKNOWN_COUNTRY,
+    MAX_MESSAGE,
+    MAX_NAME,
+    MAX_ORGANISATION,
+    strip_markup,
+    validate_country,
+    validate_email,
+    validate_message,
+    validate_name,
+    validate_organisation,
+    validate_population,
+    validate_role,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("日本", "JP"),
+        ("Japan", "JP"),
+        ("にほん", "JP"),
+        ("日本です", "JP"),
+        ("Kenya", "KE"),
+        ("ケニア", "KE"),
+        ("kenya", "KE"),
+        ("Germany", "DE"),
+        ("ドイツ", "DE"),
+        ("韓国", "KR"),
+        ("United States", "US"),
+        ("アメリカ", "US"),
+        ("Untied States", "US"),  # typo
+        ("ＪＰ", "JP"),  # full-width ISO code
+        ("KE", "KE"),
+        ("Bonn", "DE"),  # a city with an office lies in its country
+        ("  <b>Brazil</b> ", "BR"),
+    ],
+)
+def test_country_in_either_language(text: str, code: str) -> None:
+    assert validate_country(text).value == code
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", ERROR_EMPTY),
+        ("   ", ERROR_EMPTY),
+        ("Atlantis", ERROR_UNKNOWN_COUNTRY),
+        ("no", ERROR_UNKNOWN_COUNTRY),  # a word, not Norway's code
+        ("Europe", ERROR_NOT_A_COUNTRY),
+        ("アジア", ERROR_NOT_A_COUNTRY),
+        ("本部", ERROR_NOT_A_COUNTRY),
+    ],
+)
+def test_country_errors(text: str, error: str) -> None:
+    checked = validate_country(text)
+    assert not checked.ok
+    assert checked.error == error
+    assert checked.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("taro@example.jp", "taro@example.jp"),
+        ("  Taro.Yamada@EXAMPLE.JP ", "Taro.Yamada@example.jp"),  # domain lowercased only
+        ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "taro@example.jp"),  # full-width IME input
+        ("山田 <yamada@city.yokohama.lg.jp>", "yamada@city.yokohama.lg.jp"),
+        ("mailto:info@iclei.org", "info@iclei.org"),
+        ("info@iclei.org。", "info@iclei.org"),
+    ],
+)
+def test_email_normalised(text: str, normalised: str) -> None:
+    assert validate_email(text).value == normalised
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", ERROR_EMPTY),
+        (None, ERROR_EMPTY),
+        ("taro", ERROR_INVALID_EMAIL),
+        ("taro@", ERROR_INVALID_EMAIL),
+        ("@example.jp", ERROR_INVALID_EMAIL),
+        ("taro@localhost", ERROR_INVALID_EMAIL),
+        ("taro@@example.jp", ERROR_INVALID_EMAIL),
+        ("taro yamada@example.jp", ERROR_INVALID_EMAIL),
+        ("メールはありません", ERROR_INVALID_EMAIL),
+        ("<script>@example.jp", ERROR_INVALID_EMAIL),
+        ("a" * 250 + "@example.jp", ERROR_TOO_LONG),
+    ],
+)
+def test_bad_emails(text: str | None, error: str) -> None:
+    assert validate_email(text).error == error
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("<script>alert('x')</script>横浜市", "横浜市"),
+        ("<SCRIPT src=x>alert(1)</SCRIPT>City of Bonn", "City of Bonn"),
+        ("&lt;script&gt;alert(1)&lt;/script&gt;Kyoto", "Kyoto"),
+        ("<b>Yokohama</b>   City", "Yokohama City"),
+        ("<!-- hidden -->Sapporo", "Sapporo"),
+        ("<img src=x onerror=alert(1)>Osaka", "Osaka"),
+        ("ﾖｺﾊﾏｼ", "ヨコハマシ"),  # half-width katakana
+        ("Kyoto\x00\u200b\x1b[31m City", "Kyoto[31m City"),  # no control characters
+        ("AT&T Town", "AT&T Town"),
+        ("Town < 5 km", "Town < 5 km"),
+    ],
+)
+def test_organisation_cleaned(text: str, clean: str) -> None:
+    assert validate_organisation(text).value == clean
+
+
+def test_markup_only_is_empty() -> None:
+    assert validate_organisation("<script>alert(1)</script>").error == ERROR_EMPTY
+    assert validate_name("<b></b>").error == ERROR_EMPTY
+    assert validate_name(" \t\n ").error == ERROR_EMPTY
+
+
+def test_length_limits() -> None:
+    assert validate_organisation("市" * MAX_ORGANISATION).ok
+    assert validate_organisation("市" * (MAX_ORGANISATION + 1)).error == ERROR_TOO_LONG
+    assert validate_name("a" * MAX_NAME).ok
+    assert validate_name("a" * (MAX_NAME + 1)).error == ERROR_TOO_LONG
+    assert validate_message("x" * MAX_MESSAGE).ok
+    assert validate_message("x" * (MAX_MESSAGE + 1)).error == ERROR_TOO_LONG
+    # Markup does not count against the limit: it is removed first.
+    assert validate_name("<b>" + "a" * MAX_NAME + "</b>").ok
+
+
+def test_name_and_role() -> None:
+    assert validate_name(" 山田　太郎 ").value == "山田 太郎"  # ideographic space folded
+    assert validate_name("Jane <i>Doe</i>").value == "Jane Doe"
+    assert validate_role("Head of <u>Climate</u> Unit").value == "Head of Climate Unit"
+
+
+def test_message_keeps_lines() -> None:
+    text = "こんにちは。\r\n\r\n\r\n\r\n<script>x()</script>加盟したいです。\n  Thanks  "
+    assert validate_message(text).value == "こんにちは。\n\n加盟したいです。\nThanks"
+
+
+def test_strip_markup_keeps_text() -> None:
+    assert strip_markup("a <b>b</b> c").split() == ["a", "b", "c"]
+    assert "script" not in strip_markup("<script>evil()</script>ok")
+    assert "evil" not in strip_markup("<script>evil()")  # unterminated
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1200000", 1_200_000),
+        (1_200_000, 1_200_000),
+        ("1,200,000", 1_200_000),
+        ("1 200 000", 1_200_000),
+        ("120万", 1_200_000),
+        ("約120万人", 1_200_000),
+        ("１２０万人", 1_200_000),
+        ("370万5千", 3_705_000),
+        ("1億2000万", 120_000_000),
+        ("1,200万人", 12_000_000),
+        ("1.2 million", 1_200_000),
+        ("about 50,000 people", 50_000),
+        ("3.5k", 3_500),
+        ("80 thousand", 80_000),
+        ("およそ8万5000人", 85_000),
+    ],
+)
+def test_population(text: str | int, number: int) -> None:
+    assert validate_population(text).value == number
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", ERROR_INVALID_POPULATION),
+        ("many", ERROR_INVALID_POPULATION),
+        ("たくさん", ERROR_INVALID_POPULATION),
+        ("1.5", ERROR_INVALID_POPULATION),
+        ("12-15万", ERROR_INVALID_POPULATION),
+        ("0", ERROR_POPULATION_OUT_OF_RANGE),
+        ("-5", ERROR_INVALID_POPULATION),
+        ("10 billion", ERROR_POPULATION_OUT_OF_RANGE),
+    ],
+)
+def test_population_errors(text: str, error: str) -> None:
+    assert validate_population(text).error == error
