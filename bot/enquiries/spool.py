@@ -137,7 +137,14 @@ class Spool:
 
     def has_pending(self) -> bool:
         """Return whether any enquiry waits in the spool (cheap: file sizes only)."""
-        return any(path.stat().st_size > 0 for path in self._pending_files())
+        try:
+            return any(path.stat().st_size > 0 for path in self._pending_files())
+        except FileNotFoundError:
+            return True  # a replay just renamed or removed a file: look again next time
+        except OSError as error:
+            # An unreadable spool must not stop new enquiries from reaching the database.
+            logger.warning("spool not readable: %s", type(error).__name__)
+            return False
 
     def pending(self) -> int:
         """Return the number of entries waiting in the spool."""

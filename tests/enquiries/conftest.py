@@ -118,7 +118,7 @@ class RecordingHandler:
         self.envelopes: list = []
         self.received = threading.Event()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd hook name
         self.envelopes.append(envelope)
         self.received.set()
         return "250 Message accepted"

@@ -62,13 +62,17 @@ def test_postgres_stopped_during_submission_then_back(
     postgres.stop()
     try:
         started = time.monotonic()
-        during = submit_enquiry(make_draft(organisation="札幌市"), lost_key, store, spool, no_notifier)
+        during = submit_enquiry(
+            make_draft(organisation="札幌市"), lost_key, store, spool, no_notifier
+        )
         assert time.monotonic() - started < 5  # refused connection: fails fast
         assert during.status == "spooled"
         assert during.reference is None
         assert during.office_id == "japan"  # still routed, so the user can be told who answers
         # The same conversation retries while the database is still down: spooled again.
-        retry = submit_enquiry(make_draft(organisation="札幌市"), lost_key, store, spool, no_notifier)
+        retry = submit_enquiry(
+            make_draft(organisation="札幌市"), lost_key, store, spool, no_notifier
+        )
         assert retry.status == "spooled"
         assert spool.pending() == 2
     finally:

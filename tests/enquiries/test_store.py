@@ -120,7 +120,7 @@ def test_concurrent_submissions_of_one_key(store: EnquiryStore, draft, new_key) 
         try:
             barrier.wait()
             results.append(own.submit(draft, key).reference)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             own.dispose()
