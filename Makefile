@@ -77,7 +77,7 @@ test-nlu: $(MODEL) ## held-out NLU test set per language; fails under the F1 tar
 
 test-stories: $(MODEL) ## end-to-end test stories, both languages
 	$(BIN)/python -m bot test-stories --model $(MODEL) --stories tests/stories \
-		--out results/stories --fail-on-prediction-errors
+		--out results/stories --fail-on-prediction-errors --no-plot
 
 test-e2e: $(MODEL) ## the running servers over REST (starts and stops them)
 	$(BIN)/pytest -m model -q

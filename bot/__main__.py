@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("validate", help="rasa data validate, strict")
     stories = commands.add_parser("test-stories", help="rasa test core on tests/stories")
-    stories.add_argument("rasa_args", nargs=argparse.REMAINDER)
+    stories.add_argument("rasa_args", nargs="*", help="passed on to `rasa test core`")
 
     knowledge = commands.add_parser("knowledge", help="check the knowledge base")
     knowledge.add_argument("action", choices=["check", "lookups"])
@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["test-stories"]:
+        # Everything after the command belongs to `rasa test core`, options included.
+        from bot.ops.story_tests import run
+
+        return run(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         from bot.ops.serve import serve
@@ -56,10 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         from bot.ops.data_validation import validate
 
         return validate()
-    if args.command == "test-stories":
-        from bot.ops.story_tests import run
-
-        return run(args.rasa_args)
     if args.command == "knowledge":
         from bot.ops.knowledge_tools import check, print_lookups
 

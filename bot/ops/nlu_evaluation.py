@@ -66,6 +66,7 @@ def evaluate(model: Path, test_files: list[Path], out_root: Path) -> list[NluSco
             str(test_file),
             "--out",
             str(out),
+            "--no-plot",
         ]
         subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         scores.append(_read_scores(name, out))
