@@ -22,7 +22,10 @@ MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 # uv: the one on PATH if it works (a pyenv shim may not), else a private copy in .tools/.
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 
-.PHONY: help setup run serve shell train validate lint format test test-unit test-nlu \
+# Debian packages the tests start themselves (real PostgreSQL, Chromium for the widget).
+SYSTEM_PACKAGES := postgresql chromium
+
+.PHONY: system-deps help setup run serve shell train validate lint format test test-unit test-nlu \
 	test-stories test-e2e clean
 
 help: ## list the targets
@@ -42,6 +45,13 @@ $(BIN)/rasa: pyproject.toml uv.lock | $(if $(filter uv,$(UV)),,.tools/bin/uv)
 		echo "or your system's package manager, then run make again."; exit 1; }
 	$(UV) sync --frozen --python $(PYTHON_VERSION)
 	@touch $@
+
+system-deps: ## install the Debian packages the tests use (needs root)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 setup: $(BIN)/rasa ## install Python 3.10 deps into .venv with uv (from uv.lock)
 
