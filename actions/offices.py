@@ -97,7 +97,10 @@ class ActionHeadquarters(Action):
         office = knowledge.office(answers.HEADQUARTERS_ID)
         intro = Reply(
             "utter_headquarters",
-            {"hq_city": office.city.get(lang), "hq_country": knowledge.country(office.country).name.get(lang)},
+            {
+                "hq_city": office.city.get(lang),
+                "hq_country": knowledge.country(office.country).name.get(lang),
+            },
         )
         send(dispatcher, [intro, *answers.office_card(office, lang, latest_text(tracker))])
         return [SlotSet("office", office.id)]

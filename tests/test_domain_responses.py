@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answers import offices
+from bot.answers import enquiry, offices
 from bot.answers.facts import FAQ_INTENTS, faq_reply
 from bot.answers.reply import Reply
 from bot.knowledge import find_places, get_knowledge, resolve_place
@@ -51,6 +51,14 @@ def all_replies(lang: str) -> list[Reply]:
         replies += offices.place_answer(knowledge, resolve_place(knowledge, name), lang)[0]
     replies += offices.not_found(knowledge, "Atlantis", lang)
     replies += offices.ask_for_place(knowledge, lang)
+    slots = {
+        "enquiry_country": "KE",
+        "enquiry_organisation": "Nairobi",
+        "enquiry_name": "A",
+        "enquiry_email": "a@b.example",
+        "enquiry_population": "4400000",
+    }
+    replies.append(enquiry.summary(knowledge, slots, lang))
     assert find_places(knowledge, "Tokyo office")
     return [reply for reply in replies if reply is not None]
 
@@ -66,5 +74,8 @@ def test_every_placeholder_is_filled(lang):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_faq_answers_state_no_empty_fact(lang):
     for reply in all_replies(lang):
-        assert all(value.strip() for key, value in reply.values.items()
-                   if key not in {"phone", "fax", "web"}), reply
+        assert all(
+            value.strip()
+            for key, value in reply.values.items()
+            if key not in {"phone", "fax", "web"}
+        ), reply

@@ -19,6 +19,7 @@ FAQ_INTENTS = (
     "ask_other_iclei_topic",
 )
 
+
 def fact_values(knowledge: Knowledge, lang: str | None) -> dict[str, str]:
     """Every fact in `lang`, keyed by the placeholder names the responses use."""
     return knowledge.fact_values(lang)

@@ -22,7 +22,9 @@ def office_payload(office: Office) -> str:
 
 def office_buttons(offices: tuple[Office, ...] | list[Office], lang: str | None) -> list[dict]:
     """One button per office, titled in the user's language."""
-    return [{"title": office.name.get(lang), "payload": office_payload(office)} for office in offices]
+    return [
+        {"title": office.name.get(lang), "payload": office_payload(office)} for office in offices
+    ]
 
 
 def office_card(office: Office, lang: str | None, asked_text: str = "") -> list[Reply]:
@@ -41,7 +43,9 @@ def office_card(office: Office, lang: str | None, asked_text: str = "") -> list[
     else:
         replies = [Reply("utter_office_contact_address_only", values)]
     if office.postal_address:
-        replies.append(Reply("utter_office_postal_address", {"postal_address": office.postal_address}))
+        replies.append(
+            Reply("utter_office_postal_address", {"postal_address": office.postal_address})
+        )
     if office.web and not office.phone and _ASKS_FOR_PHONE.search(asked_text or ""):
         replies.append(Reply("utter_office_no_phone"))
     return replies
@@ -59,10 +63,14 @@ def place_answer(
     replies: list[Reply] = []
     # A country without an office of its own is routed: say so before the card.
     if match.kind == "country" and match.country and match.country.code != office.country:
-        intro = "utter_office_world_for_place" if office.region is None else "utter_office_for_place"
+        intro = (
+            "utter_office_world_for_place" if office.region is None else "utter_office_for_place"
+        )
         replies.append(Reply(intro, {"place": place, "office_name": office.name.get(lang)}))
     elif match.kind == "region" and office.region is not None:
-        replies.append(Reply("utter_office_for_place", {"place": place, "office_name": office.name.get(lang)}))
+        replies.append(
+            Reply("utter_office_for_place", {"place": place, "office_name": office.name.get(lang)})
+        )
     return replies + office_card(office, lang, asked_text), office
 
 

@@ -76,7 +76,9 @@ def evaluate(model: Path, test_files: list[Path], out_root: Path) -> list[NluSco
 def report(scores: list[NluScores], min_intent_f1: float, min_entity_f1: float) -> bool:
     """Print the figures as a table; True when every file meets both targets."""
     ok = True
-    print(f"{'test set':<10}{'examples':>9}{'intent macro-F1':>17}{'accuracy':>10}{'entity F1':>11}")
+    print(
+        f"{'test set':<10}{'examples':>9}{'intent macro-F1':>17}{'accuracy':>10}{'entity F1':>11}"
+    )
     for s in scores:
         entity = f"{s.entity_f1:.3f}" if s.entity_f1 is not None else "n/a"
         print(

@@ -58,8 +58,11 @@ def action_server_command(ports: Ports) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.action)]
 
 
-def rasa_server_command(ports: Ports, model: Path = DEFAULT_MODEL) -> list[str]:
-    """The command line of the Rasa server with this project's channels and endpoints."""
+def rasa_server_command(
+    ports: Ports, model: Path = DEFAULT_MODEL, credentials: str | Path = "credentials.yml"
+) -> list[str]:
+    """The command line of the Rasa server with this project's channels (or those of another
+    credentials file, for tests) and endpoints."""
     return [
         _bin("rasa"),
         "run",
@@ -68,7 +71,7 @@ def rasa_server_command(ports: Ports, model: Path = DEFAULT_MODEL) -> list[str]:
         "--port",
         str(ports.rasa),
         "--credentials",
-        "credentials.yml",
+        str(credentials),
         "--endpoints",
         "endpoints.yml",
     ]
@@ -126,13 +129,17 @@ def wait_for_http(url: str, group: ServerGroup, timeout: float = 180.0) -> bool:
 
 
 def start_servers(
-    ports: Ports, model: Path = DEFAULT_MODEL, extra_env: dict[str, str] | None = None, **kwargs
+    ports: Ports,
+    model: Path = DEFAULT_MODEL,
+    extra_env: dict[str, str] | None = None,
+    credentials: str | Path = "credentials.yml",
+    **kwargs,
 ) -> ServerGroup:
     """Start the action server and the Rasa server and wait until both answer."""
     env = server_env(ports, extra_env)
     group = ServerGroup()
     group.start(action_server_command(ports), env, **kwargs)
-    group.start(rasa_server_command(ports, model), env, **kwargs)
+    group.start(rasa_server_command(ports, model, credentials), env, **kwargs)
     ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(
         f"http://localhost:{ports.rasa}/", group
     )

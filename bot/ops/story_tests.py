@@ -28,7 +28,9 @@ def run(argv: list[str]) -> int:
     original = core_test._collect_user_uttered_predictions
 
     def collect(event, predicted, partial_tracker, fail_on_prediction_errors):  # type: ignore[no-untyped-def]
-        return original(event, _without_language(predicted), partial_tracker, fail_on_prediction_errors)
+        return original(
+            event, _without_language(predicted), partial_tracker, fail_on_prediction_errors
+        )
 
     core_test._collect_user_uttered_predictions = collect
     sys.argv = ["rasa", "test", "core", *argv]

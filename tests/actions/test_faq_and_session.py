@@ -33,8 +33,16 @@ async def test_non_faq_intent_falls_back(dispatcher):
 
 @pytest.mark.parametrize(
     ("metadata", "expected"),
-    [({"language": "ja"}, "ja"), ({"language": "ja-JP"}, "ja"), ({"language": "en_US"}, "en"),
-     ({"language": "fr"}, None), ({"language": 3}, None), ({}, None), (None, None), ("ja", None)],
+    [
+        ({"language": "ja"}, "ja"),
+        ({"language": "ja-JP"}, "ja"),
+        ({"language": "en_US"}, "en"),
+        ({"language": "fr"}, None),
+        ({"language": 3}, None),
+        ({}, None),
+        (None, None),
+        ("ja", None),
+    ],
 )
 def test_preferred_language(metadata, expected):
     assert preferred_language(metadata) == expected

@@ -32,8 +32,11 @@ async def test_place_in_either_language_gives_the_office_card(
     dispatcher, entity, lang, office_id, address_part
 ):
     events = await run_contact(
-        dispatcher, text=f"{entity}?", intent="ask_office_contact",
-        entities=[place(entity)], slots={"language": lang},
+        dispatcher,
+        text=f"{entity}?",
+        intent="ask_office_contact",
+        entities=[place(entity)],
+        slots={"language": lang},
     )
     assert events == [SlotSet("office", office_id)]
     card = dispatcher.messages[-1]
@@ -43,8 +46,9 @@ async def test_place_in_either_language_gives_the_office_card(
 
 
 async def test_world_secretariat_card_has_phone_and_fax(dispatcher):
-    await run_contact(dispatcher, text="Bonn office phone", intent="ask_office_contact",
-                      entities=[place("Bonn")])
+    await run_contact(
+        dispatcher, text="Bonn office phone", intent="ask_office_contact", entities=[place("Bonn")]
+    )
     card = dispatcher.messages[0]
     assert card["response"] == "utter_office_contact_full"
     assert card["phone"] == "+49-228/97 62 99-00"
@@ -52,8 +56,9 @@ async def test_world_secretariat_card_has_phone_and_fax(dispatcher):
 
 
 async def test_country_without_office_is_routed_with_an_intro(dispatcher):
-    events = await run_contact(dispatcher, text="I'm in Kenya", intent="ask_office_contact",
-                               entities=[place("Kenya")])
+    events = await run_contact(
+        dispatcher, text="I'm in Kenya", intent="ask_office_contact", entities=[place("Kenya")]
+    )
     assert events == [SlotSet("office", "africa")]
     assert responses(dispatcher)[0] == "utter_office_for_place"
     assert dispatcher.messages[0]["place"] == "Kenya"
@@ -62,8 +67,13 @@ async def test_country_without_office_is_routed_with_an_intro(dispatcher):
 
 
 async def test_routed_country_is_named_in_japanese(dispatcher):
-    await run_contact(dispatcher, text="ブラジルの担当は？", intent="ask_office_contact",
-                      entities=[place("ブラジル")], slots={"language": "ja"})
+    await run_contact(
+        dispatcher,
+        text="ブラジルの担当は？",
+        intent="ask_office_contact",
+        entities=[place("ブラジル")],
+        slots={"language": "ja"},
+    )
     # Brazil has the South America Secretariat in São Paulo: no routing intro needed.
     card = dispatcher.messages[-1]
     assert "Ibiraçu" in card["address"]
@@ -71,15 +81,17 @@ async def test_routed_country_is_named_in_japanese(dispatcher):
 
 
 async def test_country_with_no_regional_office_goes_to_world_secretariat(dispatcher):
-    events = await run_contact(dispatcher, text="Kazakhstan?", intent="ask_office_contact",
-                               entities=[place("Kazakhstan")])
+    events = await run_contact(
+        dispatcher, text="Kazakhstan?", intent="ask_office_contact", entities=[place("Kazakhstan")]
+    )
     assert events == [SlotSet("office", "world_secretariat")]
     assert responses(dispatcher)[0] == "utter_office_world_for_place"
 
 
 async def test_ambiguous_region_offers_buttons(dispatcher):
-    events = await run_contact(dispatcher, text="office in Asia", intent="ask_office_contact",
-                               entities=[place("Asia")])
+    events = await run_contact(
+        dispatcher, text="office in Asia", intent="ask_office_contact", entities=[place("Asia")]
+    )
     assert events == []
     message = dispatcher.messages[0]
     assert message["response"] == "utter_office_which"
@@ -89,22 +101,34 @@ async def test_ambiguous_region_offers_buttons(dispatcher):
 
 
 async def test_unknown_place_says_so_and_lists(dispatcher):
-    events = await run_contact(dispatcher, text="Atlantis office", intent="ask_office_contact",
-                               entities=[place("Atlantis")])
+    events = await run_contact(
+        dispatcher,
+        text="Atlantis office",
+        intent="ask_office_contact",
+        entities=[place("Atlantis")],
+    )
     assert events == []
     assert responses(dispatcher) == ["utter_office_not_found", "utter_office_list"]
     assert dispatcher.messages[0]["place"] == "Atlantis"
 
 
 async def test_missed_entity_is_found_in_the_text(dispatcher):
-    events = await run_contact(dispatcher, text="ICLEIの東京officeってどこ？",
-                               intent="ask_office_contact", slots={"language": "ja"})
+    events = await run_contact(
+        dispatcher,
+        text="ICLEIの東京officeってどこ？",
+        intent="ask_office_contact",
+        slots={"language": "ja"},
+    )
     assert events == [SlotSet("office", "japan")]
 
 
 async def test_follow_up_without_place_uses_the_current_office(dispatcher):
-    events = await run_contact(dispatcher, text="what's their phone number?",
-                               intent="ask_office_contact", slots={"office": "japan"})
+    events = await run_contact(
+        dispatcher,
+        text="what's their phone number?",
+        intent="ask_office_contact",
+        slots={"office": "japan"},
+    )
     assert events == []
     assert responses(dispatcher) == ["utter_office_contact", "utter_office_no_phone"]
 
@@ -115,8 +139,12 @@ async def test_no_place_and_no_context_asks_which(dispatcher):
 
 
 async def test_button_payload_with_office_id(dispatcher):
-    events = await run_contact(dispatcher, text="/ask_office_contact", intent="ask_office_contact",
-                               entities=[place("kaohsiung")])
+    events = await run_contact(
+        dispatcher,
+        text="/ask_office_contact",
+        intent="ask_office_contact",
+        entities=[place("kaohsiung")],
+    )
     assert events == [SlotSet("office", "kaohsiung")]
     assert responses(dispatcher) == ["utter_office_contact_address_only"]
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.ops.processes import DEFAULT_MODEL, Ports, start_servers
 
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -20,12 +21,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def rasa_url() -> Iterator[str]:
+def enquiry_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The enquiry database the test servers write to (a fresh SQLite file)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('enquiries') / 'enquiries.db'}"
+
+
+@pytest.fixture(scope="session")
+def rasa_url(enquiry_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a Rasa server (with its action server) running the trained model."""
     if not DEFAULT_MODEL.exists():
         pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` first")
     ports = Ports(rasa=_free_port(), action=_free_port())
-    group = start_servers(ports, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        "DATABASE_URL": enquiry_database_url,
+        "ENQUIRY_SPOOL_DIR": str(tmp_path_factory.mktemp("spool")),
+    }
+    group = start_servers(
+        ports, extra_env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         yield f"http://localhost:{ports.rasa}"
     finally:
@@ -53,4 +66,3 @@ def chat(rasa_url: str) -> Chat:
             return json.loads(response.read())
 
     return send
-

@@ -1,0 +1,180 @@
+"""The membership enquiry form: validation of each answer, the summary, corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import language_of, latest_intent, send
+from bot.answers.enquiry import FIELD_SLOTS, OPTIONAL_FIELDS, field_buttons, summary
+from bot.enquiries import validation
+from bot.knowledge import get_knowledge
+
+MAX_FAILURES = 3
+# Answers that mean "skip this optional question".
+SKIP_WORDS = {"skip", "no", "none", "nothing", "n/a", "-", "なし", "無し", "ない", "特になし",
+              "スキップ", "いいえ", "結構です"}  # fmt: skip
+
+# The error codes of bot.enquiries.validation -> the response that re-asks.
+ERROR_RESPONSES = {
+    validation.ERROR_EMPTY: "utter_enquiry_invalid_empty",
+    validation.ERROR_TOO_LONG: "utter_enquiry_invalid_too_long",
+    validation.ERROR_INVALID_EMAIL: "utter_enquiry_invalid_email",
+    validation.ERROR_UNKNOWN_COUNTRY: "utter_enquiry_invalid_country",
+    validation.ERROR_NOT_A_COUNTRY: "utter_enquiry_invalid_country",
+    validation.ERROR_INVALID_POPULATION: "utter_enquiry_invalid_population",
+    validation.ERROR_POPULATION_OUT_OF_RANGE: "utter_enquiry_invalid_population",
+}
+
+Validator = Callable[[Any], validation.Checked]
+VALIDATORS: dict[str, Validator] = {
+    "organisation": validation.validate_organisation,
+    "country": validation.validate_country,
+    "name": validation.validate_name,
+    "email": validation.validate_email,
+    "role": validation.validate_role,
+    "population": validation.validate_population,
+    "message": validation.validate_message,
+}
+
+
+def is_skip(value: Any, tracker: Tracker) -> bool:
+    """Whether the user declined to answer (a "Skip" button, "no", 「なし」 ...)."""
+    if latest_intent(tracker) == "deny":
+        return True
+    return isinstance(value, str) and value.strip().strip("。.!！").lower() in SKIP_WORDS
+
+
+class ValidateEnquiryForm(FormValidationAction):
+    """Cleans and checks every answer of `enquiry_form`; re-asks clearly when one is wrong."""
+
+    def name(self) -> str:
+        """The form's validation action: validate_<form name>."""
+        return "validate_enquiry_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Without consent nothing else is asked; while correcting, ask which field first."""
+        if tracker.get_slot("enquiry_consent") is False:
+            return ["enquiry_consent"]
+        # "Which field?" is asked only while correcting.
+        if tracker.get_slot("enquiry_fixing"):
+            return list(domain_slots)
+        return [slot for slot in domain_slots if slot != "enquiry_fix_field"]
+
+    def _check(
+        self, field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        slot = FIELD_SLOTS[field]
+        if field in OPTIONAL_FIELDS and is_skip(value, tracker):
+            return {slot: "", "enquiry_failures": 0}
+        checked = (
+            validation.Checked(error=validation.ERROR_EMPTY)
+            if is_skip(value, tracker)
+            else VALIDATORS[field](value)
+        )
+        if checked.ok:
+            return {slot: str(checked.value), "enquiry_failures": 0}
+        failures = int(tracker.get_slot("enquiry_failures") or 0) + 1
+        dispatcher.utter_message(response=ERROR_RESPONSES.get(checked.error, "utter_default"))
+        if failures >= MAX_FAILURES:
+            dispatcher.utter_message(response="utter_enquiry_offer_cancel")
+            failures = 0
+        return {slot: None, "enquiry_failures": failures}
+
+    async def validate_enquiry_organisation(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """Non-empty, markup stripped, at most 200 characters."""
+        return self._check("organisation", value, dispatcher, tracker)
+
+    async def validate_enquiry_country(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """A country in either language, stored as its ISO 3166 code."""
+        return self._check("country", value, dispatcher, tracker)
+
+    async def validate_enquiry_name(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """Non-empty, markup stripped, at most 100 characters."""
+        return self._check("name", value, dispatcher, tracker)
+
+    async def validate_enquiry_email(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """A syntactically valid address, normalised."""
+        return self._check("email", value, dispatcher, tracker)
+
+    async def validate_enquiry_role(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """Optional: skipped, or a short text."""
+        return self._check("role", value, dispatcher, tracker)
+
+    async def validate_enquiry_population(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """Optional: skipped, or a number ("1,200,000", "120万", "1.2 million")."""
+        return self._check("population", value, dispatcher, tracker)
+
+    async def validate_enquiry_message(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """Optional: skipped, or up to 2,000 characters, markup stripped."""
+        return self._check("message", value, dispatcher, tracker)
+
+    async def validate_enquiry_confirmed(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """Yes: done. No: ask the named field again, or ask which one."""
+        if value is True:
+            return {"enquiry_confirmed": True}
+        field = _named_field(tracker)
+        if field:
+            return {"enquiry_confirmed": None, FIELD_SLOTS[field]: None}
+        return {"enquiry_confirmed": None, "enquiry_fixing": True}
+
+    async def validate_enquiry_fix_field(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """The field to correct: clear it so the form asks it again."""
+        field = value if value in FIELD_SLOTS else None
+        if field is None:
+            return {"enquiry_fix_field": None}
+        return {"enquiry_fix_field": None, "enquiry_fixing": False, FIELD_SLOTS[field]: None}
+
+
+def _named_field(tracker: Tracker) -> str | None:
+    """The field the user named in their latest message, if any."""
+    for value in tracker.get_latest_entity_values("enquiry_field"):
+        if value in FIELD_SLOTS:
+            return value
+    return None
+
+
+class ActionAskEnquiryConfirmed(Action):
+    """Asks to confirm, showing every answer and the office that will receive them."""
+
+    def name(self) -> str:
+        """Rasa calls action_ask_<slot> to ask for the slot."""
+        return "action_ask_enquiry_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the summary with Send / Change / Cancel buttons."""
+        send(
+            dispatcher,
+            [summary(get_knowledge(), tracker.current_slot_values(), language_of(tracker))],
+        )
+        return []
+
+
+class ActionAskEnquiryFixField(Action):
+    """Asks which answer to correct, with one button per field."""
+
+    def name(self) -> str:
+        """Rasa calls action_ask_<slot> to ask for the slot."""
+        return "action_ask_enquiry_fix_field"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the question with the field buttons in the user's language."""
+        dispatcher.utter_message(
+            response="utter_enquiry_which_field", buttons=field_buttons(language_of(tracker))
+        )
+        return []

@@ -1,0 +1,101 @@
+"""Submitting and cancelling the membership enquiry."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import language_of
+from bot.answers.enquiry import FORM_SLOTS
+from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry
+from bot.knowledge import get_knowledge
+
+logger = logging.getLogger(__name__)
+
+
+def reset_form_slots() -> list[EventType]:
+    """Forget every answer: nothing personal stays in the conversation's slots."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("enquiry_failures", 0)]
+
+
+def form_started_at(tracker: Tracker) -> float:
+    """When this run of the form started: with the sender, the key that makes a retry safe."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "enquiry_form":
+            return float(event.get("timestamp") or 0)
+    return 0.0
+
+
+def draft_from(tracker: Tracker) -> EnquiryDraft:
+    """The validated answers as an enquiry draft."""
+    population = tracker.get_slot("enquiry_population")
+    return EnquiryDraft(
+        organisation=tracker.get_slot("enquiry_organisation"),
+        country_code=tracker.get_slot("enquiry_country"),
+        contact_name=tracker.get_slot("enquiry_name"),
+        email=tracker.get_slot("enquiry_email"),
+        role=tracker.get_slot("enquiry_role") or None,
+        population=int(population) if population else None,
+        message=tracker.get_slot("enquiry_message") or None,
+        language=language_of(tracker),  # type: ignore[arg-type]
+        sender_id=tracker.sender_id,
+        consent_given_at=datetime.now(timezone.utc),
+    )
+
+
+class ActionSubmitEnquiry(Action):
+    """Stores the confirmed enquiry and tells the user the reference number (or the truth)."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_submit_enquiry"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """No consent: store nothing. Otherwise commit, then answer with the reference."""
+        if tracker.get_slot("enquiry_consent") is not True:
+            dispatcher.utter_message(response="utter_enquiry_no_consent")
+            return reset_form_slots()
+        if tracker.get_slot("enquiry_confirmed") is not True:
+            dispatcher.utter_message(response="utter_enquiry_cancelled")
+            return reset_form_slots()
+        key = f"{tracker.sender_id}:{form_started_at(tracker)}"
+        try:
+            result = await asyncio.to_thread(submit_enquiry, draft_from(tracker), key)
+        except SubmissionFailed:
+            # Keep the answers and show the summary again, so the user can retry.
+            logger.error("enquiry could not be stored or spooled")
+            dispatcher.utter_message(response="utter_enquiry_failed")
+            return [SlotSet("enquiry_confirmed", None), FollowupAction("enquiry_form")]
+        lang = language_of(tracker)
+        office_name = get_knowledge().office(result.office_id).name.get(lang)
+        if result.status == "stored":
+            dispatcher.utter_message(
+                response="utter_enquiry_stored", reference=result.reference, office_name=office_name
+            )
+        else:
+            dispatcher.utter_message(response="utter_enquiry_spooled", office_name=office_name)
+        return reset_form_slots()
+
+
+class ActionCancelEnquiry(Action):
+    """Cancels the enquiry at the user's request; nothing is stored."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_cancel_enquiry"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Say so and forget the answers."""
+        dispatcher.utter_message(response="utter_enquiry_cancelled")
+        return reset_form_slots()

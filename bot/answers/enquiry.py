@@ -1,0 +1,77 @@
+"""The enquiry form's fields: which slot holds what, and the summary shown to confirm."""
+
+from __future__ import annotations
+
+from bot.answers.reply import Reply
+from bot.knowledge import Knowledge
+
+# Canonical field names (the `enquiry_field` entity's values) -> the slot holding each.
+FIELD_SLOTS = {
+    "organisation": "enquiry_organisation",
+    "country": "enquiry_country",
+    "name": "enquiry_name",
+    "email": "enquiry_email",
+    "role": "enquiry_role",
+    "population": "enquiry_population",
+    "message": "enquiry_message",
+}
+FIELD_TITLES = {
+    "organisation": ("Organisation", "団体名"),
+    "country": ("Country", "国"),
+    "name": ("Contact name", "お名前"),
+    "email": ("Email", "メール"),
+    "role": ("Role", "役職"),
+    "population": ("Population", "人口"),
+    "message": ("Message", "メッセージ"),
+}
+OPTIONAL_FIELDS = ("role", "population", "message")
+# Every slot the form fills, reset after a submission or a cancel.
+FORM_SLOTS = (
+    "enquiry_consent",
+    *FIELD_SLOTS.values(),
+    "enquiry_confirmed",
+    "enquiry_fix_field",
+    "enquiry_fixing",
+)
+_NOT_GIVEN = "—"
+
+
+def field_buttons(lang: str | None) -> list[dict[str, str]]:
+    """One button per field, for "which detail would you like to change?"."""
+    index = 1 if lang == "ja" else 0
+    return [
+        {"title": titles[index], "payload": f'/correct_enquiry{{"enquiry_field": "{field}"}}'}
+        for field, titles in FIELD_TITLES.items()
+    ]
+
+
+def format_population(value: str | None, lang: str | None) -> str:
+    """A population with thousands separators ("1,200,000"), or a dash when skipped."""
+    if not value:
+        return _NOT_GIVEN
+    try:
+        return f"{int(value):,}"
+    except ValueError:
+        return value
+
+
+def summary(knowledge: Knowledge, slots: dict[str, object], lang: str | None) -> Reply:
+    """The answers so far, with the office that will receive them, to confirm."""
+    code = str(slots.get("enquiry_country") or "")
+    try:
+        country = knowledge.country(code)
+        country_name = country.name.get(lang)
+        office_name = knowledge.office(country.office_id).name.get(lang)
+    except KeyError:
+        country_name, office_name = code, knowledge.office("world_secretariat").name.get(lang)
+    values = {
+        "organisation": str(slots.get("enquiry_organisation") or ""),
+        "country": country_name,
+        "contact_name": str(slots.get("enquiry_name") or ""),
+        "email": str(slots.get("enquiry_email") or ""),
+        "role": str(slots.get("enquiry_role") or "") or _NOT_GIVEN,
+        "population": format_population(slots.get("enquiry_population"), lang),  # type: ignore[arg-type]
+        "message": str(slots.get("enquiry_message") or "") or _NOT_GIVEN,
+        "office_name": office_name,
+    }
+    return Reply("utter_enquiry_summary", values)

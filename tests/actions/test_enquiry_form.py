@@ -1,0 +1,182 @@
+"""The enquiry form's validation action, the summary, submission and cancel."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.enquiry_form import ActionAskEnquiryConfirmed, ValidateEnquiryForm
+from actions.enquiry_submission import ActionCancelEnquiry, ActionSubmitEnquiry
+from bot.enquiries import EnquiryStore
+from tests.actions.conftest import make_tracker
+
+DOMAIN_SLOTS = [
+    "enquiry_consent", "enquiry_organisation", "enquiry_country", "enquiry_name",
+    "enquiry_email", "enquiry_role", "enquiry_population", "enquiry_message",
+    "enquiry_fix_field", "enquiry_confirmed",
+]  # fmt: skip
+
+FILLED = {
+    "enquiry_consent": True,
+    "enquiry_organisation": "横浜市",
+    "enquiry_country": "JP",
+    "enquiry_name": "山田 太郎",
+    "enquiry_email": "taro@city.yokohama.example",
+    "enquiry_role": "",
+    "enquiry_population": "3770000",
+    "enquiry_message": "",
+    "enquiry_confirmed": True,
+    "language": "ja",
+}
+
+
+async def test_required_slots_skip_the_fix_question_unless_correcting():
+    form = ValidateEnquiryForm()
+    normal = await form.required_slots(DOMAIN_SLOTS, CollectingDispatcher(), make_tracker(), {})
+    assert "enquiry_fix_field" not in normal
+    fixing = make_tracker(slots={"enquiry_fixing": True})
+    assert "enquiry_fix_field" in await form.required_slots(
+        DOMAIN_SLOTS, CollectingDispatcher(), fixing, {}
+    )
+
+
+async def test_no_consent_asks_nothing_else():
+    tracker = make_tracker(slots={"enquiry_consent": False})
+    slots = await ValidateEnquiryForm().required_slots(
+        DOMAIN_SLOTS, CollectingDispatcher(), tracker, {}
+    )
+    assert slots == ["enquiry_consent"]
+
+
+@pytest.mark.parametrize(
+    ("method", "value", "expected"),
+    [
+        ("validate_enquiry_email", " Taro@Example.COM ", "Taro@example.com"),
+        ("validate_enquiry_country", "ケニア", "KE"),
+        ("validate_enquiry_country", "Brazil", "BR"),
+        ("validate_enquiry_organisation", "<b>City of Bonn</b>", "City of Bonn"),
+        ("validate_enquiry_population", "120万", "1200000"),
+        ("validate_enquiry_role", "skip", ""),
+        ("validate_enquiry_message", "なし", ""),
+    ],
+)
+async def test_valid_answers_are_normalised(dispatcher, method, value, expected):
+    tracker = make_tracker(text=value, intent="nlu_fallback")
+    result = await getattr(ValidateEnquiryForm(), method)(value, dispatcher, tracker, {})
+    slot = method.removeprefix("validate_")
+    assert result[slot] == expected
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("method", "value", "response"),
+    [
+        ("validate_enquiry_email", "taro-at-city", "utter_enquiry_invalid_email"),
+        ("validate_enquiry_country", "Atlantis", "utter_enquiry_invalid_country"),
+        ("validate_enquiry_organisation", "<script></script>", "utter_enquiry_invalid_empty"),
+        ("validate_enquiry_name", "x" * 500, "utter_enquiry_invalid_too_long"),
+        ("validate_enquiry_population", "lots", "utter_enquiry_invalid_population"),
+    ],
+)
+async def test_invalid_answers_are_re_asked(dispatcher, method, value, response):
+    tracker = make_tracker(text=value, intent="nlu_fallback")
+    result = await getattr(ValidateEnquiryForm(), method)(value, dispatcher, tracker, {})
+    assert result[method.removeprefix("validate_")] is None
+    assert result["enquiry_failures"] == 1
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
+async def test_third_failure_offers_to_cancel(dispatcher):
+    tracker = make_tracker(text="nope", intent="nlu_fallback", slots={"enquiry_failures": 2})
+    result = await ValidateEnquiryForm().validate_enquiry_email("nope", dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_enquiry_invalid_email", "utter_enquiry_offer_cancel",
+    ]  # fmt: skip
+    assert result["enquiry_failures"] == 0
+
+
+async def test_required_field_cannot_be_skipped(dispatcher):
+    tracker = make_tracker(text="/deny", intent="deny")
+    result = await ValidateEnquiryForm().validate_enquiry_name("/deny", dispatcher, tracker, {})
+    assert result["enquiry_name"] is None
+
+
+async def test_correction_naming_a_field_clears_it(dispatcher):
+    tracker = make_tracker(
+        text="the email is wrong",
+        intent="correct_enquiry",
+        entities=[{"entity": "enquiry_field", "value": "email"}],
+    )
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(False, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": None, "enquiry_email": None}
+
+
+async def test_correction_without_a_field_asks_which(dispatcher):
+    tracker = make_tracker(text="change something", intent="correct_enquiry")
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(False, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": None, "enquiry_fixing": True}
+    fixed = await ValidateEnquiryForm().validate_enquiry_fix_field(
+        "country", dispatcher, tracker, {}
+    )
+    assert fixed == {"enquiry_fix_field": None, "enquiry_fixing": False, "enquiry_country": None}
+
+
+async def test_summary_shows_every_answer_and_the_office(dispatcher):
+    await ActionAskEnquiryConfirmed().run(dispatcher, make_tracker(slots=FILLED), {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_enquiry_summary"
+    assert message["country"] == "日本"
+    assert message["population"] == "3,770,000"
+    assert message["role"] == "—"
+    assert message["office_name"] == "日本事務所"
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'enquiries.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ENQUIRY_SPOOL_DIR", str(tmp_path / "spool"))
+    import bot.enquiries.service as service
+
+    monkeypatch.setattr(service, "_default_store", None)
+    monkeypatch.setattr(service, "_default_notifier", None)
+    return url
+
+
+async def test_submit_stores_once_and_resets(dispatcher, database):
+    tracker = make_tracker(slots=FILLED)
+    events = await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    again = CollectingDispatcher()
+    await ActionSubmitEnquiry().run(again, tracker, {})  # a retry of the same submission
+    rows = EnquiryStore(database).list()
+    assert len(rows) == 1
+    assert dispatcher.messages[0]["response"] == "utter_enquiry_stored"
+    assert dispatcher.messages[0]["reference"] == rows[0].reference
+    assert again.messages[0]["reference"] == rows[0].reference
+    assert SlotSet("enquiry_email", None) in events
+
+
+async def test_submit_without_consent_stores_nothing(dispatcher, database):
+    tracker = make_tracker(slots={**FILLED, "enquiry_consent": False})
+    await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_enquiry_no_consent"
+    assert EnquiryStore(database).list() == []
+
+
+async def test_database_down_spools_and_tells_the_truth(dispatcher, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")
+    monkeypatch.setenv("ENQUIRY_SPOOL_DIR", str(tmp_path / "spool"))
+    import bot.enquiries.service as service
+
+    monkeypatch.setattr(service, "_default_store", None)
+    monkeypatch.setattr(service, "_default_notifier", None)
+    await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})
+    assert dispatcher.messages[0]["response"] == "utter_enquiry_spooled"
+    assert list((tmp_path / "spool").glob("*"))
+
+
+async def test_cancel(dispatcher):
+    events = await ActionCancelEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})
+    assert dispatcher.messages[0]["response"] == "utter_enquiry_cancelled"
+    assert SlotSet("enquiry_name", None) in events
