@@ -83,7 +83,7 @@ test-unit: setup ## pytest unit tests (no trained model needed)
 
 test-nlu: $(MODEL) ## held-out NLU test set per language; fails under the F1 targets
 	$(BIN)/python -m bot evaluate-nlu --model $(MODEL) --out results/nlu \
-		--min-intent-f1 0.95 --min-entity-f1 0.90 tests/nlu/test_en.yml tests/nlu/test_ja.yml
+		--min-intent-f1 0.95 --min-entity-f1 0.90 tests/nlu/en tests/nlu/ja
 
 test-stories: $(MODEL) ## end-to-end test stories, both languages
 	$(BIN)/python -m bot test-stories --model $(MODEL) --stories tests/stories \

@@ -68,9 +68,11 @@ STATIC_FILES = {
     "widget.css": ("text/css; charset=utf-8", "public, max-age=300"),
     "index.html": ("text/html; charset=utf-8", "no-cache"),
 }
-# The demo page runs only the widget's own script; bot images may come from anywhere.
+# The demo page runs only the widget's own script (its one inline style block is harmless);
+# bot images may come from any https site.
 DEMO_PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' https: data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 
@@ -276,11 +278,13 @@ class WebchatInput(InputChannel):
 
     def apply_cors(self, request: Request, resp: HTTPResponse) -> None:
         """Makes this channel the only source of the response's CORS headers."""
-        for key in {key.lower() for key in resp.headers} - {""}:
+        for key in {key.lower() for key in resp.headers}:
             if key.startswith("access-control-"):
                 resp.headers.popall(key, None)
         for key, value in self.cors_headers(request).items():
             resp.headers[key] = value
+        if request.method == "OPTIONS" and resp.content_type is None:
+            resp.content_type = "text/plain; charset=utf-8"  # Sanic-CORS's answer has none
         # The answer differs per Origin, so shared caches must key on it.
         vary = resp.headers.get("vary", "")
         if "origin" not in vary.lower():

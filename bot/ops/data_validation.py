@@ -1,8 +1,9 @@
 """`python -m bot validate`: `rasa data validate`, failing on every warning but one kind.
 
 Rasa warns about responses that no story or rule uses, but here the actions send most
-responses themselves (so that facts come from the knowledge base). Those warnings are
-expected for exactly the responses the code names; any other warning fails the check.
+responses themselves (so that facts come from the knowledge base), forms ask their
+questions, and slot mappings read some intents. Those warnings are expected for exactly
+those names; any other warning of the validator fails the check.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from bot.ops.processes import PROJECT_ROOT, Ports, server_env
 
 _UNUSED = re.compile(r"The utterance '(utter_[\w/]+)' is not used in any story or rule")
-_WARNING = re.compile(r"(UserWarning|FutureWarning|WARNING|ERROR)")
+_UNUSED_INTENT = re.compile(r"The intent '(\w+)' is not used in any story or rule")
+# The validator's own warnings; deprecation notices of libraries are not about our data.
+_WARNING = re.compile(r"rasa/shared/utils/io\.py:\d+: UserWarning|ERROR")
 _CODE_DIRS = ("actions", "bot/answers")
 
 
@@ -30,16 +35,37 @@ def responses_sent_by_code() -> set[str]:
     return names
 
 
-def unexpected_warnings(output: str, allowed: set[str]) -> list[str]:
-    """The warning lines of `rasa data validate` that are not about an action-sent response."""
+def used_by_forms() -> tuple[set[str], set[str]]:
+    """Questions the forms ask (utter_ask_<slot>) and intents that slot mappings read."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    questions = {
+        f"utter_ask_{slot}"
+        for form in (domain.get("forms") or {}).values()
+        for slot in form.get("required_slots", [])
+    }
+    intents: set[str] = set()
+    for slot in (domain.get("slots") or {}).values():
+        for mapping in slot.get("mappings", []):
+            named = mapping.get("intent") or []
+            intents.update([named] if isinstance(named, str) else named)
+    return questions, intents
+
+
+def unexpected_warnings(
+    output: str, allowed: set[str], allowed_intents: set[str] = frozenset()
+) -> list[str]:
+    """The validator's warnings that are not about a response or intent used outside rules."""
     problems = []
     for line in output.splitlines():
         unused = _UNUSED.search(line)
+        unused_intent = _UNUSED_INTENT.search(line)
         if unused:
-            base = unused.group(1).split("/")[0]
-            if base not in allowed:
+            if unused.group(1).split("/")[0] not in allowed:
                 problems.append(line.strip())
-        elif _WARNING.search(line) and "rasa.validator" not in line:
+        elif unused_intent:
+            if unused_intent.group(1) not in allowed_intents:
+                problems.append(line.strip())
+        elif _WARNING.search(line):
             problems.append(line.strip())
     return problems
 
@@ -51,7 +77,8 @@ def validate() -> int:
         command, cwd=PROJECT_ROOT, env=server_env(Ports.from_env()), capture_output=True, text=True
     )
     output = result.stdout + result.stderr
-    problems = unexpected_warnings(output, responses_sent_by_code())
+    questions, intents = used_by_forms()
+    problems = unexpected_warnings(output, responses_sent_by_code() | questions, intents)
     for problem in problems:
         print(problem)
     if result.returncode != 0 or problems:

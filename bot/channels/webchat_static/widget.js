@@ -187,10 +187,11 @@
     }
   }
 
-  // Markdown links [label](url), bare URLs and e-mail addresses become links; the rest
-  // stays text. Trailing punctuation is not part of a bare URL ("see https://x.org.").
+  // Markdown links [label](url), bare URLs ("https://..." or "www.iclei.org/japan", as the
+  // office cards give them) and e-mail addresses become links; the rest stays text.
+  // Trailing punctuation is not part of a bare URL ("see https://x.org.").
   var LINK_PATTERN =
-    /\[([^\]\n]{1,300})\]\(([^)\s]{1,2000})\)|(https?:\/\/[^\s<>"'「」（）、。]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+    /\[([^\]\n]{1,300})\]\(([^)\s]{1,2000})\)|((?:https?:\/\/|www\.)[^\s<>"'「」（）、。]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 
   function link(href, label) {
     var a = el("a", "link", { href: href, target: "_blank", rel: "noopener noreferrer" });
@@ -212,7 +213,7 @@
       } else if (match[3] !== undefined) {
         var trailing = /[.,;:!?)\]]+$/.exec(match[3]);
         text = trailing ? match[3].slice(0, -trailing[0].length) : match[3];
-        var url = safeUrl(text, ["https:", "http:"]);
+        var url = safeUrl(/^www\./i.test(text) ? "https://" + text : text, ["https:", "http:"]);
         node = url ? link(url, text) : null;
       } else {
         node = link("mailto:" + match[4], match[4]);

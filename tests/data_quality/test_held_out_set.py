@@ -1,0 +1,57 @@
+"""The held-out NLU test sets stay held out, and cover every intent in both languages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def examples(folder: Path) -> dict[str, set[str]]:
+    """intent -> normalised example texts (annotations removed) of every file below `folder`."""
+    found: dict[str, set[str]] = {}
+    for path in folder.rglob("*.yml"):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if "intent" not in item:
+                continue
+            for line in item["examples"].splitlines():
+                text = line.strip().removeprefix("- ").strip()
+                if text:
+                    found.setdefault(item["intent"], set()).add(normalise(text))
+    return found
+
+
+def normalise(text: str) -> str:
+    text = ANNOTATION.sub(r"\1", text)
+    return re.sub(r"[\s\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def domain_intents() -> set[str]:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return set(domain["intents"]) - {"nlu_fallback"}
+
+
+def test_no_test_example_is_in_the_training_data():
+    training = set().union(*examples(ROOT / "data" / "nlu").values())
+    for language in ("en", "ja"):
+        copied = set().union(*examples(ROOT / "tests" / "nlu" / language).values()) & training
+        # Single words ("hi", "はい") are bound to occur in both; longer ones must not.
+        copied = {text for text in copied if len(text) > 12}
+        assert not copied, f"{language} test examples copied into training data: {sorted(copied)}"
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_every_intent_has_ten_test_examples(language):
+    counts = {
+        intent: len(texts) for intent, texts in examples(ROOT / "tests" / "nlu" / language).items()
+    }
+    short = {
+        intent: counts.get(intent, 0) for intent in domain_intents() if counts.get(intent, 0) < 10
+    }
+    assert not short, f"{language}: intents with fewer than 10 test examples: {short}"
