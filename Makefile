@@ -22,11 +22,12 @@ MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 # uv: the one on PATH if it works (a pyenv shim may not), else a private copy in .tools/.
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 
-# Debian packages the tests start themselves (real PostgreSQL, Chromium for the widget).
-SYSTEM_PACKAGES := postgresql chromium
+# Debian packages the tests use: a real PostgreSQL, Chromium for the widget (and a
+# Japanese font for its screenshots).
+SYSTEM_PACKAGES := postgresql chromium fonts-ipafont-gothic
 
 .PHONY: system-deps help setup run serve shell train validate lint format test test-unit test-nlu \
-	test-stories test-e2e clean
+	test-stories test-e2e latency clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -93,6 +94,9 @@ test-e2e: $(MODEL) ## the running servers over REST (starts and stops them)
 	$(BIN)/pytest -m model -q
 
 test: lint validate test-unit test-nlu test-stories test-e2e ## everything CI runs
+
+latency: $(MODEL) ## single-user REST latency (starts and stops the servers)
+	$(BIN)/python -m bench.latency
 
 clean: ## remove models, results and local databases
 	rm -rf models results var .pytest_cache .ruff_cache

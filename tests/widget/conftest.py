@@ -197,7 +197,7 @@ def host_pages(bot_url: str) -> dict[str, tuple[str, bytes]]:
     return served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """The action server and the Rasa server with the webchat channel (allowing the host
     site's origin), and the host site."""
@@ -218,9 +218,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     site = HostSite(("127.0.0.1", host_port), HostHandler)
     site.pages = host_pages(bot_url)
     threading.Thread(target=site.serve_forever, daemon=True).start()
+    scratch = tmp_path_factory.mktemp("webchat-servers")
+    env = {
+        "WEBCHAT_ALLOWED_ORIGINS": host_url,
+        # Nothing these tests do may land in the developer's enquiry database.
+        "DATABASE_URL": f"sqlite:///{scratch / 'enquiries.db'}",
+        "ENQUIRY_SPOOL_DIR": str(scratch / "spool"),
+    }
     group = start_servers(
         ports,
-        extra_env={"WEBCHAT_ALLOWED_ORIGINS": host_url},
+        extra_env=env,
         credentials=credentials,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -233,9 +240,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         site.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(deployment: Deployment) -> Iterator[Any]:
-    """Headless Debian Chromium, driven by Playwright."""
+    """Headless Debian Chromium, driven by Playwright. Module-scoped: while Playwright's
+    sync API is active its event loop counts as running, and async tests cannot run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -328,7 +336,7 @@ class WidgetPage:
     def screenshot(self, name: str) -> None:
         """Saves a screenshot for the README in docs/screenshots/."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / name))
+        self.page.screenshot(path=str(SCREENSHOTS / name), animations="disabled")
 
 
 @pytest.fixture

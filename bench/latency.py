@@ -1,0 +1,78 @@
+"""Single-user latency of the REST endpoint: `python -m bench.latency` (make latency).
+
+Starts the action server and the Rasa server on free ports (or uses --url), warms up,
+then sends the mixed message set sequentially as one user after another and prints
+p50 / p95 / max and the mean, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import subprocess
+import time
+import urllib.request
+import uuid
+
+from bench.messages import MESSAGES
+from bot.ops.processes import Ports, start_servers
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def send(url: str, sender: str, message: str) -> float:
+    """POST one message; return the seconds until the full answer arrived."""
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+    return time.perf_counter() - start
+
+
+def measure(url: str, rounds: int) -> list[float]:
+    """Latencies of `rounds` passes over the message set, one new user per pass."""
+    for message in MESSAGES[:4]:  # warm-up: first calls load lazily
+        send(url, "warm-up", message)
+    timings = []
+    for _ in range(rounds):
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        timings += [send(url, sender, message) for message in MESSAGES]
+    return timings
+
+
+def report(timings: list[float]) -> None:
+    """Print the figures."""
+    ms = sorted(t * 1000 for t in timings)
+    p = statistics.quantiles(ms, n=100)
+    print(f"REST single-user latency over {len(ms)} messages (mixed ja/en):")
+    print(f"  p50 {p[49]:.0f} ms   p95 {p[94]:.0f} ms   max {ms[-1]:.0f} ms   mean {statistics.mean(ms):.0f} ms")
+
+
+def main() -> None:
+    """Run the measurement against a running server or servers started here."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", help="a running Rasa server, e.g. http://localhost:5005")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    if args.url:
+        report(measure(args.url, args.rounds))
+        return
+    ports = Ports(rasa=_free_port(), action=_free_port())
+    group = start_servers(ports, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        report(measure(f"http://localhost:{ports.rasa}", args.rounds))
+    finally:
+        group.stop()
+
+
+if __name__ == "__main__":
+    main()
