@@ -8,6 +8,7 @@ from pathlib import Path
 
 # Light: argparse only; the database code is imported when the command runs.
 from bot.ops.enquiry_commands import add_enquiry_commands, run_enquiry_command
+from bot.ops.report import add_report_command, run_report_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     knowledge = commands.add_parser("knowledge", help="check the knowledge base")
     knowledge.add_argument("action", choices=["check", "lookups"])
     add_enquiry_commands(commands)
+    add_report_command(commands)
     return parser
 
 
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return check() if args.action == "check" else print_lookups()
     if args.command == "enquiries":
         return run_enquiry_command(args)
+    if args.command == "report":
+        return run_report_command(args)
     return 2
 
 
