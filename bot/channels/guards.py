@@ -6,7 +6,9 @@
   with several Rasa replicas behind a load balancer each replica counts on its own (a sender
   gets up to replicas x the limit); a shared limit needs Redis (e.g. a sorted set per sender).
 - `FIXED_TEXTS` holds every answer a channel gives on its own, as English/Japanese pairs, and
-  `fixed_message` picks the language of the user's message (both languages when it can't tell).
+  `fixed_text` picks the language of the user's message (both languages when it can't tell).
+- `watch_action_failures` tells a channel whether an action failed while Rasa handled one
+  message (the action server is down or broke), so it can apologise instead.
 
 Configuration, from the environment (a channel may override it from credentials.yml):
     MAX_MESSAGE_CHARS          longest message sent to the model, in characters (2000)
@@ -16,12 +18,15 @@ Configuration, from the environment (a channel may override it from credentials.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
+import logging
 import os
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.shared.exceptions import RasaException
@@ -279,3 +284,66 @@ class RateLimiter:
         if not self.enabled or times is None or len(times) < self.limit:
             return 0.0
         return max(0.0, times[-self.limit] + self.window - self._clock())
+
+
+# --- failed actions -----------------------------------------------------------------------
+# When an action fails (for a custom action: the action server is down, times out or answers
+# with an error), Rasa's MessageProcessor._run_action logs this at ERROR level on the
+# `rasa.core.processor` logger, drops the action's events and carries on. Nothing else tells
+# a channel: the turn just has fewer bot messages, none at all, or, when even
+# `action_session_start` failed for a new conversation, the wrong ones (the tracker then has
+# no `action_listen` before the first user message, so no rule matches and RulePolicy
+# predicts `action_default_fallback`: "Sorry, I didn't understand").
+# tests/channels/test_rest_guard.py pins this wording to the installed Rasa.
+RASA_PROCESSOR_LOGGER = "rasa.core.processor"
+ACTION_FAILED_PREFIX = "Encountered an exception while running action"
+
+
+@dataclass
+class ActionFailures:
+    """The actions that failed while one message was handled."""
+
+    actions: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.actions)
+
+
+_current_turn: contextvars.ContextVar[ActionFailures | None] = contextvars.ContextVar(
+    "bot_channels_action_failures", default=None
+)
+
+
+class _ActionFailureFilter(logging.Filter):
+    """Notes Rasa's "action failed" records in the current turn's ActionFailures; lets every
+    record through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failures = _current_turn.get()
+        if failures is not None and isinstance(record.msg, str):
+            message = record.getMessage()
+            if message.startswith(ACTION_FAILED_PREFIX):
+                name = message[len(ACTION_FAILED_PREFIX) :].strip().split("'")
+                failures.actions.append(name[1] if len(name) > 1 else "?")
+        return True
+
+
+_FILTER = _ActionFailureFilter()
+
+
+@contextlib.contextmanager
+def watch_action_failures() -> Iterator[ActionFailures]:
+    """Collects the actions that fail inside the block, e.g. around `on_new_message(...)`.
+
+    Per asyncio task (a context variable), so concurrent messages don't mix. Relies on
+    Rasa logging at ERROR level, which is on unless logging is set to CRITICAL.
+    """
+    processor_logger = logging.getLogger(RASA_PROCESSOR_LOGGER)
+    if _FILTER not in processor_logger.filters:
+        processor_logger.addFilter(_FILTER)
+    failures = ActionFailures()
+    token = _current_turn.set(failures)
+    try:
+        yield failures
+    finally:
+        _current_turn.reset(token)

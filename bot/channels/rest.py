@@ -17,9 +17,12 @@ Same name, URL, request and answer as Rasa's `rest` channel (`?stream=true` incl
   the usual body (a list of bot messages): chat clients that ignore the status still show it,
   and clients, proxies and benchmarks that look at it see the request was not handled.
   Turn it off with RATE_LIMIT_MESSAGES=0 (e.g. for load tests from a few senders).
-- When the assistant says nothing at all to a message (a custom action failed: the action
-  server is down or broke; Rasa logs "Encountered an exception while running action"), the
-  user gets an apology in their language instead of an empty list.
+- When an action fails while Rasa handles a message (the action server is down or broke;
+  Rasa logs "Encountered an exception while running action" and carries on), or Rasa says
+  nothing at all, the user gets an apology in their language instead of what Rasa sent:
+  nothing, part of an answer, or, for a new conversation whose `action_session_start`
+  failed, a misleading "Sorry, I didn't understand" (see `guards.watch_action_failures`).
+  Streamed answers (`?stream=true`) get the apology after what was already sent.
 - Nothing is caught wholesale: an error inside Rasa (e.g. the tracker store is down) is a 500
   and is logged by Sanic, instead of Rasa's 200 with an empty list.
 
@@ -56,6 +59,7 @@ from bot.channels.guards import (
     Verdict,
     fixed_text,
     message_language,
+    watch_action_failures,
 )
 
 logger = logging.getLogger(__name__)
@@ -154,7 +158,7 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def name(cls) -> str:
-        """"rest": the URL stays /webhooks/rest/webhook and `channel: rest` variations apply."""
+        """ "rest": the URL stays /webhooks/rest/webhook and `channel: rest` variations apply."""
         return "rest"
 
     def __init__(
@@ -275,17 +279,25 @@ class GuardedRestInput(RestInput):
                 content_type="text/event-stream",
             )
         collector = CollectingOutputChannel()
-        await on_new_message(
-            UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata)
-        )
-        messages = collector.messages or [self._apology(sender_id, text, metadata)]
-        return response.json(messages)
+        with watch_action_failures() as failures:
+            await on_new_message(
+                UserMessage(
+                    text, collector, sender_id, input_channel=input_channel, metadata=metadata
+                )
+            )
+        if failures or not collector.messages:
+            return response.json([self._apology(sender_id, text, metadata, failures.actions)])
+        return response.json(collector.messages)
 
-    def _apology(self, sender_id: str, text: str, metadata: Any) -> dict[str, Any]:
+    def _apology(
+        self, sender_id: str, text: str, metadata: Any, failed: list[str]
+    ) -> dict[str, Any]:
         logger.warning(
-            "REST: no answer for sender %r (did a custom action fail? is the action server "
-            "up?); sent the apology",
+            "REST: sent sender %r the apology: %s",
             sender_id,
+            f"action(s) {', '.join(failed)} failed (is the action server up?)"
+            if failed
+            else "the assistant said nothing",
         )
         return bot_message(
             sender_id, fixed_text(Fixed.UNAVAILABLE, message_language(text, metadata))
@@ -299,20 +311,22 @@ class GuardedRestInput(RestInput):
         input_channel: str,
         metadata: dict[str, Any] | None,
     ) -> Callable[[Any], Awaitable[None]]:
-        """Rasa's streamed answer (one JSON message per line), with the apology when the
-        assistant says nothing, and without hanging when handling the message fails."""
+        """Rasa's streamed answer (one JSON message per line), then the apology if an action
+        failed or the assistant said nothing; no hanging when handling the message fails."""
 
-        async def run(queue: asyncio.Queue) -> None:
+        async def run(queue: asyncio.Queue) -> list[str]:
             try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        QueueOutputChannel(queue),
-                        sender_id,
-                        input_channel=input_channel,
-                        metadata=metadata,
+                with watch_action_failures() as failures:
+                    await on_new_message(
+                        UserMessage(
+                            text,
+                            QueueOutputChannel(queue),
+                            sender_id,
+                            input_channel=input_channel,
+                            metadata=metadata,
+                        )
                     )
-                )
+                return failures.actions
             finally:
                 await queue.put(None)
 
@@ -323,8 +337,9 @@ class GuardedRestInput(RestInput):
             while (message := await queue.get()) is not None:
                 await resp.write(json.dumps(message) + "\n")
                 sent += 1
-            await task  # re-raises what went wrong
-            if not sent:
-                await resp.write(json.dumps(self._apology(sender_id, text, metadata)) + "\n")
+            failed = await task  # re-raises what went wrong
+            if failed or not sent:
+                apology = self._apology(sender_id, text, metadata, failed)
+                await resp.write(json.dumps(apology) + "\n")
 
         return stream

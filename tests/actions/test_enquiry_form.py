@@ -22,7 +22,7 @@ FILLED = {
     "enquiry_organisation": "横浜市",
     "enquiry_country": "JP",
     "enquiry_name": "山田 太郎",
-    "enquiry_email": "taro@city.yokohama.example",
+    "enquiry_email": "taro@city.yokohama.lg.jp",
     "enquiry_role": "",
     "enquiry_population": "3770000",
     "enquiry_message": "",

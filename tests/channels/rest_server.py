@@ -143,7 +143,11 @@ class RestServer:
         try:
             if chunked:
                 connection.request(
-                    method, path, body=iter([body or b""]), headers=headers or {}, encode_chunked=True
+                    method,
+                    path,
+                    body=iter([body or b""]),
+                    headers=headers or {},
+                    encode_chunked=True,
                 )
             else:
                 connection.request(method, path, body=body, headers=headers or {})

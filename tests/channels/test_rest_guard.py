@@ -7,7 +7,10 @@ Channel tests run `GuardedRestInput` on a real Sanic server with a fake agent
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
+import logging
 import socket
 import subprocess
 import urllib.request
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rasa.core.processor
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rasa.core.channels.channel import UserMessage, register
@@ -24,7 +28,9 @@ from rasa.shared.exceptions import RasaException
 from sanic import Sanic
 
 from bot.channels.guards import (
+    ACTION_FAILED_PREFIX,
     FIXED_TEXTS,
+    RASA_PROCESSOR_LOGGER,
     Fixed,
     GuardSettings,
     MessageGuard,
@@ -32,6 +38,7 @@ from bot.channels.guards import (
     Verdict,
     fixed_text,
     message_language,
+    watch_action_failures,
 )
 from bot.channels.rest import DEFAULT_MAX_BODY_BYTES, GuardedRestInput, parse_body
 from bot.ops.processes import (
@@ -135,7 +142,9 @@ def test_settings_defaults_environment_and_overrides():
         "RATE_LIMIT_WINDOW_SECONDS": "2.5",
     }
     assert GuardSettings.from_sources(env=env) == GuardSettings(500, 0, 2.5)
-    overridden = GuardSettings.from_sources({"max_message_chars": 100, "rate_limit_messages": ""}, env)
+    overridden = GuardSettings.from_sources(
+        {"max_message_chars": 100, "rate_limit_messages": ""}, env
+    )
     assert overridden == GuardSettings(100, 0, 2.5)
 
 
@@ -210,6 +219,52 @@ def test_rate_limiter_checks_its_arguments():
         RateLimiter(1, 0)
 
 
+# --- guards: failed actions --------------------------------------------------------------
+def fail_action(name: str) -> None:
+    """Logs what Rasa's processor logs when an action fails."""
+    try:
+        raise ConnectionError("Cannot connect to host localhost:5055")
+    except ConnectionError:
+        logging.getLogger(RASA_PROCESSOR_LOGGER).exception(
+            f"Encountered an exception while running action '{name}'."
+            "Bot will continue, but the actions events are lost. "
+        )
+
+
+def test_the_failure_message_is_what_the_installed_rasa_logs():
+    assert rasa.core.processor.logger.name == RASA_PROCESSOR_LOGGER
+    source = inspect.getsource(rasa.core.processor.MessageProcessor._run_action)
+    assert f'f"{ACTION_FAILED_PREFIX} ' in source and "logger.exception(" in source
+
+
+def test_failed_actions_are_noticed_inside_the_block_only(caplog):
+    fail_action("action_outside")
+    with watch_action_failures() as failures:
+        assert not failures
+        logging.getLogger(RASA_PROCESSOR_LOGGER).error("something else")
+        logging.getLogger("other").error(f"{ACTION_FAILED_PREFIX} 'action_elsewhere'.")
+        fail_action("action_session_start")
+        fail_action("action_answer_faq")
+    assert failures.actions == ["action_session_start", "action_answer_faq"]
+    fail_action("action_after")
+    assert len(failures.actions) == 2
+    # The records are still logged.
+    assert sum(ACTION_FAILED_PREFIX in record.getMessage() for record in caplog.records) == 5
+
+
+async def test_failed_actions_are_kept_apart_per_task():
+    async def turn(name: str | None) -> list[str]:
+        with watch_action_failures() as failures:
+            await asyncio.sleep(0.01)
+            if name:
+                fail_action(name)
+            await asyncio.sleep(0.01)
+        return failures.actions
+
+    results = await asyncio.gather(turn("action_a"), turn(None), turn("action_b"))
+    assert results == [["action_a"], [], ["action_b"]]
+
+
 # --- the body parser ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("body", "error"),
@@ -217,7 +272,7 @@ def test_rate_limiter_checks_its_arguments():
         (b"", "not JSON"),
         (b"{", "not JSON"),
         (b"\xff\xfe\x00", "not UTF-8"),
-        ("{\"sender\": \"é\"}".encode("latin-1"), "not UTF-8"),
+        ('{"sender": "é"}'.encode("latin-1"), "not UTF-8"),
         (b"[]", "JSON object"),
         (b"null", "JSON object"),
         (b'"text"', "JSON object"),
@@ -332,7 +387,7 @@ def test_input_channel_from_the_body_is_kept(server):
         b"not json",
         b"\x00\x01\x02\xff",
         b"\xef\xbb\xbf{}",  # a BOM: not JSON
-        "{\"sender\": \"あ\", \"message\": \"あ\"}".encode("shift_jis"),
+        '{"sender": "あ", "message": "あ"}'.encode("shift_jis"),
         b"[1, 2]",
         b"42",
         b'{"sender": 1, "message": "hi"}',
@@ -435,6 +490,25 @@ def test_no_bot_message_gets_the_apology_in_the_user_language(make_server):
     assert server.say("👍").texts == [f"{APOLOGY_JA}\n\n{APOLOGY_EN}"]
 
 
+def failing_turn(message: UserMessage) -> list[dict]:
+    """What Rasa does when a custom action fails mid-turn: logs, carries on, says the rest."""
+    fail_action("action_answer_faq")
+    return [{"text": "Which city are you from?"}]
+
+
+def test_a_failed_action_gets_the_apology_instead_of_a_partial_answer(make_server):
+    server = make_server(agent=FakeAgent(answer=failing_turn))
+    assert server.say("イクレイとは何ですか", sender="eve").json() == [
+        {"recipient_id": "eve", "text": APOLOGY_JA}
+    ]
+    assert server.say("What is ICLEI?").texts == [APOLOGY_EN]
+    streamed = server.post({"sender": "s", "message": "What is ICLEI?"}, query="?stream=true")
+    assert [json.loads(line)["text"] for line in streamed.body.decode().splitlines()] == [
+        "Which city are you from?",
+        APOLOGY_EN,
+    ]
+
+
 def test_streamed_answers_and_the_streamed_apology(make_server):
     server = make_server()
     answer = server.post({"sender": "s", "message": "hi"}, query="?stream=true")
@@ -444,9 +518,7 @@ def test_streamed_answers_and_the_streamed_apology(make_server):
     ]
     silent = make_server(agent=FakeAgent(answer=lambda message: []))
     answer = silent.post({"sender": "s", "message": "Hello"}, query="?stream=true")
-    assert [json.loads(line)["text"] for line in answer.body.decode().splitlines()] == [
-        APOLOGY_EN
-    ]
+    assert [json.loads(line)["text"] for line in answer.body.decode().splitlines()] == [APOLOGY_EN]
 
 
 def test_errors_inside_rasa_are_not_swallowed(make_server):
@@ -459,8 +531,9 @@ def test_errors_inside_rasa_are_not_swallowed(make_server):
 # --- fuzzing ------------------------------------------------------------------------------
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 FIELDS = st.sampled_from(["sender", "message", "metadata", "input_channel", "text", ""])
@@ -484,7 +557,9 @@ WELL_FORMED = st.fixed_dictionaries(
     },
 ).map(lambda body: json.dumps(body, ensure_ascii=bool(len(body) % 2)).encode())
 ESCAPES = st.lists(
-    st.sampled_from(['"\\ud800"', '"\\udfff"', '"\\u0000"', "[", "]", "{", "}", '"a":', ",", "1e999"]),
+    st.sampled_from(
+        ['"\\ud800"', '"\\udfff"', '"\\u0000"', "[", "]", "{", "}", '"a":', ",", "1e999"]
+    ),
     max_size=40,
 ).map(lambda parts: "".join(parts).encode())
 BODIES = st.one_of(
@@ -518,7 +593,9 @@ class Recorder(FakeAgent):
 
 @pytest.fixture(scope="module")
 def fuzz_server() -> Iterator[RestServer]:
-    channel = GuardedRestInput(GuardSettings(max_message_chars=200), max_body_bytes=1500)
+    channel = GuardedRestInput(
+        GuardSettings(max_message_chars=200, rate_limit_messages=5), max_body_bytes=1500
+    )
     server = RestServer(channel, Recorder()).start()
     yield server
     server.stop()

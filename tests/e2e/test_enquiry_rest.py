@@ -29,7 +29,7 @@ def test_happy_path_in_japanese_stores_one_enquiry(chat, enquiry_database_url):
     assert "メールアドレス" in texts(chat("山田 太郎"))
     # A malformed email is re-asked, then a good one is taken.
     assert "形式" in texts(chat("taro-at-city"))
-    assert "役職" in texts(chat("taro@City.Yokohama.example"))
+    assert "役職" in texts(chat("taro@City.Yokohama.lg.jp"))
     assert "人口" in texts(chat("環境政策課 課長"))
     assert "メッセージ" in texts(chat("377万"))
     summary = texts(chat("スキップ"))
@@ -37,7 +37,7 @@ def test_happy_path_in_japanese_stores_one_enquiry(chat, enquiry_database_url):
     done = texts(chat("はい、送信してください"))
     reference = REFERENCE.search(done)
     assert reference and "受付番号" in done
-    rows = stored(enquiry_database_url, "taro@city.yokohama.example")
+    rows = stored(enquiry_database_url, "taro@city.yokohama.lg.jp")
     assert len(rows) == 1
     assert rows[0].reference == reference.group(0)
     assert rows[0].office_id == "japan" and rows[0].country_code == "JP"
@@ -52,19 +52,19 @@ def test_correction_faq_interruption_and_english(chat, enquiry_database_url):
     assert "1990" in answer and "country" in answer.lower()
     chat("Kenya")
     chat("Amina Wanjiru")
-    chat("amina@nairobi.example")
+    chat("amina@nairobi.go.ke")
     chat("no")
     chat("skip")
     summary = texts(chat("/deny"))
     assert "Africa" in summary
     assert "email address" in texts(chat("the email is wrong")).lower()
     # Saying which detail is wrong asks that one again, then the summary again.
-    texts_after = texts(chat("amina.w@nairobi.example"))
-    assert "amina.w@nairobi.example" in texts_after
+    texts_after = texts(chat("amina.w@nairobi.go.ke"))
+    assert "amina.w@nairobi.go.ke" in texts_after
     done = texts(chat("send it"))
     assert REFERENCE.search(done)
-    assert len(stored(enquiry_database_url, "amina.w@nairobi.example")) == 1
-    assert not stored(enquiry_database_url, "amina@nairobi.example")
+    assert len(stored(enquiry_database_url, "amina.w@nairobi.go.ke")) == 1
+    assert not stored(enquiry_database_url, "amina@nairobi.go.ke")
 
 
 def test_no_consent_stores_nothing(chat, enquiry_database_url):

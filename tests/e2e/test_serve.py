@@ -39,7 +39,7 @@ def test_serve_answers_on_the_ports_and_stops_on_sigterm(tmp_path):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 180
-        while "is up" not in (tmp_path / "serve.log").read_text() and time.monotonic() < deadline:
+        while "The ICLEI assistant is up" not in (tmp_path / "serve.log").read_text() and time.monotonic() < deadline:
             assert process.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
             time.sleep(1)
         output = (tmp_path / "serve.log").read_text()
