@@ -39,7 +39,8 @@ def test_serve_answers_on_the_ports_and_stops_on_sigterm(tmp_path):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 180
-        while "The ICLEI assistant is up" not in (tmp_path / "serve.log").read_text() and time.monotonic() < deadline:
+        log_text = (tmp_path / "serve.log").read_text
+        while "The ICLEI assistant is up" not in log_text() and time.monotonic() < deadline:
             assert process.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
             time.sleep(1)
         output = (tmp_path / "serve.log").read_text()
