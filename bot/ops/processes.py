@@ -133,11 +133,12 @@ def start_servers(
     model: Path = DEFAULT_MODEL,
     extra_env: dict[str, str] | None = None,
     credentials: str | Path = "credentials.yml",
+    group: ServerGroup | None = None,
     **kwargs,
 ) -> ServerGroup:
-    """Start the action server and the Rasa server and wait until both answer."""
+    """Start the action server and the Rasa server (into `group`) and wait until both answer."""
     env = server_env(ports, extra_env)
-    group = ServerGroup()
+    group = group if group is not None else ServerGroup()
     group.start(action_server_command(ports), env, **kwargs)
     group.start(rasa_server_command(ports, model, credentials), env, **kwargs)
     ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(

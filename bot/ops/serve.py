@@ -34,8 +34,10 @@ def serve(model: Path = DEFAULT_MODEL) -> int:
     """Run both servers until one of them ends or SIGTERM / Ctrl-C arrives."""
     ports = Ports.from_env()
     print(f"Starting the action server on :{ports.action} and Rasa on :{ports.rasa} ...")
-    group = start_servers(ports, model)
+    # Handlers first: a SIGTERM during the start-up must stop what has started too.
+    group = ServerGroup()
     _stop_on_signals(group)
+    start_servers(ports, model, group=group)
     base = f"http://localhost:{ports.rasa}"
     print(
         "\nThe ICLEI assistant is up.\n"
