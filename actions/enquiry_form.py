@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of, latest_intent, send
+from bot.answers import interruptions
 from bot.answers.enquiry import FIELD_SLOTS, OPTIONAL_FIELDS, field_buttons, summary
 from bot.enquiries import validation
 from bot.knowledge import get_knowledge
@@ -30,6 +31,9 @@ ERROR_RESPONSES = {
     validation.ERROR_INVALID_POPULATION: "utter_enquiry_invalid_population",
     validation.ERROR_POPULATION_OUT_OF_RANGE: "utter_enquiry_invalid_population",
 }
+
+# Fields whose validator recognises a real answer (so "Kenya" is a country, not a question).
+STRICT_FIELDS = ("country", "email", "population")
 
 Validator = Callable[[Any], validation.Checked]
 VALIDATORS: dict[str, Validator] = {
@@ -83,6 +87,16 @@ class ValidateEnquiryForm(FormValidationAction):
             if is_skip(value, tracker)
             else VALIDATORS[field](value)
         )
+        # A valid country, email or population is an answer whatever the NLU thought;
+        # a confident question instead of a free-text answer is answered, then re-asked.
+        strict = field in STRICT_FIELDS and checked.ok
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        if not strict and interruptions.is_interruption(
+            intent.get("name"), float(intent.get("confidence") or 0)
+        ):
+            replies = interruptions.answer(get_knowledge(), intent["name"], language_of(tracker))
+            send(dispatcher, replies)
+            return {slot: None}
         if checked.ok:
             return {slot: str(checked.value), "enquiry_failures": 0}
         failures = int(tracker.get_slot("enquiry_failures") or 0) + 1

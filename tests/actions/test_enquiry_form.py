@@ -180,3 +180,34 @@ async def test_cancel(dispatcher):
     events = await ActionCancelEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})
     assert dispatcher.messages[0]["response"] == "utter_enquiry_cancelled"
     assert SlotSet("enquiry_name", None) in events
+
+
+def with_confidence(tracker, confidence: float):
+    tracker.latest_message["intent"]["confidence"] = confidence
+    return tracker
+
+
+async def test_confident_question_is_answered_and_the_field_asked_again(dispatcher):
+    tracker = make_tracker(text="When was ICLEI founded?", intent="ask_founding",
+                           slots={"language": "en"})  # fmt: skip
+    result = await ValidateEnquiryForm().validate_enquiry_organisation(
+        "When was ICLEI founded?", dispatcher, tracker, {}
+    )
+    assert result == {"enquiry_organisation": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_founding"]
+
+
+async def test_unsure_question_intent_is_taken_as_the_answer(dispatcher):
+    tracker = with_confidence(make_tracker(text="環境政策課 課長", intent="ask_name"), 0.58)
+    result = await ValidateEnquiryForm().validate_enquiry_role(
+        "環境政策課 課長", dispatcher, tracker, {}
+    )
+    assert result["enquiry_role"] == "環境政策課 課長"
+
+
+async def test_valid_email_is_an_answer_even_if_classified_as_a_question(dispatcher):
+    tracker = make_tracker(text="amina@nairobi.go.ke", intent="ask_name")
+    result = await ValidateEnquiryForm().validate_enquiry_email(
+        "amina@nairobi.go.ke", dispatcher, tracker, {}
+    )
+    assert result["enquiry_email"] == "amina@nairobi.go.ke"
