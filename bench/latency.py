@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import time
@@ -17,13 +16,7 @@ import urllib.request
 import uuid
 
 from bench.messages import MESSAGES
-from bot.ops.processes import Ports, start_servers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bot.ops.processes import Ports, free_port, start_servers
 
 
 def send(url: str, sender: str, message: str) -> float:
@@ -67,7 +60,7 @@ def main() -> None:
     if args.url:
         report(measure(args.url, args.rounds))
         return
-    ports = Ports(rasa=_free_port(), action=_free_port())
+    ports = Ports(rasa=free_port(), action=free_port())
     group = start_servers(ports, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         report(measure(f"http://localhost:{ports.rasa}", args.rounds))

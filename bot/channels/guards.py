@@ -347,3 +347,22 @@ def watch_action_failures() -> Iterator[ActionFailures]:
         yield failures
     finally:
         _current_turn.reset(token)
+
+
+async def read_limited_body(request: Any, limit: int) -> bytes | None:
+    """A request's raw body, or None when it is larger than `limit` bytes.
+
+    Reads the stream chunk by chunk, so a huge body is refused without being held in memory
+    (and a body without Content-Length is still bounded).
+    """
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return None
+    if request.stream is None:  # not streamed (an app that reads bodies itself)
+        return request.body if len(request.body) <= limit else None
+    body = bytearray()
+    async for chunk in request.stream:
+        body.extend(chunk)
+        if len(body) > limit:
+            return None
+    return bytes(body)

@@ -38,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guards import read_limited_body
 from bot.channels.line_api import DEFAULT_API_BASE_URL, LineApi, SendResult
 from bot.channels.line_memory import LineMemory
 from bot.channels.line_messages import (
@@ -253,18 +254,8 @@ class LineInput(InputChannel):
         return line_webhook
 
     async def _read_body(self, request: Request) -> bytes | None:
-        """The raw body, or None when it is larger than MAX_BODY_BYTES."""
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return None
-        if request.stream is None:  # not streamed (e.g. an app that reads bodies itself)
-            return request.body if len(request.body) <= MAX_BODY_BYTES else None
-        body = bytearray()
-        async for chunk in request.stream:
-            body.extend(chunk)
-            if len(body) > MAX_BODY_BYTES:
-                return None
-        return bytes(body)
+        """The raw body, or None when it is too large."""
+        return await read_limited_body(request, MAX_BODY_BYTES)
 
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         if not self.enabled:

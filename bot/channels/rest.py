@@ -59,6 +59,7 @@ from bot.channels.guards import (
     Verdict,
     fixed_text,
     message_language,
+    read_limited_body,
     watch_action_failures,
 )
 
@@ -228,18 +229,8 @@ class GuardedRestInput(RestInput):
         return rest_webhook
 
     async def _read_body(self, request: Request) -> bytes | None:
-        """The raw body, or None when it is larger than `max_body_bytes`."""
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_body_bytes:
-            return None
-        if request.stream is None:  # not streamed (an app that reads bodies itself)
-            return request.body if len(request.body) <= self.max_body_bytes else None
-        body = bytearray()
-        async for chunk in request.stream:
-            body.extend(chunk)
-            if len(body) > self.max_body_bytes:
-                return None
-        return bytes(body)
+        """The raw body, or None when it is too large."""
+        return await read_limited_body(request, self.max_body_bytes)
 
     async def _receive(
         self, request: Request, on_new_message: OnNewMessage

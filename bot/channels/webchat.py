@@ -42,6 +42,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guards import read_limited_body
 from bot.nlu.language_detector import language_from_metadata
 
 logger = logging.getLogger(__name__)
@@ -335,18 +336,8 @@ class WebchatInput(InputChannel):
         return webchat
 
     async def _read_body(self, request: Request) -> bytes | None:
-        """The raw body, or None when it is larger than MAX_BODY_BYTES."""
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return None
-        if request.stream is None:  # not streamed (e.g. an app that reads bodies itself)
-            return request.body if len(request.body) <= MAX_BODY_BYTES else None
-        body = bytearray()
-        async for chunk in request.stream:
-            body.extend(chunk)
-            if len(body) > MAX_BODY_BYTES:
-                return None
-        return bytes(body)
+        """The raw body, or None when it is too large."""
+        return await read_limited_body(request, MAX_BODY_BYTES)
 
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         origin = request.headers.get("origin")

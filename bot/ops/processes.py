@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,6 +32,13 @@ class Ports:
             rasa=int(os.environ.get("RASA_PORT", "5005")),
             action=int(os.environ.get("ACTION_PORT", "5055")),
         )
+
+
+def free_port() -> int:
+    """A TCP port on localhost that is free right now (for tests and benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def server_env(ports: Ports, extra: dict[str, str] | None = None) -> dict[str, str]:

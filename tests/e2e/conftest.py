@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import urllib.request
 import uuid
@@ -11,13 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.ops.processes import DEFAULT_MODEL, Ports, start_servers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bot.ops.processes import DEFAULT_MODEL, Ports, free_port, start_servers
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +24,7 @@ def rasa_url(enquiry_database_url: str, tmp_path_factory: pytest.TempPathFactory
     """Base URL of a Rasa server (with its action server) running the trained model."""
     if not DEFAULT_MODEL.exists():
         pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` first")
-    ports = Ports(rasa=_free_port(), action=_free_port())
+    ports = Ports(rasa=free_port(), action=free_port())
     env = {
         "DATABASE_URL": enquiry_database_url,
         "ENQUIRY_SPOOL_DIR": str(tmp_path_factory.mktemp("spool")),

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import urllib.request
 import uuid
 
 import pytest
 
-from bot.ops.processes import Ports, start_servers
+from bot.ops.processes import Ports, free_port, start_servers
 
 pytestmark = pytest.mark.model
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _say(port: int, sender: str, message: str) -> str:
@@ -36,7 +29,7 @@ def test_half_filled_form_continues_after_restart(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'enquiries.db'}",
            "ENQUIRY_SPOOL_DIR": str(tmp_path / "spool")}  # fmt: skip
     sender = f"restart-{uuid.uuid4().hex[:8]}"
-    ports = Ports(rasa=_free_port(), action=_free_port())
+    ports = Ports(rasa=free_port(), action=free_port())
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     group = start_servers(ports, extra_env=env, **quiet)
     try:
@@ -46,7 +39,7 @@ def test_half_filled_form_continues_after_restart(tmp_path):
     finally:
         group.stop()
 
-    ports = Ports(rasa=_free_port(), action=_free_port())
+    ports = Ports(rasa=free_port(), action=free_port())
     group = start_servers(ports, extra_env=env, **quiet)
     try:
         # The form goes on where it was, in Japanese: the country, then the name.

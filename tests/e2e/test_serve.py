@@ -13,15 +13,9 @@ import urllib.request
 
 import pytest
 
-from bot.ops.processes import PROJECT_ROOT
+from bot.ops.processes import PROJECT_ROOT, free_port
 
 pytestmark = pytest.mark.model
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _listening(port: int) -> bool:
@@ -30,7 +24,7 @@ def _listening(port: int) -> bool:
 
 
 def test_serve_answers_on_the_ports_and_stops_on_sigterm(tmp_path):
-    rasa_port, action_port = _free_port(), _free_port()
+    rasa_port, action_port = free_port(), free_port()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port))
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
