@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_text, send
 from bot.answers import offices as answers
-from bot.answers.reply import Reply
 from bot.knowledge import Knowledge, PlaceMatch, find_places, get_knowledge, resolve_place
 
 
@@ -92,15 +91,6 @@ class ActionHeadquarters(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Send the head office's location and contact card."""
-        knowledge = get_knowledge()
-        lang = language_of(tracker)
-        office = knowledge.office(answers.HEADQUARTERS_ID)
-        intro = Reply(
-            "utter_headquarters",
-            {
-                "hq_city": office.city.get(lang),
-                "hq_country": knowledge.country(office.country).name.get(lang),
-            },
-        )
-        send(dispatcher, [intro, *answers.office_card(office, lang, latest_text(tracker))])
-        return [SlotSet("office", office.id)]
+        replies = answers.headquarters(get_knowledge(), language_of(tracker), latest_text(tracker))
+        send(dispatcher, replies)
+        return [SlotSet("office", answers.HEADQUARTERS_ID)]

@@ -26,14 +26,6 @@ def answer(knowledge: Knowledge, intent: str, lang: str | None) -> list[Reply]:
     if intent == "list_offices":
         return [offices.office_list(knowledge, lang)]
     if intent == "ask_headquarters":
-        office = knowledge.office(offices.HEADQUARTERS_ID)
-        intro = Reply(
-            "utter_headquarters",
-            {
-                "hq_city": office.city.get(lang),
-                "hq_country": knowledge.country(office.country).name.get(lang),
-            },
-        )
-        return [intro, *offices.office_card(office, lang)]
+        return offices.headquarters(knowledge, lang)
     reply = faq_reply(knowledge, intent, lang)
     return [reply] if reply else []

@@ -100,3 +100,16 @@ def not_found(knowledge: Knowledge, place: str, lang: str | None) -> list[Reply]
 def ask_for_place(knowledge: Knowledge, lang: str | None) -> list[Reply]:
     """No place given and none in context: ask, with the list."""
     return [Reply("utter_office_ask_place"), office_list(knowledge, lang)]
+
+
+def headquarters(knowledge: Knowledge, lang: str | None, asked_text: str = "") -> list[Reply]:
+    """Where the head office (the World Secretariat) is, then its contact card."""
+    office = knowledge.office(HEADQUARTERS_ID)
+    intro = Reply(
+        "utter_headquarters",
+        {
+            "hq_city": office.city.get(lang),
+            "hq_country": knowledge.country(office.country).name.get(lang),
+        },
+    )
+    return [intro, *office_card(office, lang, asked_text)]
