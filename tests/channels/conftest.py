@@ -12,7 +12,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -40,6 +39,7 @@ from sanic import Sanic
 
 from bot.channels.line import LineInput
 from bot.channels.line_api import LineApi
+from bot.ops.processes import free_port
 
 CHANNEL_SECRET = "0123456789abcdef0123456789abcdef"
 ACCESS_TOKEN = "test-access-token"
@@ -49,13 +49,6 @@ WEBHOOK_PATH = "/webhooks/line/webhook"
 # Several Sanic apps start in this process (one per test): test mode lets each one apply
 # Sanic's start-up code rewriting afresh instead of failing on the second app.
 Sanic.test_mode = True
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on (yet)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
 from bot.channels.rest import GuardedRestInput
+from bot.ops.processes import free_port
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 HEALTH_PATH = "/webhooks/rest/"
@@ -28,13 +28,6 @@ HEALTH_PATH = "/webhooks/rest/"
 # Several Sanic apps start in this process: test mode lets each apply Sanic's start-up
 # code afresh instead of failing on the second app (tests/channels/conftest.py sets it too).
 Sanic.test_mode = True
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on (yet)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def echo(message: UserMessage) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ import asyncio
 import inspect
 import json
 import logging
-import socket
 import subprocess
 import urllib.request
 import uuid
@@ -47,6 +46,7 @@ from bot.ops.processes import (
     Ports,
     ServerGroup,
     action_server_command,
+    free_port,
     rasa_server_command,
     server_env,
     wait_for_http,
@@ -629,10 +629,6 @@ def test_fuzzed_server_keeps_answering(fuzz_server):
 
 
 # --- end to end: the action server goes down and comes back --------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _texts(url: str, sender: str, message: str) -> list[str]:
@@ -652,7 +648,7 @@ def test_action_server_down_apologises_then_recovers(tmp_path: Path):
         pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` first")
     credentials = tmp_path / "credentials.yml"
     credentials.write_text("bot.channels.rest.GuardedRestInput:\n")
-    ports = Ports(rasa=_free_port(), action=_free_port())
+    ports = Ports(rasa=free_port(), action=free_port())
     env = server_env(ports, {"ENQUIRY_SPOOL_DIR": str(tmp_path / "spool")})
     output = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     rasa, actions = ServerGroup(), ServerGroup()

@@ -6,10 +6,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from bot.ops.processes import free_port
 
 
 def find_bin_dir() -> Path | None:
@@ -20,13 +21,6 @@ def find_bin_dir() -> Path | None:
         return Path(found).parent if found else None
     newest = max(candidates, key=lambda path: int(Path(path).parts[4].split(".")[0]))
     return Path(newest).parent
-
-
-def free_port() -> int:
-    """Return a TCP port that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresServer:
