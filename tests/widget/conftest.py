@@ -9,7 +9,6 @@ by the `playwright` package, never `playwright install`) and a Japanese font
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import threading
 import uuid
@@ -27,7 +26,7 @@ from rasa.server import configure_cors
 from sanic import Sanic
 
 from bot.channels.webchat import WebchatInput
-from bot.ops.processes import DEFAULT_MODEL, PROJECT_ROOT, Ports, start_servers
+from bot.ops.processes import DEFAULT_MODEL, PROJECT_ROOT, Ports, free_port, start_servers
 
 # Several Sanic apps start in this process (one per test): test mode lets each one apply
 # Sanic's start-up code rewriting afresh instead of failing on the second app.
@@ -50,13 +49,6 @@ PIXEL_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
     "0000000c4944415408d763a8b9f60f000253017f5c1a0a2d0000000049454e44ae426082"
 )
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on (yet)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the channel on a bare Sanic app, with Rasa's own CORS layer --------------------------
