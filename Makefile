@@ -9,6 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
+CLUSTER_PORT ?= 8080
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 
 # The NLU gate: intent macro-F1 per language on the held-out sets.
@@ -25,12 +26,12 @@ MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 # uv: the one on PATH if it works (a pyenv shim may not), else a private copy in .tools/.
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 
-# Debian packages the tests use: a real PostgreSQL, Chromium for the widget (and a
-# Japanese font for its screenshots).
-SYSTEM_PACKAGES := postgresql chromium fonts-ipafont-gothic
+# Debian packages the tests use: a real PostgreSQL, Redis and nginx (make cluster),
+# Chromium for the widget (and a Japanese font for its screenshots).
+SYSTEM_PACKAGES := postgresql redis-server nginx chromium fonts-ipafont-gothic
 
-.PHONY: system-deps help setup run serve shell train validate lint format test test-unit test-nlu \
-	test-stories test-e2e latency clean
+.PHONY: system-deps help setup run serve cluster shell train validate lint format test test-unit test-nlu \
+	test-stories test-e2e latency bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -68,6 +69,9 @@ train: $(MODEL) ## train the model (only when data, domain or config changed)
 run: $(MODEL) ## train if needed, start the action server and the Rasa server
 	$(BIN)/python -m bot serve
 
+cluster: $(MODEL) ## nginx, 2 Rasa replicas, 2 action servers, PostgreSQL, Redis (CLUSTER_PORT=8080)
+	$(BIN)/python -m bot cluster --port $(CLUSTER_PORT)
+
 shell: $(MODEL) ## staff shell against the same model, with the action server up
 	$(BIN)/python -m bot shell
 
@@ -100,6 +104,9 @@ test: lint validate test-unit test-nlu test-stories test-e2e ## everything CI ru
 
 latency: $(MODEL) ## single-user REST latency (starts and stops the servers)
 	$(BIN)/python -m bench.latency
+
+bench: $(MODEL) ## ours vs Rasa's starter: training, start-up, REST load at 1-32 users (~15 min)
+	$(BIN)/python -m bench
 
 clean: ## remove models, results and local databases
 	rm -rf models results var .pytest_cache .ruff_cache

@@ -17,6 +17,12 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the action server and the Rasa server")
     serve.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
+    cluster = commands.add_parser(
+        "cluster", help="nginx + 2 Rasa replicas + 2 action servers + PostgreSQL + Redis"
+    )
+    cluster.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
+    cluster.add_argument("--dir", type=Path, default=Path("var/cluster"))
+    cluster.add_argument("--port", type=int, default=8080, help="the load balancer's port")
     shell = commands.add_parser("shell", help="staff shell with the action server up")
     shell.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
 
@@ -51,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.ops.serve import serve
 
         return serve(args.model)
+    if args.command == "cluster":
+        from bot.ops.cluster import run
+
+        return run(args.dir, args.model, args.port)
     if args.command == "shell":
         from bot.ops.serve import shell
 

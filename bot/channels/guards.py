@@ -2,9 +2,9 @@
 
 - `MessageGuard.check` sorts a user message: empty, too long, or fine (only then does it go to
   the model).
-- `RateLimiter` counts each sender's messages in a sliding window, in this process's memory:
-  with several Rasa replicas behind a load balancer each replica counts on its own (a sender
-  gets up to replicas x the limit); a shared limit needs Redis (e.g. a sorted set per sender).
+- `RateLimiter` counts each sender's messages in a sliding window, in this process's memory;
+  with several Rasa replicas, REDIS_URL makes the channels use `shared_state.RedisRateLimiter`
+  instead, so the limit holds across replicas.
 - `FIXED_TEXTS` holds every answer a channel gives on its own, as English/Japanese pairs, and
   `fixed_text` picks the language of the user's message (both languages when it can't tell).
 - `watch_action_failures` tells a channel whether an action failed while Rasa handled one

@@ -40,7 +40,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.guards import read_limited_body
 from bot.channels.line_api import DEFAULT_API_BASE_URL, LineApi, SendResult
-from bot.channels.line_memory import LineMemory
+from bot.channels.line_memory import EVENT_TTL_SECONDS, LineMemory
 from bot.channels.line_messages import (
     LANGUAGE_CHOICES,
     UNSUPPORTED_MESSAGE_TEXT,
@@ -51,6 +51,7 @@ from bot.channels.line_messages import (
     text_messages,
     to_line_messages,
 )
+from bot.channels.shared_state import shared_event_log
 from bot.nlu.language_detector import LanguageDetector, detect_language, language_from_metadata
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ class LineInput(InputChannel):
         self.channel_secret = channel_secret or ""
         self.enabled = bool(channel_secret and access_token)
         self.api = api or LineApi(access_token or "", api_base_url)
-        self.memory = memory or LineMemory()
+        self.memory = memory or LineMemory(events=shared_event_log(EVENT_TTL_SECONDS))
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self._ambiguous_words = LanguageDetector.get_default_config()["ambiguous_words"]
         # Strong references: the event loop keeps only weak ones to running tasks.

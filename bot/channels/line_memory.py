@@ -4,10 +4,11 @@ Webhook event ids already handled (LINE may deliver an event twice), users who b
 bot (unfollow), and each user's language. All of it is bounded in size and age, so memory
 stays flat however many users come.
 
-One process only: with several Rasa replicas behind a load balancer, a redelivered event
+By default one process only: with several Rasa replicas behind a load balancer, a redelivered event
 can reach another replica and be answered twice, and an unfollow seen by one replica is
 unknown to the others (LINE then refuses the push, which costs nothing but a log line).
-Several replicas need these in a shared store (e.g. Redis `SET NX EX` on the event id).
+With REDIS_URL set the event ids live in Redis instead (`bot.channels.shared_state`), so a
+redelivered event is answered once whichever replica gets it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 _MISSING = object()
+# LINE redelivers for a limited time; a day of event ids covers it.
+EVENT_TTL_SECONDS = 24 * 3600
 
 
 class ExpiringLru:
@@ -80,13 +83,15 @@ class LineMemory:
     def __init__(
         self,
         max_events: int = 100_000,
-        event_ttl: float = 24 * 3600,
+        event_ttl: float = EVENT_TTL_SECONDS,
         max_users: int = 100_000,
         language_ttl: float = 24 * 3600,
         clock: Callable[[], float] = time.monotonic,
+        events: Any = None,
     ) -> None:
-        # LINE redelivers for a limited time; a day of event ids covers it.
-        self.events = ExpiringLru(max_events, event_ttl, clock)
+        """`events`: a shared event log for several replicas (`shared_state.RedisEventLog`);
+        by default this process's own."""
+        self.events = events if events is not None else ExpiringLru(max_events, event_ttl, clock)
         self.unfollowed = ExpiringLru(max_users, None, clock)
         # The profile's language (the first guess), refreshed daily; None = LINE didn't say.
         self.profile_languages = ExpiringLru(max_users, language_ttl, clock)

@@ -62,6 +62,7 @@ from bot.channels.guards import (
     read_limited_body,
     watch_action_failures,
 )
+from bot.channels.shared_state import RedisRateLimiter, make_rate_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -167,13 +168,13 @@ class GuardedRestInput(RestInput):
         settings: GuardSettings | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         *,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: RateLimiter | RedisRateLimiter | None = None,
     ) -> None:
         """A channel with `settings` (defaults: guards' defaults)."""
         self.settings = settings or GuardSettings()
         self.max_body_bytes = max_body_bytes
         self.guard = MessageGuard(self.settings.max_message_chars)
-        self.rate_limiter = rate_limiter or RateLimiter(
+        self.rate_limiter = rate_limiter or make_rate_limiter(
             self.settings.rate_limit_messages, self.settings.rate_limit_window_seconds
         )
 

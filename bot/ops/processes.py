@@ -34,6 +34,14 @@ class Ports:
         )
 
 
+def endpoints_file(env: dict[str, str] | None = None) -> str:
+    """The endpoints file the Rasa server reads: RASA_ENDPOINTS, else endpoints.yml (SQLite
+    tracker store, in-memory lock store). endpoints.production.yml is the PostgreSQL + Redis
+    one that `make cluster` and a deployment use."""
+    env = os.environ if env is None else env
+    return env.get("RASA_ENDPOINTS", "").strip() or "endpoints.yml"
+
+
 def free_port() -> int:
     """A TCP port on localhost that is free right now (for tests and benchmarks)."""
     with socket.socket() as sock:
@@ -67,10 +75,13 @@ def action_server_command(ports: Ports) -> list[str]:
 
 
 def rasa_server_command(
-    ports: Ports, model: Path = DEFAULT_MODEL, credentials: str | Path = "credentials.yml"
+    ports: Ports,
+    model: Path = DEFAULT_MODEL,
+    credentials: str | Path = "credentials.yml",
+    endpoints: str | Path | None = None,
 ) -> list[str]:
     """The command line of the Rasa server with this project's channels (or those of another
-    credentials file, for tests) and endpoints."""
+    credentials file, for tests) and endpoints (see `endpoints_file`)."""
     return [
         _bin("rasa"),
         "run",
@@ -81,7 +92,7 @@ def rasa_server_command(
         "--credentials",
         str(credentials),
         "--endpoints",
-        "endpoints.yml",
+        str(endpoints or endpoints_file()),
     ]
 
 
@@ -148,7 +159,7 @@ def start_servers(
     env = server_env(ports, extra_env)
     group = group if group is not None else ServerGroup()
     group.start(action_server_command(ports), env, **kwargs)
-    group.start(rasa_server_command(ports, model, credentials), env, **kwargs)
+    group.start(rasa_server_command(ports, model, credentials, endpoints_file(env)), env, **kwargs)
     ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(
         f"http://localhost:{ports.rasa}/", group
     )

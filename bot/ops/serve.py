@@ -14,6 +14,7 @@ from bot.ops.processes import (
     Ports,
     ServerGroup,
     action_server_command,
+    endpoints_file,
     server_env,
     start_servers,
     wait_for_http,
@@ -70,7 +71,7 @@ def shell(model: Path = DEFAULT_MODEL) -> int:
             "--model",
             str(model),
             "--endpoints",
-            "endpoints.yml",
+            endpoints_file(env),
             "--port",
             str(ports.rasa),
         ]

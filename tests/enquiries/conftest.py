@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.enquiries import EnquiryDraft, EnquiryStore, Notifier, Spool
-from tests.enquiries.postgres_server import PostgresServer, find_bin_dir
+from bot.ops.postgres import PostgresServer, find_bin_dir
 
 PERSONAL = {
     "organisation": "横浜市",
@@ -129,7 +129,7 @@ def smtp_server() -> Iterator[tuple[str, int, RecordingHandler]]:
     """A local SMTP server (aiosmtpd) on a free port."""
     from aiosmtpd.controller import Controller
 
-    from tests.enquiries.postgres_server import free_port
+    from bot.ops.processes import free_port
 
     handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())

@@ -189,6 +189,6 @@ def test_cli_init_db(tmp_path: Path) -> None:
 
 
 def _closed_port() -> int:
-    from tests.enquiries.postgres_server import free_port
+    from bot.ops.processes import free_port
 
     return free_port()

@@ -102,7 +102,7 @@ def test_unreachable_smtp_neither_blocks_nor_fails(
 
 
 def test_refused_smtp_is_logged_without_personal_data(store, caplog, new_key) -> None:
-    from tests.enquiries.postgres_server import free_port
+    from bot.ops.processes import free_port
 
     settings = SmtpSettings(host="127.0.0.1", port=free_port(), default_recipients=("s@x.org",))
     stored = store.submit(make_draft(), new_key())

@@ -22,8 +22,8 @@ from bot.enquiries import (
     submit_enquiry,
 )
 from bot.enquiries.model import enquiries
+from bot.ops.postgres import PostgresServer
 from tests.enquiries.conftest import PERSONAL, make_draft
-from tests.enquiries.postgres_server import PostgresServer
 
 
 def _rows(store: EnquiryStore, key: str | None = None) -> int:

@@ -334,7 +334,7 @@ def test_other_subcommands_still_parse() -> None:
 
 def test_postgresql(tmp_path: Path) -> None:
     """The same figures from a real PostgreSQL tracker store (skipped without the binaries)."""
-    from tests.enquiries.postgres_server import PostgresServer, find_bin_dir
+    from bot.ops.postgres import PostgresServer, find_bin_dir
 
     bin_dir = find_bin_dir()
     if bin_dir is None:

@@ -1,4 +1,7 @@
-"""A throwaway PostgreSQL server for tests, from the Debian package's binaries."""
+"""A private PostgreSQL server from the Debian package's binaries (initdb + pg_ctl).
+
+Throwaway for tests (a temporary directory), or kept under a given directory for
+`make cluster`, so its conversations survive a restart of the cluster."""
 
 from __future__ import annotations
 
@@ -26,15 +29,16 @@ def find_bin_dir() -> Path | None:
 class PostgresServer:
     """initdb + pg_ctl in a temporary directory; runs as a non-root user (initdb refuses root)."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, root: Path | None = None, port: int | None = None) -> None:
         self.bin_dir = bin_dir
         # Not pytest's tmp_path: its parents are private to root, and the server runs as
         # another user who must reach the data directory.
-        self.root = Path(tempfile.mkdtemp(prefix="iclei-pg-"))
+        self.throwaway = root is None
+        self.root = root.resolve() if root else Path(tempfile.mkdtemp(prefix="iclei-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root / "socket"
         self.log = self.root / "server.log"
-        self.port = free_port()
+        self.port = port or free_port()
         self._user = self._os_user()
         self._databases = 0
 
@@ -66,9 +70,15 @@ class PostgresServer:
             **kwargs,
         )
 
+    @property
+    def initialised(self) -> bool:
+        """True when the data directory holds a cluster already."""
+        return (self.data / "PG_VERSION").exists()
+
     def init(self) -> None:
-        """Create the cluster (trust authentication: local tests only)."""
-        self.socket_dir.mkdir()
+        """Create the cluster (trust authentication: local use only)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.socket_dir.mkdir(exist_ok=True)
         if self._user is not None:
             for path in (self.root, self.socket_dir):
                 os.chown(path, self._user.pw_uid, self._user.pw_gid)
@@ -79,10 +89,9 @@ class PostgresServer:
 
     def start(self) -> None:
         """Start the server on 127.0.0.1:port and wait until it accepts connections."""
-        options = (
-            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c full_page_writes=off"  # speed; the data are thrown away
-        )
+        options = f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
+        if self.throwaway:
+            options += " -c fsync=off -c full_page_writes=off"  # speed; the data go anyway
         result = self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start",
             check=False,
@@ -99,19 +108,23 @@ class PostgresServer:
         """SQLAlchemy URL of a database on this server."""
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self) -> str:
-        """Create a fresh database and return its URL."""
+    def create_database(self, name: str | None = None) -> str:
+        """Create a database (a fresh numbered one unless `name` is given; a named one that
+        exists already is kept) and return its URL."""
         import psycopg2
 
-        self._databases += 1
-        name = f"enquiries_{self._databases}"
+        if name is None:
+            self._databases += 1
+            name = f"enquiries_{self._databases}"
         connection = psycopg2.connect(
             host="127.0.0.1", port=self.port, user="postgres", dbname="postgres"
         )
         try:
             connection.autocommit = True
             with connection.cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{name}"')
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+                if cursor.fetchone() is None:
+                    cursor.execute(f'CREATE DATABASE "{name}"')
         finally:
             connection.close()
         return self.url(name)
