@@ -174,8 +174,13 @@ class GuardedRestInput(RestInput):
         self.settings = settings or GuardSettings()
         self.max_body_bytes = max_body_bytes
         self.guard = MessageGuard(self.settings.max_message_chars)
-        self.rate_limiter = rate_limiter or make_rate_limiter(
-            self.settings.rate_limit_messages, self.settings.rate_limit_window_seconds
+        # `is None`, not `or`: an empty RateLimiter is falsy (it has a length).
+        self.rate_limiter = (
+            rate_limiter
+            if rate_limiter is not None
+            else make_rate_limiter(
+                self.settings.rate_limit_messages, self.settings.rate_limit_window_seconds
+            )
         )
 
     @classmethod

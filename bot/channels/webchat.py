@@ -28,6 +28,7 @@ import hashlib
 import inspect
 import json
 import logging
+import math
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -42,7 +43,16 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guards import read_limited_body
+from bot.channels.guards import (
+    Fixed,
+    GuardSettings,
+    RateLimiter,
+    fixed_text,
+    message_language,
+    read_limited_body,
+    watch_action_failures,
+)
+from bot.channels.shared_state import RedisRateLimiter, make_rate_limiter
 from bot.nlu.language_detector import language_from_metadata
 
 logger = logging.getLogger(__name__)
@@ -233,10 +243,23 @@ class WebchatInput(InputChannel):
         """The URL part /webhooks/webchat/."""
         return "webchat"
 
-    def __init__(self, allowed_origins: Iterable[str] = ()) -> None:
-        """A channel that answers browsers on the bot's own origin and `allowed_origins`."""
+    def __init__(
+        self,
+        allowed_origins: Iterable[str] = (),
+        *,
+        rate_limiter: RateLimiter | RedisRateLimiter | None = None,
+    ) -> None:
+        """A channel that answers browsers on the bot's own origin and `allowed_origins`,
+        with the REST channel's per-sender rate limit (RATE_LIMIT_* / REDIS_URL)."""
         self.allowed_origins = frozenset(allowed_origins)
         self.static = {name: StaticFile.load(name) for name in STATIC_FILES}
+        settings = GuardSettings.from_sources({})
+        # `is None`, not `or`: an empty RateLimiter is falsy (it has a length).
+        self.rate_limiter = (
+            rate_limiter
+            if rate_limiter is not None
+            else make_rate_limiter(settings.rate_limit_messages, settings.rate_limit_window_seconds)
+        )
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebchatInput:
@@ -354,14 +377,32 @@ class WebchatInput(InputChannel):
         except RequestError as error:
             return response.json({"error": str(error)}, status=error.status)
 
-        collector = WebchatOutput()
-        await on_new_message(
-            UserMessage(
-                checked.message,
-                collector,
-                checked.sender,
-                input_channel=self.name(),
-                metadata=checked.metadata(),
+        language = message_language(checked.message, checked.metadata())
+        if not self.rate_limiter.allow(checked.sender):
+            # The widget keeps the message and sends it again after Retry-After.
+            retry_after = math.ceil(self.rate_limiter.retry_after(checked.sender)) or 1
+            answer = fixed_text(Fixed.RATE_LIMITED, language)
+            return response.json(
+                [{"recipient_id": checked.sender, "text": answer}],
+                status=429,
+                headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"},
             )
-        )
-        return response.json(collector.messages, headers={"Cache-Control": "no-store"})
+        collector = WebchatOutput()
+        with watch_action_failures() as failures:
+            await on_new_message(
+                UserMessage(
+                    checked.message,
+                    collector,
+                    checked.sender,
+                    input_channel=self.name(),
+                    metadata=checked.metadata(),
+                )
+            )
+        messages = collector.messages
+        if failures or not messages:
+            # The action server is down or broke: say so, in the user's language.
+            logger.warning("Web chat: sent the apology (failed: %s)", failures.actions or "none")
+            messages = [
+                {"recipient_id": checked.sender, "text": fixed_text(Fixed.UNAVAILABLE, language)}
+            ]
+        return response.json(messages, headers={"Cache-Control": "no-store"})

@@ -28,6 +28,7 @@ from bot.ops.processes import (
     Ports,
     ServerGroup,
     action_server_command,
+    api_token,
     free_port,
     rasa_server_command,
     server_env,
@@ -152,11 +153,12 @@ class Cluster:
             if not wait_for_http(f"http://127.0.0.1:{port}/health", self.servers):
                 raise RuntimeError(f"an action server did not start; see {self.directory}/logs")
         self.nginx.start(f"http://127.0.0.1:{self.ports.actions}/health")
+        token = api_token(env)
         # One replica after the other: the first creates the tracker tables, and two
         # processes racing to CREATE TABLE in PostgreSQL would fail one of them.
         for number, port in enumerate(self.ports.rasa, start=1):
             command = rasa_server_command(
-                Ports(rasa=port), self.model, endpoints=PRODUCTION_ENDPOINTS
+                Ports(rasa=port), self.model, endpoints=PRODUCTION_ENDPOINTS, api_token=token
             )
             log = self._log(f"rasa-{number}")
             self.servers.start(command, env, stdout=log, stderr=subprocess.STDOUT)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "iclei.tar.gz"
+MIN_API_TOKEN_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,18 @@ def endpoints_file(env: dict[str, str] | None = None) -> str:
     one that `make cluster` and a deployment use."""
     env = os.environ if env is None else env
     return env.get("RASA_ENDPOINTS", "").strip() or "endpoints.yml"
+
+
+def api_token(env: dict[str, str] | None = None) -> str | None:
+    """RASA_API_TOKEN: set, it turns Rasa's HTTP API on behind this token; unset, it is off.
+    A short token is refused: it would be guessable."""
+    env = os.environ if env is None else env
+    token = env.get("RASA_API_TOKEN", "").strip()
+    if not token:
+        return None
+    if len(token) < MIN_API_TOKEN_CHARS:
+        raise ValueError(f"RASA_API_TOKEN must be at least {MIN_API_TOKEN_CHARS} characters")
+    return token
 
 
 def free_port() -> int:
@@ -79,9 +92,14 @@ def rasa_server_command(
     model: Path = DEFAULT_MODEL,
     credentials: str | Path = "credentials.yml",
     endpoints: str | Path | None = None,
+    api_token: str | None = None,
 ) -> list[str]:
     """The command line of the Rasa server with this project's channels (or those of another
-    credentials file, for tests) and endpoints (see `endpoints_file`)."""
+    credentials file, for tests) and endpoints (see `endpoints_file`).
+
+    Rasa's HTTP API (models, trackers, events) stays off unless `api_token` is given: then it
+    is on and every call must carry the token. There is no way to turn it on without one."""
+    api = ["--enable-api", "--auth-token", api_token] if api_token else []
     return [
         _bin("rasa"),
         "run",
@@ -93,6 +111,7 @@ def rasa_server_command(
         str(credentials),
         "--endpoints",
         str(endpoints or endpoints_file()),
+        *api,
     ]
 
 
@@ -159,7 +178,8 @@ def start_servers(
     env = server_env(ports, extra_env)
     group = group if group is not None else ServerGroup()
     group.start(action_server_command(ports), env, **kwargs)
-    group.start(rasa_server_command(ports, model, credentials, endpoints_file(env)), env, **kwargs)
+    command = rasa_server_command(ports, model, credentials, endpoints_file(env), api_token(env))
+    group.start(command, env, **kwargs)
     ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(
         f"http://localhost:{ports.rasa}/", group
     )

@@ -38,7 +38,12 @@ def serve(model: Path = DEFAULT_MODEL) -> int:
     # Handlers first: a SIGTERM during the start-up must stop what has started too.
     group = ServerGroup()
     _stop_on_signals(group)
-    start_servers(ports, model, group=group)
+    try:
+        start_servers(ports, model, group=group)
+    except ValueError as error:  # a bad setting, e.g. a short RASA_API_TOKEN
+        print(f"Not started: {error}", file=sys.stderr)
+        group.stop()
+        return 2
     base = f"http://localhost:{ports.rasa}"
     print(
         "\nThe ICLEI assistant is up.\n"

@@ -26,6 +26,7 @@ from bot.ops.processes import DEFAULT_MODEL
 pytestmark = pytest.mark.model
 
 REFERENCE = re.compile(r"ICLEI-\d{4}-\d{6}")
+API_TOKEN = "cluster-test-token-" + uuid.uuid4().hex
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def cluster() -> Iterator[Cluster]:
     # Not pytest's tmp_path: nginx's workers and PostgreSQL run as other users.
     directory = Path(tempfile.mkdtemp(prefix="iclei-cluster-"))
     os.chmod(directory, 0o755)
-    cluster = Cluster(directory, keep_data=False)
+    cluster = Cluster(directory, keep_data=False, extra_env={"RASA_API_TOKEN": API_TOKEN})
     cluster.start()
     try:
         yield cluster
@@ -166,6 +167,26 @@ def test_concurrent_messages_of_one_conversation_are_handled_one_at_a_time(
     received = dict(zip(QUESTIONS, answers, strict=True))
     for user, bot_texts in history:
         assert "\n".join(bot_texts) == received[user]
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_http_api_is_on_only_behind_its_token(cluster: Cluster) -> None:
+    sender = f"api-{uuid.uuid4().hex[:8]}"
+    post(cluster.url, sender, "hello")
+    tracker = f"{cluster.url}/conversations/{sender}/tracker"
+    assert http_status(f"{cluster.url}/status") == 401
+    assert http_status(tracker) == 401
+    assert http_status(f"{tracker}?token=wrong-{API_TOKEN}") == 401
+    assert http_status(f"{cluster.url}/status?token={API_TOKEN}") == 200
+    with urllib.request.urlopen(f"{tracker}?token={API_TOKEN}", timeout=30) as response:
+        assert json.loads(response.read())["latest_message"]["text"] == "hello"
 
 
 def test_the_conversation_goes_on_when_a_replica_dies(cluster: Cluster) -> None:

@@ -95,3 +95,13 @@ def test_out_of_scope_is_polite_in_japanese(chat):
 def test_channel_metadata_sets_the_first_language(chat):
     answer = texts(chat("/greet", metadata={"language": "ja"}))
     assert is_japanese(answer)
+
+
+@pytest.mark.parametrize("path", ["/status", "/version", "/conversations/someone/tracker"])
+def test_rasa_http_api_is_off_without_a_token(rasa_url, path):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(f"{rasa_url}{path}", timeout=10)
+    assert raised.value.code == 404

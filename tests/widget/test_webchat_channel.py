@@ -18,7 +18,12 @@ from bot.channels.webchat import (
     parse_allowed_origins,
     parse_request,
 )
-from tests.widget.conftest import ALLOWED_ORIGIN, ChannelServer, start_channel_server
+from tests.widget.conftest import (
+    ALLOWED_ORIGIN,
+    ChannelServer,
+    FakeRasa,
+    start_channel_server,
+)
 
 WEBHOOK = "/webhooks/webchat/webhook"
 SENDER = "wc-0123456789abcdef"
@@ -223,3 +228,41 @@ async def test_health(webchat: ChannelServer) -> None:
     async with webchat.client.get(webchat.url + "/webhooks/webchat/health") as resp:
         assert resp.status == 200
         assert await resp.json() == {"status": "ok"}
+
+
+# --- rate limit and failed actions: the REST channel's guards on the widget too -----------
+async def test_a_sender_over_the_rate_limit_gets_429_and_a_polite_answer() -> None:
+    from bot.channels.guards import RateLimiter
+
+    channel = WebchatInput([ALLOWED_ORIGIN], rate_limiter=RateLimiter(limit=2, window=60))
+    async for server in start_channel_server(channel):
+        ok = [await post(server, body(message="日本の事務所は？")) for _ in range(2)]
+        assert [status for status, _, _ in ok] == [200, 200]
+        status, answer, headers = await post(server, body(message="日本の事務所は？"))
+        assert status == 429
+        assert int(headers["Retry-After"]) >= 1
+        assert "少し時間をおいて" in answer[0]["text"]
+        assert len(server.rasa.received) == 2  # the third never reached the assistant
+        # Another visitor is not affected.
+        status, _, _ = await post(server, body(sender="wc-another-visitor-01"))
+        assert status == 200
+
+
+async def test_a_failed_action_gets_an_apology_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import logging
+
+    from bot.channels.guards import RASA_PROCESSOR_LOGGER
+
+    async def failing(message: Any) -> None:
+        logging.getLogger(RASA_PROCESSOR_LOGGER).error(
+            "Encountered an exception while running action 'action_answer_faq'."
+        )
+
+    monkeypatch.setattr(FakeRasa, "handle_message", lambda self, message: failing(message))
+    async for server in start_channel_server(WebchatInput([ALLOWED_ORIGIN])):
+        for text, expected in [("イクレイとは？", "申し訳ありません"), ("What is ICLEI?", "Sorry")]:
+            status, answer, _ = await post(server, body(message=text))
+            assert status == 200
+            assert len(answer) == 1 and expected in answer[0]["text"]
