@@ -1,8 +1,8 @@
 """Single-user latency of the REST endpoint: `python -m bench.latency` (make latency).
 
-Starts the action server and the Rasa server on free ports (or uses --url), warms up,
-then sends the mixed message set sequentially as one user after another and prints
-p50 / p95 / max and the mean, in milliseconds.
+Starts the action server and the Rasa server on free ports as `make bench` does (or uses
+--url), warms up, then sends the mixed message set sequentially as one user after another
+and prints p50 / p95 / max and the mean, in milliseconds.
 """
 
 from __future__ import annotations
@@ -10,20 +10,23 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
+import tempfile
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 
+from bench import assistants
+from bench.load import percentile
 from bench.messages import MESSAGES
-from bot.ops.processes import Ports, free_port, start_servers
+from bot.ops.processes import DEFAULT_MODEL
 
 
 def send(url: str, sender: str, message: str) -> float:
     """POST one message; return the seconds until the full answer arrived."""
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        url + assistants.WEBHOOK_PATH, data=body, headers={"Content-Type": "application/json"}
     )
     start = time.perf_counter()
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -44,11 +47,10 @@ def measure(url: str, rounds: int) -> list[float]:
 
 def report(timings: list[float]) -> None:
     """Print the figures."""
-    ms = sorted(t * 1000 for t in timings)
-    p = statistics.quantiles(ms, n=100)
+    ms = [t * 1000 for t in timings]
+    p50, p95, mean = percentile(ms, 50), percentile(ms, 95), statistics.mean(ms)
     print(f"REST single-user latency over {len(ms)} messages (mixed ja/en):")
-    mean = statistics.mean(ms)
-    print(f"  p50 {p[49]:.0f} ms   p95 {p[94]:.0f} ms   max {ms[-1]:.0f} ms   mean {mean:.0f} ms")
+    print(f"  p50 {p50:.0f} ms   p95 {p95:.0f} ms   max {max(ms):.0f} ms   mean {mean:.0f} ms")
 
 
 def main() -> None:
@@ -60,12 +62,10 @@ def main() -> None:
     if args.url:
         report(measure(args.url, args.rounds))
         return
-    ports = Ports(rasa=free_port(), action=free_port())
-    group = start_servers(ports, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        report(measure(f"http://localhost:{ports.rasa}", args.rounds))
-    finally:
-        group.stop()
+    with tempfile.TemporaryDirectory(prefix="latency-") as tmp:
+        workdir = Path(tmp)
+        with assistants.ours(DEFAULT_MODEL, workdir, workdir / "servers.log") as running:
+            report(measure(running.base_url, args.rounds))
 
 
 if __name__ == "__main__":
