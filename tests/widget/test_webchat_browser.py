@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from typing import Any
 
 import pytest
 
@@ -231,6 +232,40 @@ def test_offline_state_keeps_the_message_and_recovers(widget_page) -> None:
     assert w.stored_state()["queue"] == []
     assert time.monotonic() - started < 20
     assert w.user_messages().count() == 1  # shown once, delivered once
+
+
+def test_rate_limited_message_waits_politely_and_is_delivered(widget_page) -> None:
+    w: WidgetPage = widget_page()
+    w.goto("/en.html")
+    w.open()
+    webhook = w.deployment.webhook_url
+    polite = "You're sending messages very quickly. Please wait a moment and try again."
+    refused: list[int] = []
+
+    def once_too_many(route: Any) -> None:
+        if not refused:
+            refused.append(1)
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "2", "Content-Type": "application/json"},
+                body=json.dumps([{"recipient_id": "x", "text": polite}]),
+            )
+        else:
+            route.continue_()
+
+    w.page.route(webhook, once_too_many)
+    greeting = w.bot_messages().count()
+    w.input.fill("Where is the Japan office?")
+    w.input.press("Enter")
+    w.wait_for_bot_messages(greeting + 1)
+    assert w.bot_messages().nth(greeting).inner_text().endswith(polite)
+    assert w.offline.is_hidden()  # the server is there: not "offline"
+    # After Retry-After the same message goes again and is answered; the polite note once.
+    w.wait_for_bot_messages(greeting + 2, timeout=15_000)
+    assert "Nishi-Shimbashi" in w.bot_messages().last.inner_text()
+    assert w.user_messages().count() == 1
+    assert len([t for t in w.bot_messages().all_inner_texts() if polite in t]) == 1
+    assert w.stored_state()["queue"] == []
 
 
 def test_markup_is_shown_as_text_in_both_directions(widget_page) -> None:

@@ -502,7 +502,23 @@
             return { messages: Array.isArray(messages) ? messages : [] };
           });
         }
-        if (response.status >= 500 || response.status === 408 || response.status === 429) {
+        if (response.status === 429) {
+          // Too many messages: show the server's polite answer, keep the message and send
+          // it again after Retry-After. Not "offline": the server is there.
+          var seconds = parseInt(response.headers.get("Retry-After"), 10);
+          return response
+            .json()
+            .catch(function () {
+              return [];
+            })
+            .then(function (messages) {
+              return {
+                slowDown: Math.min(seconds > 0 ? seconds : 5, 120) * 1000,
+                messages: Array.isArray(messages) ? messages : [],
+              };
+            });
+        }
+        if (response.status >= 500 || response.status === 408) {
           throw new Error("server unavailable: " + response.status);
         }
         return { refused: response.status }; // 4xx: sending it again would not help
@@ -512,6 +528,23 @@
           inFlight = false;
           retryDelay = 0;
           setOffline(false);
+          if (result.slowDown) {
+            if (sender === state.sender && !item.slowed) {
+              item.slowed = true; // the polite answer once, not at every retry
+              (result.messages || []).forEach(function (message) {
+                if (message && typeof message === "object") {
+                  addEntry({ who: "bot", message: message });
+                }
+              });
+              saveState();
+            }
+            retryTimer = window.setTimeout(function () {
+              retryTimer = null;
+              pump();
+            }, result.slowDown);
+            updateTyping();
+            return;
+          }
           if (sender === state.sender) {
             state.queue.shift();
             if (result.refused) {
