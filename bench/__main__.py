@@ -1,0 +1,198 @@
+"""`python -m bench` (make bench): our assistant against Rasa's starter assistant.
+
+Training time (from scratch), start-up time, and REST latency, throughput, errors and
+memory under closed-loop load at several numbers of concurrent users. Both assistants are
+served the same way (`rasa run`, REST channel, free ports, telemetry off), one at a time.
+Prints a Markdown report, writes it and JSON to --out, and checks our targets; exits 0
+whatever the figures (non-zero only when something crashed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from bench import assistants, report, template, training
+from bench.load import LoadSpec, run_level
+from bench.messages import MESSAGES
+from bot.ops.processes import DEFAULT_MODEL, PROJECT_ROOT
+
+ASSISTANTS = ("template", "ours")  # the order they are served in
+
+
+def levels(text: str) -> list[int]:
+    """Comma-separated numbers of concurrent users, e.g. "1,8,16,32"."""
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not values or any(value < 1 for value in values):
+        raise argparse.ArgumentTypeError(f"need numbers of users >= 1: {text!r}")
+    return values
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--assistant", choices=("ours", "template", "both"), default="both")
+    parser.add_argument("--levels", type=levels, default=[1, 8, 16, 32], help="default 1,8,16,32")
+    parser.add_argument(
+        "--duration", type=float, default=30.0, help="measured seconds per level (30)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="uncounted messages per user before a level (2)"
+    )
+    parser.add_argument(
+        "--skip-training",
+        action="store_true",
+        help=f"use {DEFAULT_MODEL.relative_to(PROJECT_ROOT)} instead of training ours (~6 min); "
+        "the template is still trained, untimed",
+    )
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    """Progress, on stderr (the report goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def measure(
+    server: AbstractContextManager[assistants.Running],
+    model: Path,
+    training_seconds: float | None,
+    args: argparse.Namespace,
+) -> report.AssistantFigures:
+    """Start one assistant, put each load level on it, stop it."""
+    with server as running:
+        log(f"{running.name}: up in {running.startup_seconds:.1f} s")
+        rasa, action = running.memory()
+        figures = report.AssistantFigures(
+            running.name,
+            training_seconds,
+            running.startup_seconds,
+            rasa.rss_mb,
+            action.rss_mb if action else None,
+            model.stat().st_size / 2**20,
+        )
+        flagged = assistants.apology_texts() if running.name == "ours" else ()
+        for users in args.levels:
+            spec = LoadSpec(
+                url=running.webhook,
+                users=users,
+                duration=args.duration,
+                messages=MESSAGES,
+                warmup=args.warmup,
+                empty_is_error=running.name == "ours",
+                flagged_texts=flagged,
+                sender_prefix=f"bench-{users}",
+            )
+            cpu_at_start: list[float] = []
+            result = asyncio.run(
+                run_level(spec, lambda mark=cpu_at_start: mark.append(running.cpu_seconds()))
+            )
+            running.check_alive()
+            rasa, action = running.memory()
+            level = report.LevelFigures.from_result(
+                result, rasa, action, running.cpu_seconds() - cpu_at_start[0]
+            )
+            figures.levels.append(level)
+            log(
+                f"{running.name}: {users} users: {level.requests} requests, "
+                f"p50 {level.p50_ms or 0:.0f} ms, {level.messages_per_second:.1f} msg/s, "
+                f"{level.errors} errors, {level.empty_answers} empty"
+            )
+    return figures
+
+
+def run(args: argparse.Namespace, workdir: Path) -> list[report.AssistantFigures]:
+    """Train (or not), then serve and measure each chosen assistant in turn."""
+    chosen = [name for name in ASSISTANTS if args.assistant in (name, "both")]
+    logs = args.out / "logs"
+    models = workdir / "models"
+    trained: dict[str, tuple[Path, float | None]] = {}
+    if "ours" in chosen:
+        if args.skip_training:
+            trained["ours"] = (DEFAULT_MODEL, None)
+        else:
+            log("ours: training from scratch (about 6 minutes) ...")
+            trained["ours"] = training.train(PROJECT_ROOT, "iclei", models, logs / "train-ours.log")
+            log(f"ours: trained in {trained['ours'][1]:.0f} s")
+    if "template" in chosen:
+        project = template.scaffold(workdir / "template")
+        log("template: training ...")
+        model, seconds = training.train(project, "template", models, logs / "train-template.log")
+        trained["template"] = (model, None if args.skip_training else seconds)
+        log(
+            f"template: trained in {seconds:.0f} s"
+            + (" (not reported)" if args.skip_training else "")
+        )
+    results = []
+    for name in chosen:
+        model, seconds = trained[name]
+        server_log = logs / f"serve-{name}.log"
+        server_log.unlink(missing_ok=True)
+        if name == "ours":
+            server = assistants.ours(model, workdir, server_log)
+        else:
+            server = assistants.starter(workdir / "template", model, server_log)
+        log(f"{name}: starting ...")
+        results.append(measure(server, model, seconds, args))
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print and write the report."""
+    args = parse_args(argv)
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    args.out.mkdir(parents=True, exist_ok=True)
+    load_average = os.getloadavg()[0]
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        figures = run(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    by_name = {f.name: f for f in figures}
+    items = report.targets(by_name.get("ours"), by_name.get("template"))
+    note_lines = report.notes(figures, args.duration, args.warmup)
+    note_lines.append(
+        f"Machine: {os.cpu_count()} CPUs, load average {load_average:.2f} at the start "
+        f"(shared machines make the figures noisy); started {started}."
+    )
+    text = report.markdown(figures, items, note_lines)
+    settings = {
+        "levels": args.levels,
+        "duration_seconds": args.duration,
+        "warmup_messages_per_user": args.warmup,
+        "skip_training": args.skip_training,
+        "messages": list(MESSAGES),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": load_average,
+        "started": started,
+    }
+    (args.out / "bench.md").write_text(text)
+    (args.out / "bench.json").write_text(
+        json.dumps(
+            report.to_json(figures, items, note_lines, settings), indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
+    print(text)
+    print(f"Written to {args.out / 'bench.md'} and {args.out / 'bench.json'}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""The benchmark's figures: per level and assistant, the targets, a Markdown table and JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bench.load import LevelResult
+from bench.procstats import Memory
+
+NAMES = {"ours": "ICLEI assistant (ours)", "template": "Rasa starter (`rasa init`)"}
+THROUGHPUT_USERS = 16
+THROUGHPUT_TARGET, THROUGHPUT_AIM = 1.0, 1.5
+P50_TARGET = 1.2
+
+
+@dataclass
+class LevelFigures:
+    """One load level of one assistant."""
+
+    users: int
+    requests: int
+    answered: int
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    messages_per_second: float
+    errors: int
+    empty_answers: int
+    rasa_rss_mb: float
+    rasa_peak_mb: float
+    action_rss_mb: float | None = None
+    action_peak_mb: float | None = None
+    cpu_ms_per_message: float | None = None
+    error_reasons: dict[str, int] = field(default_factory=dict)
+    empty_messages: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_result(
+        cls,
+        result: LevelResult,
+        rasa: Memory,
+        action: Memory | None = None,
+        cpu_seconds: float | None = None,
+    ) -> LevelFigures:
+        """The figures of a measured level, with the servers' memory after it and the CPU
+        time they used during it."""
+        return cls(
+            users=result.users,
+            requests=result.requests,
+            answered=result.answered,
+            p50_ms=result.latency(50),
+            p95_ms=result.latency(95),
+            p99_ms=result.latency(99),
+            messages_per_second=result.messages_per_second,
+            errors=result.errors,
+            empty_answers=result.empty,
+            rasa_rss_mb=rasa.rss_mb,
+            rasa_peak_mb=rasa.peak_mb,
+            action_rss_mb=action.rss_mb if action else None,
+            action_peak_mb=action.peak_mb if action else None,
+            cpu_ms_per_message=(
+                cpu_seconds * 1000 / result.answered
+                if cpu_seconds is not None and result.answered
+                else None
+            ),
+            error_reasons=dict(result.error_reasons),
+            empty_messages=dict(result.empty_messages),
+        )
+
+
+@dataclass
+class AssistantFigures:
+    """Everything measured for one assistant."""
+
+    name: str
+    training_seconds: float | None  # None: not measured (--skip-training)
+    startup_seconds: float
+    idle_rasa_mb: float  # RSS after start-up, before any load
+    idle_action_mb: float | None = None
+    model_mb: float | None = None
+    levels: list[LevelFigures] = field(default_factory=list)
+
+    def level(self, users: int) -> LevelFigures | None:
+        """The figures at `users` concurrent users, if measured."""
+        return next((level for level in self.levels if level.users == users), None)
+
+
+@dataclass
+class Target:
+    """One goal for our assistant; `passed` is None when it could not be measured."""
+
+    name: str
+    value: str
+    goal: str
+    passed: bool | None
+
+
+def _ratio(ours: float | None, template: float | None) -> float | None:
+    return ours / template if ours is not None and template else None
+
+
+def targets(ours: AssistantFigures | None, template: AssistantFigures | None) -> list[Target]:
+    """The three targets: throughput at 16 users and single-user p50 relative to the
+    template, and no errors at any level."""
+    result = []
+    ours16 = ours.level(THROUGHPUT_USERS) if ours else None
+    template16 = template.level(THROUGHPUT_USERS) if template else None
+    ratio = _ratio(
+        ours16.messages_per_second if ours16 else None,
+        template16.messages_per_second if template16 else None,
+    )
+    result.append(
+        Target(
+            f"throughput at {THROUGHPUT_USERS} users, ours / template",
+            f"{ratio:.2f}x" if ratio is not None else "not measured",
+            f">= {THROUGHPUT_TARGET:.1f}x (aim {THROUGHPUT_AIM:.1f}x)",
+            None if ratio is None else ratio >= THROUGHPUT_TARGET,
+        )
+    )
+    ours1 = ours.level(1) if ours else None
+    template1 = template.level(1) if template else None
+    ratio = _ratio(ours1.p50_ms if ours1 else None, template1.p50_ms if template1 else None)
+    result.append(
+        Target(
+            "single-user p50 latency, ours / template",
+            f"{ratio:.2f}x" if ratio is not None else "not measured",
+            f"<= {P50_TARGET:.1f}x",
+            None if ratio is None else ratio <= P50_TARGET,
+        )
+    )
+    errors = [level.errors for level in ours.levels] if ours else []
+    result.append(
+        Target(
+            "errors at every level (ours)",
+            " / ".join(str(e) for e in errors) if errors else "not measured",
+            "0",
+            None if not errors else not any(errors),
+        )
+    )
+    return result
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _mb(rss: float | None, peak: float | None) -> str:
+    return "–" if rss is None else f"{rss:,.0f} / {_num(peak)}"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "not measured"
+    return f"{value:.0f} s ({value / 60:.1f} min)" if value >= 60 else f"{value:.1f} s"
+
+
+def summary_table(assistants: Sequence[AssistantFigures]) -> str:
+    """Training, start-up and idle memory, one column per assistant."""
+    rows = [
+        (
+            "training time (`rasa train`, empty cache)",
+            [_seconds(a.training_seconds) for a in assistants],
+        ),
+        (
+            "start-up (spawn to first REST answer)",
+            [f"{a.startup_seconds:.1f} s" for a in assistants],
+        ),
+        ("model file (MB)", [_num(a.model_mb) for a in assistants]),
+        ("Rasa server RSS after start-up (MB)", [_num(a.idle_rasa_mb) for a in assistants]),
+        ("action server RSS after start-up (MB)", [_num(a.idle_action_mb) for a in assistants]),
+    ]
+    lines = [
+        "| | " + " | ".join(NAMES.get(a.name, a.name) for a in assistants) + " |",
+        "|---|" + "---:|" * len(assistants),
+    ]
+    lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in rows]
+    return "\n".join(lines)
+
+
+LOAD_HEADER = (
+    "| assistant | users | requests | p50 ms | p95 ms | p99 ms | msg/s | errors | empty answers "
+    "| Rasa RSS / peak MB | action server RSS / peak MB | server CPU ms/msg |"
+)
+
+
+def load_table(assistants: Sequence[AssistantFigures]) -> str:
+    """One row per assistant and load level."""
+    lines = [LOAD_HEADER, "|---|" + "---:|" * (LOAD_HEADER.count("|") - 2)]
+    for a in assistants:
+        for level in a.levels:
+            cells = [
+                a.name,
+                str(level.users),
+                f"{level.requests:,}",
+                _num(level.p50_ms),
+                _num(level.p95_ms),
+                _num(level.p99_ms),
+                _num(level.messages_per_second, 1),
+                str(level.errors),
+                str(level.empty_answers),
+                _mb(level.rasa_rss_mb, level.rasa_peak_mb),
+                _mb(level.action_rss_mb, level.action_peak_mb),
+                _num(level.cpu_ms_per_message),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets_list(items: Sequence[Target]) -> str:
+    """The targets as a Markdown list with PASS / FAIL."""
+    verdict = {True: "PASS", False: "FAIL", None: "n/a"}
+    return "\n".join(
+        f"- {t.name}: {t.value} (target {t.goal}) **{verdict[t.passed]}**" for t in items
+    )
+
+
+def notes(assistants: Sequence[AssistantFigures], duration: float, warmup: int) -> list[str]:
+    """What the figures mean, and anything unusual seen during the run."""
+    lines = [
+        f"Closed loop: each user sends the mixed Japanese/English message set in order, one "
+        f"message at a time, with a new sender id per pass; {warmup} warm-up message(s) per "
+        f"user, then {duration:g} s measured per level. One assistant runs at a time.",
+        "Latency percentiles are over answered requests; msg/s = answered requests / wall "
+        "time of the level; server CPU = Rasa (+ action) server CPU time per answered request.",
+        "Errors: exceptions, timeouts (30 s), non-200 status, a body that is not a JSON list, "
+        "an empty list (ours), or our channel's \"can't answer right now\" apology.",
+        "Empty answers (200 with an empty list) are counted apart for the template: its starter "
+        "model may have nothing to say to a message outside its few intents.",
+    ]
+    for a in assistants:
+        empty: dict[str, int] = {}
+        reasons: dict[str, int] = {}
+        for level in a.levels:
+            for message, count in level.empty_messages.items():
+                empty[message] = empty.get(message, 0) + count
+            for reason, count in level.error_reasons.items():
+                reasons[reason] = reasons.get(reason, 0) + count
+        if empty:
+            listed = ", ".join(
+                f"{m!r} ({n})" for m, n in sorted(empty.items(), key=lambda i: -i[1])
+            )
+            lines.append(f"{a.name}: empty answers to {listed}.")
+        if reasons:
+            listed = ", ".join(
+                f"{r} ({n})" for r, n in sorted(reasons.items(), key=lambda i: -i[1])
+            )
+            lines.append(f"{a.name}: errors by kind: {listed}.")
+    return lines
+
+
+def markdown(
+    assistants: Sequence[AssistantFigures], items: Sequence[Target], note_lines: Sequence[str]
+) -> str:
+    """The whole report in Markdown."""
+    parts = [
+        "### Start-up and training\n\n" + summary_table(assistants),
+        "### REST load\n\n" + load_table(assistants),
+        "### Targets\n\n" + targets_list(items),
+        "### Notes\n\n" + "\n".join(f"- {line}" for line in note_lines),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def to_json(
+    assistants: Sequence[AssistantFigures],
+    items: Sequence[Target],
+    note_lines: Sequence[str],
+    settings: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything as a JSON-ready dict."""
+    return {
+        "settings": settings,
+        "assistants": {a.name: asdict(a) for a in assistants},
+        "targets": [asdict(t) for t in items],
+        "notes": list(note_lines),
+    }

@@ -1,0 +1,138 @@
+"""Targets, Markdown tables and JSON of the benchmark report."""
+
+from __future__ import annotations
+
+import json
+
+from bench.load import LevelResult, LoadSpec, Outcome
+from bench.procstats import Memory
+from bench.report import (
+    AssistantFigures,
+    LevelFigures,
+    load_table,
+    markdown,
+    notes,
+    summary_table,
+    targets,
+    to_json,
+)
+
+
+def level(users: int, p50: float, per_second: float, errors: int = 0) -> LevelFigures:
+    return LevelFigures(
+        users=users,
+        requests=100 + errors,
+        answered=100,
+        p50_ms=p50,
+        p95_ms=p50 * 2,
+        p99_ms=p50 * 3,
+        messages_per_second=per_second,
+        errors=errors,
+        empty_answers=0,
+        rasa_rss_mb=1000.0,
+        rasa_peak_mb=1100.0,
+    )
+
+
+def figures(name: str, levels: list[LevelFigures]) -> AssistantFigures:
+    return AssistantFigures(name, None, 30.0, 900.0, levels=levels)
+
+
+def test_from_result() -> None:
+    result = LevelResult(users=2, wall_seconds=2.0)
+    spec = LoadSpec(url="u", users=2, duration=2, messages=["a"], empty_is_error=False)
+    for ms in (10.0, 20.0, 30.0):
+        result.record("a", Outcome.ANSWER, None, ms, spec)
+    result.record("b", Outcome.EMPTY, None, 40.0, spec)
+    result.record("c", Outcome.ERROR, "timeout", 30000.0, spec)
+    figures = LevelFigures.from_result(result, Memory(500.0, 600.0), Memory(50.0, 60.0), 0.2)
+    assert (figures.requests, figures.answered, figures.errors, figures.empty_answers) == (
+        5,
+        4,
+        1,
+        1,
+    )
+    assert figures.p50_ms == 25.0
+    assert figures.messages_per_second == 2.0
+    assert figures.cpu_ms_per_message == 50.0
+    assert (figures.action_rss_mb, figures.action_peak_mb) == (50.0, 60.0)
+    assert figures.error_reasons == {"timeout": 1}
+    assert figures.empty_messages == {"b": 1}
+
+
+def test_targets_pass() -> None:
+    ours = figures("ours", [level(1, 55, 15), level(16, 900, 30)])
+    template = figures("template", [level(1, 50, 14), level(16, 1000, 20)])
+    throughput, p50, errors = targets(ours, template)
+    assert (throughput.value, throughput.passed) == ("1.50x", True)
+    assert (p50.value, p50.passed) == ("1.10x", True)
+    assert (errors.value, errors.passed) == ("0 / 0", True)
+
+
+def test_targets_fail() -> None:
+    ours = figures("ours", [level(1, 70, 15), level(16, 900, 15, errors=3)])
+    template = figures("template", [level(1, 50, 14), level(16, 1000, 20)])
+    throughput, p50, errors = targets(ours, template)
+    assert (throughput.value, throughput.passed) == ("0.75x", False)
+    assert (p50.value, p50.passed) == ("1.40x", False)
+    assert (errors.value, errors.passed) == ("0 / 3", False)
+
+
+def test_targets_not_measured() -> None:
+    ours = figures("ours", [level(8, 70, 15)])
+    throughput, p50, errors = targets(ours, None)
+    assert throughput.passed is None and throughput.value == "not measured"
+    assert p50.passed is None
+    assert errors.passed is True
+    assert all(t.passed is None for t in targets(None, None))
+
+
+def test_load_table_has_a_row_per_level_and_aligned_columns() -> None:
+    ours = figures("ours", [level(1, 55.4, 15.25), level(16, 1234.5, 30)])
+    ours.levels[0].action_rss_mb, ours.levels[0].action_peak_mb = 55.0, 56.0
+    table = load_table([ours]).splitlines()
+    assert len(table) == 4
+    assert len({line.count("|") for line in table}) == 1
+    assert table[2] == (
+        "| ours | 1 | 100 | 55 | 111 | 166 | 15.2 | 0 | 0 | 1,000 / 1,100 | 55 / 56 | – |"
+    )
+    assert "| 1,234 | 2,469 | 3,704 |" in table[3]
+
+
+def test_summary_table_one_column_per_assistant() -> None:
+    ours = AssistantFigures("ours", 362.0, 25.5, 1287.0, 54.0, model_mb=59.4)
+    template = AssistantFigures("template", 94.0, 12.0, 1120.0, model_mb=23.8)
+    table = summary_table([ours, template]).splitlines()
+    assert "ICLEI assistant" in table[0] and "rasa init" in table[0]
+    assert (
+        table[2]
+        == "| training time (`rasa train`, empty cache) | 362 s (6.0 min) | 94 s (1.6 min) |"
+    )
+    assert table[3] == "| start-up (spawn to first REST answer) | 25.5 s | 12.0 s |"
+    assert table[4] == "| model file (MB) | 59 | 24 |"
+    assert table[6] == "| action server RSS after start-up (MB) | 54 | – |"
+    assert "not measured" in summary_table([AssistantFigures("ours", None, 1.0, 1.0)])
+
+
+def test_notes_name_the_messages_with_empty_answers_and_the_errors() -> None:
+    template = figures("template", [level(1, 50, 14), level(8, 50, 14)])
+    template.levels[0].empty_messages = {"Kenya?": 2}
+    template.levels[1].empty_messages = {"Kenya?": 3, "Brazil?": 1}
+    ours = figures("ours", [level(1, 50, 14, errors=1)])
+    ours.levels[0].error_reasons = {"timeout": 1}
+    lines = notes([ours, template], duration=20, warmup=2)
+    assert "template: empty answers to 'Kenya?' (5), 'Brazil?' (1)." in lines
+    assert "ours: errors by kind: timeout (1)." in lines
+    assert any("20 s measured per level" in line for line in lines)
+
+
+def test_markdown_and_json() -> None:
+    ours = figures("ours", [level(1, 55, 15), level(16, 900, 30)])
+    template = figures("template", [level(1, 50, 14), level(16, 1000, 20)])
+    items = targets(ours, template)
+    text = markdown([ours, template], items, ["a note"])
+    assert "### REST load" in text and "**PASS**" in text and "- a note" in text
+    data = json.loads(json.dumps(to_json([ours, template], items, ["a note"], {"levels": [1, 16]})))
+    assert data["assistants"]["ours"]["levels"][1]["messages_per_second"] == 30
+    assert data["targets"][0]["passed"] is True
+    assert data["settings"] == {"levels": [1, 16]}

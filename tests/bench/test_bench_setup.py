@@ -1,0 +1,133 @@
+"""Scaffolding the starter assistant, the commands, and the command line (nothing started)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench import assistants, template, training
+from bench.__main__ import levels, parse_args
+
+
+def test_scaffold_copies_rasa_init_project_untrained(tmp_path: Path) -> None:
+    project = template.scaffold(tmp_path / "starter")
+    for name in ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml", "data/nlu.yml"):
+        assert (project / name).is_file(), name
+    assert "rest" in yaml.safe_load((project / "credentials.yml").read_text())
+    assert not (project / "models").exists()
+
+
+def test_template_server_command(tmp_path: Path) -> None:
+    command = template.server_command(tmp_path, tmp_path / "m.tar.gz", 5123)
+    assert Path(command[0]).name == "rasa"
+    assert command[1:] == [
+        "run",
+        "--model",
+        str(tmp_path / "m.tar.gz"),
+        "--port",
+        "5123",
+        "--credentials",
+        str(tmp_path / "credentials.yml"),
+        "--endpoints",
+        str(tmp_path / "endpoints.yml"),
+    ]
+
+
+def test_train_command(tmp_path: Path) -> None:
+    command = training.train_command("iclei", tmp_path)
+    assert command[1:] == ["train", "--fixed-model-name", "iclei", "--out", str(tmp_path)]
+
+
+ENDPOINTS = """
+action_endpoint:
+  url: ${ACTION_ENDPOINT_URL}
+tracker_store:
+  type: SQL
+  dialect: "sqlite"
+  db: "var/tracker.db"
+lock_store:
+  type: in_memory
+"""
+
+
+def test_bench_endpoints_moves_only_the_sqlite_file(tmp_path: Path) -> None:
+    source = tmp_path / "endpoints.yml"
+    source.write_text(ENDPOINTS)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    copy = yaml.safe_load(assistants.bench_endpoints(workdir, source).read_text())
+    assert copy["tracker_store"]["db"] == str(workdir / "tracker.db")
+    copy["tracker_store"]["db"] = "var/tracker.db"
+    assert copy == yaml.safe_load(ENDPOINTS)
+
+
+def test_bench_endpoints_leaves_other_stores_alone(tmp_path: Path) -> None:
+    source = tmp_path / "endpoints.yml"
+    source.write_text("tracker_store:\n  type: SQL\n  dialect: postgresql\n  db: iclei\n")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    copy = yaml.safe_load(assistants.bench_endpoints(workdir, source).read_text())
+    assert copy == yaml.safe_load(source.read_text())
+
+
+def test_the_project_endpoints_can_be_copied(tmp_path: Path) -> None:
+    assert yaml.safe_load(assistants.bench_endpoints(tmp_path).read_text())
+
+
+def test_apology_texts_are_read_from_the_guards() -> None:
+    texts = assistants.apology_texts()
+    assert len(texts) == 2
+    assert any("Sorry" in text for text in texts)
+
+
+def test_apology_texts_of_a_file_without_them(tmp_path: Path) -> None:
+    other = tmp_path / "guards.py"
+    other.write_text("FIXED_TEXTS = {}\n")
+    assert assistants.apology_texts(other) == ()
+
+
+def test_levels() -> None:
+    assert levels("1,8,16,32") == [1, 8, 16, 32]
+    assert levels("4") == [4]
+    for bad in ("", "0,1", "a,b", "-1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            levels(bad)
+
+
+def test_defaults() -> None:
+    args = parse_args([])
+    assert (args.assistant, args.levels, args.duration) == ("both", [1, 8, 16, 32], 30.0)
+    assert not args.skip_training
+    args = parse_args(
+        ["--assistant", "ours", "--levels", "1,8", "--duration", "5", "--skip-training"]
+    )
+    assert (args.assistant, args.levels, args.duration, args.skip_training) == (
+        "ours",
+        [1, 8],
+        5.0,
+        True,
+    )
+
+
+def test_main_writes_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from bench import __main__ as cli
+    from bench.report import AssistantFigures
+
+    def run(args: argparse.Namespace, workdir: Path) -> list[AssistantFigures]:
+        assert workdir.is_dir()
+        return [AssistantFigures("ours", None, 30.0, 1000.0, 50.0, model_mb=60.0)]
+
+    monkeypatch.setattr(cli, "run", run)
+    assert cli.main(["--out", str(tmp_path), "--skip-training", "--levels", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "### Start-up and training" in printed
+    assert (tmp_path / "bench.md").read_text() in printed
+    data = json.loads((tmp_path / "bench.json").read_text())
+    assert data["settings"]["levels"] == [1]
+    assert data["assistants"]["ours"]["training_seconds"] is None
