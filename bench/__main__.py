@@ -120,6 +120,7 @@ def run(args: argparse.Namespace, workdir: Path) -> list[report.AssistantFigures
     """Train (or not), then serve and measure each chosen assistant in turn."""
     chosen = [name for name in ASSISTANTS if args.assistant in (name, "both")]
     logs = args.out / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
     models = workdir / "models"
     trained: dict[str, tuple[Path, float | None]] = {}
     if "ours" in chosen:
