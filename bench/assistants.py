@@ -100,7 +100,7 @@ def bench_endpoints(workdir: Path, source: Path = ENDPOINTS_FILE) -> Path:
     so benchmark conversations neither pile up in var/tracker.db nor show in `bot report`."""
     endpoints = yaml.safe_load(source.read_text())
     store = endpoints.get("tracker_store") or {}
-    if str(store.get("type", "")).upper() == "SQL" and store.get("dialect") == "sqlite":
+    if store.get("dialect") == "sqlite":
         store["db"] = str(workdir / "tracker.db")
     path = workdir / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints, allow_unicode=True))

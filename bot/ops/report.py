@@ -25,6 +25,8 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ENDPOINTS_FILE = PROJECT_ROOT / "endpoints.yml"
 DEFAULT_TRACKER_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+# Rasa's own SQL store and ours (bot/tracker_store.py), which writes the same tables.
+SQL_STORE_TYPES = frozenset({"sql", "bot.tracker_store.cachedsqltrackerstore"})
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default"})
@@ -60,7 +62,7 @@ def tracker_url_from_endpoints(path: Path = ENDPOINTS_FILE) -> str:
     if not isinstance(store, dict):
         return DEFAULT_TRACKER_URL
     config = {key: _expand(value) for key, value in store.items()}
-    if str(config.get("type", "")).lower() != "sql":
+    if str(config.get("type", "")).lower() not in SQL_STORE_TYPES:
         raise ReportError(
             f"the tracker store in {path.name} is {config.get('type')!r}, not SQL: "
             "pass --tracker-url or set TRACKER_STORE_URL"

@@ -37,7 +37,7 @@ def test_rasa_reads_postgresql_and_redis_from_the_environment(
     for name, value in replica_env(FakeService(), FakeService(), 7000).items():  # type: ignore[arg-type]
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(PROJECT_ROOT / PRODUCTION_ENDPOINTS)
-    assert endpoints.tracker_store.type == "SQL"
+    assert endpoints.tracker_store.type == "bot.tracker_store.CachedSQLTrackerStore"
     assert endpoints.tracker_store.kwargs["dialect"] == "postgresql"
     assert endpoints.tracker_store.kwargs["port"] == "6543"
     assert endpoints.lock_store.type == "redis"
