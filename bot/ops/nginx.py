@@ -8,13 +8,14 @@ message.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+
+from bot.ops.processes import stop_process, system_binary
 
 CONFIG_TEMPLATE = """\
 daemon off;
@@ -122,12 +123,7 @@ class NginxBalancer:
     @staticmethod
     def binary() -> str:
         """The nginx executable; a clear error when it is not installed."""
-        found = shutil.which("nginx") or (
-            "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-        )
-        if not found:
-            raise RuntimeError("nginx is not installed: run `make system-deps`")
-        return found
+        return system_binary("nginx", "/usr/sbin/nginx")
 
     def start(self, probe_url: str, timeout: float = 20.0) -> None:
         """Write the config, check it (`nginx -t`), start nginx and wait for `probe_url`."""
@@ -155,10 +151,4 @@ class NginxBalancer:
 
     def stop(self) -> None:
         """Stop nginx (SIGTERM: fast shutdown)."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -53,6 +54,27 @@ def api_token(env: dict[str, str] | None = None) -> str | None:
     if len(token) < MIN_API_TOKEN_CHARS:
         raise ValueError(f"RASA_API_TOKEN must be at least {MIN_API_TOKEN_CHARS} characters")
     return token
+
+
+def system_binary(name: str, *fallbacks: str) -> str:
+    """A Debian package's executable: on PATH, else at one of `fallbacks` (sbin is not always
+    on PATH); a clear error when it is not installed."""
+    found = shutil.which(name) or next((path for path in fallbacks if Path(path).exists()), None)
+    if not found:
+        raise RuntimeError(f"{name} is not installed: run `make system-deps`")
+    return found
+
+
+def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
+    """SIGTERM `process`, then SIGKILL it if it is still alive after `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

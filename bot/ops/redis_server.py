@@ -3,13 +3,12 @@ its tests: the lock store the Rasa replicas share."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-from bot.ops.processes import free_port
+from bot.ops.processes import free_port, stop_process, system_binary
 
 
 class RedisServer:
@@ -23,12 +22,7 @@ class RedisServer:
     @staticmethod
     def binary() -> str:
         """The redis-server executable; a clear error when it is not installed."""
-        found = shutil.which("redis-server") or (
-            "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
-        )
-        if not found:
-            raise RuntimeError("redis-server is not installed: run `make system-deps`")
-        return found
+        return system_binary("redis-server", "/usr/bin/redis-server")
 
     def start(self, timeout: float = 20.0) -> None:
         """Start the server and wait until it answers PING."""
@@ -60,10 +54,4 @@ class RedisServer:
 
     def stop(self) -> None:
         """Stop the server."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)

@@ -52,6 +52,23 @@ class FakeAgent:
             await message.output_channel.send_response(message.sender_id, dict(bot_message))
 
 
+class Recorder(FakeAgent):
+    """The fuzz tests' agent: echoes, and records anything the channel should have refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        if not (isinstance(message.text, str) and message.text.strip()):
+            self.problems.append(f"text {message.text!r}")
+        if not isinstance(message.sender_id, str) or not message.sender_id:
+            self.problems.append(f"sender {message.sender_id!r}")
+        if message.metadata is not None and not isinstance(message.metadata, dict):
+            self.problems.append(f"metadata {message.metadata!r}")
+        await super().handle_message(message)
+
+
 @dataclass
 class Answer:
     """One HTTP answer, read in full."""

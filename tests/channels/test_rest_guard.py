@@ -51,7 +51,7 @@ from bot.ops.processes import (
     server_env,
     wait_for_http,
 )
-from tests.channels.rest_server import FakeAgent, RestServer
+from tests.channels.rest_server import FakeAgent, Recorder, RestServer
 
 APOLOGY_EN = "Sorry, I can't answer right now — please try again in a moment."
 APOLOGY_JA = "申し訳ありません。ただいま応答できません。しばらくしてからもう一度お試しください。"
@@ -572,23 +572,6 @@ BODIES = st.one_of(
     ESCAPES,
     st.builds(lambda body: b'{"sender": "f", "message": ' + body + b"}", st.binary(max_size=50)),
 )
-
-
-class Recorder(FakeAgent):
-    """The fuzz test's agent: echoes, and records anything the channel should have refused."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.problems: list[str] = []
-
-    async def handle_message(self, message: UserMessage) -> None:
-        if not (isinstance(message.text, str) and message.text.strip()):
-            self.problems.append(f"text {message.text!r}")
-        if not isinstance(message.sender_id, str):
-            self.problems.append(f"sender {message.sender_id!r}")
-        if message.metadata is not None and not isinstance(message.metadata, dict):
-            self.problems.append(f"metadata {message.metadata!r}")
-        await super().handle_message(message)
 
 
 @pytest.fixture(scope="module")

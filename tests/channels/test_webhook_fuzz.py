@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from rasa.core.channels.channel import UserMessage
 
 from bot.channels.line import LineInput
 from bot.channels.line_api import LineApi
 from bot.channels.webchat import WebchatInput
 from bot.ops.processes import free_port
 from tests.channels.conftest import ACCESS_TOKEN, CHANNEL_SECRET, sign
-from tests.channels.rest_server import FakeAgent, RestServer
+from tests.channels.rest_server import Recorder, RestServer
 
 LINE_PATH = "/webhooks/line/webhook"
 WEBCHAT_PATH = "/webhooks/webchat/webhook"
@@ -66,21 +65,6 @@ LINE_BODIES = (
     | st.binary(max_size=300)
 )
 SIGNATURES = st.sampled_from(["valid", "missing", "forged", "empty", "not base64"])
-
-
-class Recorder(FakeAgent):
-    """Rasa's stand-in: records anything a channel should have refused."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.problems: list[str] = []
-
-    async def handle_message(self, message: UserMessage) -> None:
-        if not (isinstance(message.text, str) and message.text.strip()):
-            self.problems.append(f"text {message.text!r}")
-        if not isinstance(message.sender_id, str) or not message.sender_id:
-            self.problems.append(f"sender {message.sender_id!r}")
-        await super().handle_message(message)
 
 
 def headers_for(body: bytes, signature: str) -> dict[str, str]:
