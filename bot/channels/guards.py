@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import enum
 import logging
+import math
 import os
 import time
 from collections import OrderedDict, deque
@@ -284,6 +285,16 @@ class RateLimiter:
         if not self.enabled or times is None or len(times) < self.limit:
             return 0.0
         return max(0.0, times[-self.limit] + self.window - self._clock())
+
+
+def retry_after_seconds(limiter: Any, sender: str) -> int:
+    """The Retry-After header's whole seconds for a sender over `limiter`'s limit (>= 1)."""
+    return math.ceil(limiter.retry_after(sender)) or 1
+
+
+def bot_message(recipient_id: str, text: str) -> dict[str, Any]:
+    """A bot message as Rasa's REST channel answers them (the channels' own answers too)."""
+    return {"recipient_id": recipient_id, "text": text}
 
 
 # --- failed actions -----------------------------------------------------------------------

@@ -57,9 +57,11 @@ from bot.channels.guards import (
     MessageGuard,
     RateLimiter,
     Verdict,
+    bot_message,
     fixed_text,
     message_language,
     read_limited_body,
+    retry_after_seconds,
     watch_action_failures,
 )
 from bot.channels.shared_state import RedisRateLimiter, make_rate_limiter
@@ -148,11 +150,6 @@ def parse_body(body: bytes) -> dict[str, Any]:
             raise BadRequest("'metadata' must be an object")
         _check_json_value(metadata, "'metadata'")
     return payload
-
-
-def bot_message(recipient_id: str, text: str) -> dict[str, Any]:
-    """A bot message as Rasa's REST channel answers them."""
-    return {"recipient_id": recipient_id, "text": text}
 
 
 class GuardedRestInput(RestInput):
@@ -257,7 +254,7 @@ class GuardedRestInput(RestInput):
         input_channel = self._extract_input_channel(request)
 
         if not self.rate_limiter.allow(sender_id):
-            retry_after = math.ceil(self.rate_limiter.retry_after(sender_id)) or 1
+            retry_after = retry_after_seconds(self.rate_limiter, sender_id)
             logger.info("REST: sender %r over the rate limit", sender_id)
             answer = fixed_text(Fixed.RATE_LIMITED, message_language(text, metadata))
             return response.json(

@@ -86,10 +86,11 @@ class RedisRateLimiter:
         """True, and the message counted, if `sender` is under the limit (or Redis is down)."""
         if not self.enabled:
             return True
-        member = f"{self._clock():.6f}-{uuid.uuid4().hex[:8]}"
+        now = self._clock()
+        member = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
         try:
             allowed = self._script(
-                keys=[self._key(sender)], args=[self._clock(), self.window, self.limit, member]
+                keys=[self._key(sender)], args=[now, self.window, self.limit, member]
             )
         except Exception as error:  # noqa: BLE001 - any Redis failure: let the message through
             logger.warning("Rate limit not checked, Redis failed: %s", type(error).__name__)

@@ -28,7 +28,6 @@ import hashlib
 import inspect
 import json
 import logging
-import math
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -47,9 +46,11 @@ from bot.channels.guards import (
     Fixed,
     GuardSettings,
     RateLimiter,
+    bot_message,
     fixed_text,
     message_language,
     read_limited_body,
+    retry_after_seconds,
     watch_action_failures,
 )
 from bot.channels.shared_state import RedisRateLimiter, make_rate_limiter
@@ -380,10 +381,10 @@ class WebchatInput(InputChannel):
         language = message_language(checked.message, checked.metadata())
         if not self.rate_limiter.allow(checked.sender):
             # The widget keeps the message and sends it again after Retry-After.
-            retry_after = math.ceil(self.rate_limiter.retry_after(checked.sender)) or 1
+            retry_after = retry_after_seconds(self.rate_limiter, checked.sender)
             answer = fixed_text(Fixed.RATE_LIMITED, language)
             return response.json(
-                [{"recipient_id": checked.sender, "text": answer}],
+                [bot_message(checked.sender, answer)],
                 status=429,
                 headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"},
             )
@@ -402,7 +403,5 @@ class WebchatInput(InputChannel):
         if failures or not messages:
             # The action server is down or broke: say so, in the user's language.
             logger.warning("Web chat: sent the apology (failed: %s)", failures.actions or "none")
-            messages = [
-                {"recipient_id": checked.sender, "text": fixed_text(Fixed.UNAVAILABLE, language)}
-            ]
+            messages = [bot_message(checked.sender, fixed_text(Fixed.UNAVAILABLE, language))]
         return response.json(messages, headers={"Cache-Control": "no-store"})
