@@ -14,6 +14,8 @@ export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 
 # The NLU gate: intent macro-F1 per language on the held-out sets.
 MIN_INTENT_F1 ?= 0.95
+# The conversation gate: share of conversations passed per category and language.
+MIN_CONVERSATION_PASS ?= 0.9
 
 PYTHON_VERSION := 3.10
 VENV := .venv
@@ -31,7 +33,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 SYSTEM_PACKAGES := postgresql redis-server nginx chromium fonts-ipafont-gothic
 
 .PHONY: system-deps help setup run serve cluster shell train validate lint format test test-unit test-nlu \
-	test-stories test-e2e latency bench clean
+	test-stories test-conversations test-e2e latency bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -51,12 +53,17 @@ $(BIN)/rasa: pyproject.toml uv.lock | $(if $(filter uv,$(UV)),,.tools/bin/uv)
 	$(UV) sync --frozen --python $(PYTHON_VERSION)
 	@touch $@
 
-system-deps: ## install the Debian packages the tests use (needs root)
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing$$missing ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+system-deps: ## install the Debian packages the tests use, only those missing (needs root)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "make test needs Debian packages:$$missing. Run 'sudo make system-deps' (or: sudo apt-get install$$missing), then make test again."; \
+		exit 1; \
+	fi; \
+	echo "Installing$$missing ..."; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null
 
 setup: $(BIN)/rasa ## install Python 3.10 deps into .venv with uv (from uv.lock)
 
@@ -100,7 +107,12 @@ test-stories: $(MODEL) ## end-to-end test stories, both languages
 test-e2e: $(MODEL) ## the running servers over REST (starts and stops them)
 	$(BIN)/pytest -m model -q
 
-test: lint validate test-unit test-nlu test-stories test-e2e ## everything CI runs
+test-conversations: $(MODEL) ## the conversation sets: every category, both languages, >= 90 %
+	$(BIN)/python -m bot check tests/conversations --min-pass $(MIN_CONVERSATION_PASS)
+
+# System packages first: a missing one stops the run before any test, with the command to run.
+test: system-deps ## everything CI runs: system packages, lint, unit, NLU, stories, conversations, e2e
+	$(MAKE) --no-print-directory lint validate test-unit test-nlu test-stories test-conversations test-e2e
 
 latency: $(MODEL) ## single-user REST latency (starts and stops the servers)
 	$(BIN)/python -m bench.latency

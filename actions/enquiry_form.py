@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of, latest_intent, send
 from bot.answers import interruptions
-from bot.answers.enquiry import FIELD_SLOTS, OPTIONAL_FIELDS, field_buttons, summary
+from bot.answers.enquiry import (
+    FIELD_SLOTS,
+    OPTIONAL_FIELDS,
+    consent_question,
+    field_buttons,
+    summary,
+)
 from bot.enquiries import validation
 from bot.knowledge import get_knowledge
 
@@ -47,11 +54,40 @@ VALIDATORS: dict[str, Validator] = {
 }
 
 
-def is_skip(value: Any, tracker: Tracker) -> bool:
+# Fields whose text is always the visitor's answer, never a question to the bot: a message
+# to ICLEI or a role ("気候変動プログラムに関心があります") often reads like a topic the bot knows.
+ANSWER_ONLY_FIELDS = ("role", "message")
+
+
+def is_skip(value: Any, tracker: Tracker, *, by_intent: bool = True) -> bool:
     """Whether the user declined to answer (a "Skip" button, "no", 「なし」 ...)."""
-    if latest_intent(tracker) == "deny":
+    if by_intent and latest_intent(tracker) == "deny":
         return True
     return isinstance(value, str) and value.strip().strip("。.!！").lower() in SKIP_WORDS
+
+
+def _same_text(text: str) -> str:
+    """A message's text for comparing two answers: width, case and spacing folded."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.split()).strip("。.!！ ")
+
+
+def repeats_previous_answer(tracker: Tracker, slot: str) -> bool:
+    """Whether the latest message repeats the one the user gave just before to the same question.
+
+    The tracker's events end with the latest user message; the one before it counts only if
+    the form was asking for `slot` when it was sent.
+    """
+    texts: list[str] = []
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            if len(texts) == 2:
+                return False  # no question asked between the two earlier messages
+            texts.append(event.get("text") or "")
+        elif kind == "slot" and event.get("name") == "requested_slot" and len(texts) == 2:
+            return event.get("value") == slot and _same_text(texts[0]) == _same_text(texts[1])
+    return False
 
 
 class ValidateEnquiryForm(FormValidationAction):
@@ -79,21 +115,27 @@ class ValidateEnquiryForm(FormValidationAction):
     def _check(
         self, field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
+        """Take the answer, answer a clear question instead, or re-ask; never the same loop.
+
+        What the visitor types is their answer. It is taken for a question (answered, then
+        the field asked again) only when the field is not an answer-only one (role, message),
+        it is not a valid country, email or population, the NLU is confident it is an FAQ and
+        the text reads as a question, and it is not the text the visitor just gave to this
+        same question: given twice, it is the answer. The same invalid answer twice offers to
+        cancel at once (and the optional fields' questions offer to skip).
+        """
         slot = FIELD_SLOTS[field]
+        repeated = repeats_previous_answer(tracker, slot)
         if field in OPTIONAL_FIELDS and is_skip(value, tracker):
             return {slot: "", "enquiry_failures": 0}
+        # Given twice, a text the NLU took for "no" is the visitor's answer after all.
         checked = (
             validation.Checked(error=validation.ERROR_EMPTY)
-            if is_skip(value, tracker)
+            if is_skip(value, tracker, by_intent=not repeated)
             else VALIDATORS[field](value)
         )
-        # A valid country, email or population is an answer whatever the NLU thought;
-        # a confident question instead of a free-text answer is answered, then re-asked.
-        strict = field in STRICT_FIELDS and checked.ok
-        intent = (tracker.latest_message or {}).get("intent") or {}
-        if not strict and interruptions.is_interruption(
-            intent.get("name"), float(intent.get("confidence") or 0)
-        ):
+        if self._asks_instead(field, checked, repeated, tracker):
+            intent = (tracker.latest_message or {}).get("intent") or {}
             replies = interruptions.answer(get_knowledge(), intent["name"], language_of(tracker))
             send(dispatcher, replies)
             return {slot: None}
@@ -101,10 +143,27 @@ class ValidateEnquiryForm(FormValidationAction):
             return {slot: str(checked.value), "enquiry_failures": 0}
         failures = int(tracker.get_slot("enquiry_failures") or 0) + 1
         dispatcher.utter_message(response=ERROR_RESPONSES.get(checked.error, "utter_default"))
-        if failures >= MAX_FAILURES:
+        if failures >= MAX_FAILURES or repeated:
             dispatcher.utter_message(response="utter_enquiry_offer_cancel")
             failures = 0
         return {slot: None, "enquiry_failures": failures}
+
+    @staticmethod
+    def _asks_instead(
+        field: str, checked: validation.Checked, repeated: bool, tracker: Tracker
+    ) -> bool:
+        """Whether the message is a question to answer instead of the field's answer."""
+        if field in ANSWER_ONLY_FIELDS or repeated:
+            return False
+        # A valid country, email or population is an answer whatever the NLU thought.
+        if field in STRICT_FIELDS and checked.ok:
+            return False
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        return interruptions.is_interruption(
+            intent.get("name"),
+            float(intent.get("confidence") or 0),
+            (tracker.latest_message or {}).get("text") or "",
+        )
 
     async def validate_enquiry_organisation(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         """Non-empty, markup stripped, at most 200 characters."""
@@ -157,6 +216,21 @@ def _named_field(tracker: Tracker) -> str | None:
         if value in FIELD_SLOTS:
             return value
     return None
+
+
+class ActionAskEnquiryConsent(Action):
+    """Asks for consent, with the privacy link and reply promise the deployer configured."""
+
+    def name(self) -> str:
+        """Rasa calls action_ask_<slot> to ask for the slot."""
+        return "action_ask_enquiry_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the privacy notice (if ENQUIRY_PRIVACY_URL is set), then the question."""
+        send(dispatcher, consent_question(language_of(tracker)))
+        return []
 
 
 class ActionAskEnquiryConfirmed(Action):

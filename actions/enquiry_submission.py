@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of
-from bot.answers.enquiry import FORM_SLOTS
+from bot.answers.enquiry import FORM_SLOTS, reply_promise
 from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry
 from bot.knowledge import get_knowledge
 
@@ -77,12 +77,19 @@ class ActionSubmitEnquiry(Action):
             return [SlotSet("enquiry_confirmed", None), FollowupAction("enquiry_form")]
         lang = language_of(tracker)
         office_name = get_knowledge().office(result.office_id).name.get(lang)
+        # No promise of a reply unless the deployer makes one (ENQUIRY_REPLY_PROMISE).
+        promise = reply_promise(lang)
         if result.status == "stored":
             dispatcher.utter_message(
-                response="utter_enquiry_stored", reference=result.reference, office_name=office_name
+                response="utter_enquiry_stored",
+                reference=result.reference,
+                office_name=office_name,
+                reply_promise=promise,
             )
         else:
-            dispatcher.utter_message(response="utter_enquiry_spooled", office_name=office_name)
+            dispatcher.utter_message(
+                response="utter_enquiry_spooled", office_name=office_name, reply_promise=promise
+            )
         return reset_form_slots()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent, send
@@ -23,9 +24,11 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Send the answer for the latest intent; an unexpected intent gets the fallback."""
-        reply = faq_reply(get_knowledge(), latest_intent(tracker), language_of(tracker))
+        intent = latest_intent(tracker)
+        reply = faq_reply(get_knowledge(), intent, language_of(tracker))
         if reply is None:
             dispatcher.utter_message(response="utter_default")
-        else:
-            send(dispatcher, [reply])
-        return []
+            return []
+        send(dispatcher, [reply])
+        # The topic gives a follow-up ("and where?") its referent.
+        return [SlotSet("topic", intent)]

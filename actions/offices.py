@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import pycountry
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import language_of, latest_text, send
+from actions.conversation import language_of, latest_intent, latest_text, send
+from bot.answers import Reply
+from bot.answers import office_details as details
 from bot.answers import offices as answers
-from bot.knowledge import Knowledge, PlaceMatch, find_places, get_knowledge, resolve_place
+from bot.dialogue.asked import asks_for_list, attributes_asked, is_travel_or_everyday
+from bot.knowledge import (
+    Knowledge,
+    Office,
+    PlaceMatch,
+    find_places,
+    gazetteer,
+    get_knowledge,
+    resolve_place,
+)
 
 
 def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMatch | None, str]:
@@ -30,6 +42,96 @@ def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMa
     return None, names[0] if names else ""
 
 
+def _world_place(tracker: Tracker, asked: str) -> gazetteer.GeoPlace | None:
+    """A city, province or state anywhere that the office table does not name itself."""
+    if asked:
+        place = gazetteer.lookup(asked)
+        if place is not None:
+            return place
+    found = gazetteer.find_in_text(latest_text(tracker))
+    return found[0] if found else None
+
+
+def _local_place(tracker: Tracker, asked: str, match: PlaceMatch) -> gazetteer.GeoPlace | None:
+    """The city or province the user named inside the matched country, if they named one."""
+    if match.kind != "country" or match.country is None:
+        return None
+    place = _world_place(tracker, asked)
+    if place is None or place.country != match.country.code:
+        return None
+    if place.name.casefold() in (match.country.name.en.casefold(), match.country.name.ja):
+        return None
+    try:  # a country's own name ("Korea", "Deutschland") is not a place inside it
+        pycountry.countries.lookup(place.name)
+        return None
+    except LookupError:
+        return place
+
+
+def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -> list[Reply]:
+    """The details asked for ("and the phone?"), or the whole card when none is named."""
+    asked = [attribute for attribute in attributes_asked(text) if attribute != "address"]
+    if asked:
+        return details.detail_replies(knowledge, office, asked, lang)
+    return answers.office_card(office, lang, text)
+
+
+def _office_events(office: Office | None) -> list[dict[str, Any]]:
+    events = [SlotSet("topic", "office")]
+    if office is not None:
+        events.append(SlotSet("office", office.id))
+    return events
+
+
+def answer_place(
+    knowledge: Knowledge, tracker: Tracker, lang: str, want_list: bool
+) -> tuple[list[Reply], Office | None] | None:
+    """The answer for the place the message names (office table first, then the world), or
+    None when it names no place that either knows."""
+    text = latest_text(tracker)
+    match, asked = _match_from_tracker(knowledge, tracker)
+    if match is not None:
+        if match.kind == "region" and match.region_ids and want_list:
+            offices = tuple(
+                dict.fromkeys(
+                    office
+                    for rid in match.region_ids
+                    for office in knowledge.offices_in_region(rid)
+                )
+            )
+            reply = details.region_offices(knowledge, offices, match.label.get(lang), lang)
+            buttons = answers.office_buttons(offices, lang) if len(offices) > 1 else []
+            return [Reply(reply.response, reply.values, buttons)], None
+        replies, office = answers.place_answer(knowledge, match, lang, text)
+        local = _local_place(tracker, asked, match)
+        if office is not None and local is not None:
+            # A prefecture or city of the country ("Kyoto"): name it, then route.
+            if details.is_in_office_city(office, local.name, local.canonical):
+                return office_replies(knowledge, office, text, lang), office
+            intro = details.no_office_in_place(knowledge, local.name, office, local.country, lang)
+            return [intro, *office_replies(knowledge, office, text, lang)], office
+        if office is not None and attributes_asked(text):
+            # place_answer is the routing intro (if any) followed by the card.
+            card_length = len(answers.office_card(office, lang, text))
+            replies = replies[: len(replies) - card_length]
+            replies += office_replies(knowledge, office, text, lang)
+        return replies, office
+    place = _world_place(tracker, asked)
+    if place is None:
+        if asked:
+            return answers.not_found(knowledge, asked, lang), None
+        return None
+    if place.country not in knowledge.countries:
+        return answers.not_found(knowledge, place.name, lang), None
+    office = knowledge.office_for_country(place.country)
+    replies = []
+    if not details.is_in_office_city(office, place.name, place.canonical):
+        replies.append(
+            details.no_office_in_place(knowledge, place.name, office, place.country, lang)
+        )
+    return replies + office_replies(knowledge, office, text, lang), office
+
+
 class ActionOfficeContact(Action):
     """Answers with an office's contact details for the office, city, country or region asked."""
 
@@ -40,33 +142,40 @@ class ActionOfficeContact(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        """Resolve the place, then answer: the card, a choice, or the list."""
+        """Resolve the place, then answer: the card, a detail, a region's offices, or ask."""
         knowledge = get_knowledge()
         lang = language_of(tracker)
-        match, asked = _match_from_tracker(knowledge, tracker)
-        if match is not None:
-            replies, office = answers.place_answer(knowledge, match, lang, latest_text(tracker))
-            send(dispatcher, replies)
-            return [SlotSet("office", office.id)] if office else []
-        if asked:
-            send(dispatcher, answers.not_found(knowledge, asked, lang))
+        text = latest_text(tracker)
+        if is_travel_or_everyday(text):
+            dispatcher.utter_message(response="utter_out_of_scope")
             return []
+        answer = answer_place(knowledge, tracker, lang, asks_for_list(text))
+        if answer is not None:
+            replies, office = answer
+            send(dispatcher, replies)
+            return _office_events(office)
         # No place named: a follow-up such as "what's their phone number?" keeps the office.
-        current = tracker.get_slot("office")
-        if current:
-            try:
-                office = knowledge.office(current)
-            except KeyError:
-                office = None
-            if office is not None:
-                send(dispatcher, answers.office_card(office, lang, latest_text(tracker)))
-                return []
+        current = _current_office(knowledge, tracker)
+        if current is not None:
+            send(dispatcher, office_replies(knowledge, current, text, lang))
+            return _office_events(current)
         send(dispatcher, answers.ask_for_place(knowledge, lang))
         return []
 
 
+def _current_office(knowledge: Knowledge, tracker: Tracker) -> Office | None:
+    """The office the conversation is about, if any."""
+    current = tracker.get_slot("office")
+    if not current:
+        return None
+    try:
+        return knowledge.office(current)
+    except KeyError:
+        return None
+
+
 class ActionListOffices(Action):
-    """Lists every office on the page."""
+    """Lists every office on the page, or every office of the region or country named."""
 
     def name(self) -> str:
         """The action's name in domain.yml."""
@@ -76,8 +185,18 @@ class ActionListOffices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Send the office list in the user's language."""
-        send(dispatcher, [answers.office_list(get_knowledge(), language_of(tracker))])
-        return []
+        knowledge = get_knowledge()
+        lang = language_of(tracker)
+        if is_travel_or_everyday(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        answer = answer_place(knowledge, tracker, lang, want_list=True)
+        if answer is not None:
+            replies, office = answer
+            send(dispatcher, replies)
+            return _office_events(office)
+        send(dispatcher, [answers.office_list(knowledge, lang)])
+        return [SlotSet("topic", "office_list")]
 
 
 class ActionHeadquarters(Action):
@@ -90,7 +209,16 @@ class ActionHeadquarters(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        """Send the head office's location and contact card."""
-        replies = answers.headquarters(get_knowledge(), language_of(tracker), latest_text(tracker))
-        send(dispatcher, replies)
-        return [SlotSet("office", answers.HEADQUARTERS_ID)]
+        """Send the head office's location and contact card (or the details asked for)."""
+        knowledge = get_knowledge()
+        lang = language_of(tracker)
+        text = latest_text(tracker)
+        if latest_intent(tracker) == "ask_headquarters" and is_travel_or_everyday(text):
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        office = knowledge.office(answers.HEADQUARTERS_ID)
+        if [a for a in attributes_asked(text) if a != "address"]:
+            send(dispatcher, office_replies(knowledge, office, text, lang))
+        else:
+            send(dispatcher, answers.headquarters(knowledge, lang, text))
+        return _office_events(office)

@@ -37,6 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     stories = commands.add_parser("test-stories", help="rasa test core on tests/stories")
     stories.add_argument("rasa_args", nargs="*", help="passed on to `rasa test core`")
 
+    checks = commands.add_parser(
+        "check", help="dialogue checks: what each answer must say (docs/dialogue-checks.md)"
+    )
+    checks.add_argument("files", nargs="+", help="check files or folders of them")
+    checks.add_argument("--url", help="a running server (default: start one on the model)")
+    checks.add_argument(
+        "--min-pass", type=float, default=1.0, help="pass rate each category needs (0-1)"
+    )
+    checks.add_argument("--quiet", action="store_true", help="the table only")
+
     knowledge = commands.add_parser("knowledge", help="check the knowledge base")
     knowledge.add_argument("action", choices=["check", "lookups"])
     add_enquiry_commands(commands)
@@ -74,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.ops.data_validation import validate
 
         return validate()
+    if args.command == "check":
+        from bot.ops.check_command import check
+
+        return check(args.files, args.url, args.min_pass, args.quiet)
     if args.command == "knowledge":
         from bot.ops.knowledge_tools import check, print_lookups
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 from bot.answers.reply import Reply
 from bot.knowledge import Knowledge
 
@@ -34,6 +37,34 @@ FORM_SLOTS = (
     "enquiry_fixing",
 )
 _NOT_GIVEN = "—"
+
+# What the enquiry texts may promise is the deployer's to say (README, "Configuration"): by
+# default no privacy link and no promise of a reply, only that ICLEI staff will read it.
+PRIVACY_URL_VARIABLE = "ENQUIRY_PRIVACY_URL"
+REPLY_PROMISE_VARIABLES = {"en": "ENQUIRY_REPLY_PROMISE", "ja": "ENQUIRY_REPLY_PROMISE_JA"}
+_SENTENCE_ENDS = {"en": ".!?", "ja": "。！？!?."}
+
+
+def reply_promise(lang: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The deployer's reply promise in `lang`, as a sentence to append ('' when unset)."""
+    env = os.environ if environ is None else environ
+    key = "ja" if lang == "ja" else "en"
+    promise = (env.get(REPLY_PROMISE_VARIABLES[key]) or "").strip()
+    if not promise:
+        return ""
+    if promise[-1] not in _SENTENCE_ENDS[key]:
+        promise += "。" if key == "ja" else "."
+    # Japanese sentences follow each other without a space.
+    return promise if key == "ja" else f" {promise}"
+
+
+def consent_question(lang: str | None, environ: Mapping[str, str] | None = None) -> list[Reply]:
+    """The consent question, after the privacy notice link when the deployer has one."""
+    env = os.environ if environ is None else environ
+    url = (env.get(PRIVACY_URL_VARIABLE) or "").strip()
+    replies = [Reply("utter_enquiry_privacy_notice", {"privacy_url": url})] if url else []
+    replies.append(Reply("utter_ask_enquiry_consent", {"reply_promise": reply_promise(lang, env)}))
+    return replies
 
 
 def field_buttons(lang: str | None) -> list[dict[str, str]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bot.answers import offices
 from bot.answers.facts import FAQ_INTENTS, faq_reply
 from bot.answers.reply import Reply
@@ -13,10 +16,48 @@ CONFIDENCE = 0.9
 STATIC_ANSWERS = {"help": "utter_help", "bot_challenge": "utter_iamabot"}
 ANSWERABLE = (*FAQ_INTENTS, *STATIC_ANSWERS, "list_offices", "ask_headquarters")
 
+# A clear question or request to the bot, as opposed to a name or a place: English that
+# starts with a question word; Japanese that ends like a question or asks with an
+# interrogative ("どこ", "いつ") or a request ("教えて"). Names such as "Will" or "May" are
+# deliberately absent.
+_EN_QUESTION_START = re.compile(
+    r"^(what|what's|whats|when|where|where's|who|who's|whom|whose|which|why|how|how's|is|are|"
+    r"was|were|do|does|did|can|could|would|should|tell me|show me|explain|i'd like to know|"
+    r"i would like to know|i want to know)\b",
+    re.IGNORECASE,
+)
+_JA_QUESTION_END = re.compile(
+    r"(ですか|ますか|でしょうか|ませんか|ましたか|でしたか|のか|かな|かしら|とは|って)$"
+)
+_JA_ASKING = re.compile(
+    r"何|なに|いつ|どこ|どちら|どなた|誰|だれ|どれ|どんな|どのよう|どうして|なぜ|いくつ|いくら|"
+    r"教えて|知りたい"
+)
+_TRAILING = "。．.!！ 　"
 
-def is_interruption(intent: str | None, confidence: float) -> bool:
-    """Whether a message in the form is a question to answer rather than an answer."""
-    return intent in ANSWERABLE and confidence >= CONFIDENCE
+
+def looks_like_question(text: str | None) -> bool:
+    """Whether a message reads as a question or request to the bot, not as a plain answer."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text or text.startswith("/"):  # a button payload
+        return False
+    if text.rstrip(_TRAILING).endswith("?"):
+        return True
+    text = text.rstrip(_TRAILING)
+    return bool(
+        _EN_QUESTION_START.search(text) or _JA_QUESTION_END.search(text) or _JA_ASKING.search(text)
+    )
+
+
+def is_interruption(intent: str | None, confidence: float, text: str | None = None) -> bool:
+    """Whether a message in the form is a question to answer rather than an answer.
+
+    With `text`, the message must also read as a question (`looks_like_question`): a name or
+    a message that the NLU takes for a question is still an answer.
+    """
+    if intent not in ANSWERABLE or confidence < CONFIDENCE:
+        return False
+    return text is None or looks_like_question(text)
 
 
 def answer(knowledge: Knowledge, intent: str, lang: str | None) -> list[Reply]:

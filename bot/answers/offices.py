@@ -42,6 +42,9 @@ def office_card(office: Office, lang: str | None, asked_text: str = "") -> list[
         replies = [Reply("utter_office_contact", values)]
     else:
         replies = [Reply("utter_office_contact_address_only", values)]
+    if office.note:
+        # A line the page gives with the office that is not its name: quoted, beside the card.
+        replies.append(Reply("utter_office_note", {"note": office.note}))
     if office.postal_address:
         replies.append(
             Reply("utter_office_postal_address", {"postal_address": office.postal_address})
@@ -75,7 +78,7 @@ def place_answer(
 
 
 def office_list(knowledge: Knowledge, lang: str | None) -> Reply:
-    """Every office on the page, one line each: name, city and country."""
+    """The offices whose addresses the page lists, one line each, and how many ICLEI has."""
     # Line layout per language: "• Japan Office — Tokyo, Japan" / "・日本事務所（東京、日本）".
     layout = "・{name}（{city}、{country}）" if lang == "ja" else "• {name} — {city}, {country}"
     lines = [
@@ -88,7 +91,11 @@ def office_list(knowledge: Knowledge, lang: str | None) -> Reply:
     ]
     return Reply(
         "utter_office_list",
-        {"office_count": str(len(knowledge.offices)), "office_list": "\n".join(lines)},
+        {
+            "office_count": str(len(knowledge.offices)),
+            "regional_offices": knowledge.fact("regional_offices").get(lang),
+            "office_list": "\n".join(lines),
+        },
     )
 
 

@@ -1,8 +1,8 @@
 """Rasa input channels of the assistant, one per module (LINE: `bot.channels.line`).
 
 Rasa imports this package in the server process when it loads credentials.yml, before any
-message: the place to install the server-side speed-up of action response validation."""
+message: the place to install this project's Rasa patches (bot/rasa_compat.py)."""
 
-from bot import action_response_validation
+from bot import rasa_compat
 
-action_response_validation.install()
+rasa_compat.install()

@@ -24,6 +24,9 @@ from bot.knowledge.model import (
 )
 
 DEFAULT_PATH = Path(__file__).with_name("iclei.yml")
+# The fact counted from the office list (how many offices the page gives addresses for), so
+# that the number is never written twice.
+LISTED_OFFICES = "listed_offices"
 
 
 class KnowledgeError(ValueError):
@@ -53,6 +56,9 @@ def _build(raw: Mapping[str, Any]) -> Knowledge:
     """Validate the top-level sections and assemble the Knowledge."""
     facts = _facts(_required(raw, "facts", ""))
     offices = _offices(_required(raw, "offices", ""))
+    if LISTED_OFFICES in facts:
+        raise KnowledgeError(f"facts.{LISTED_OFFICES}: counted from offices, do not set it")
+    facts[LISTED_OFFICES] = Localized(en=str(len(offices)), ja=str(len(offices)))
     office_ids = {office.id for office in offices}
     regions = _regions(_required(raw, "regions", ""), office_ids)
     _check_office_regions(offices, {region.id for region in regions})
@@ -91,6 +97,7 @@ def _offices(raw: Any) -> tuple[Office, ...]:
                 phone=_optional_string(data, "phone", path),
                 fax=_optional_string(data, "fax", path),
                 web=_optional_string(data, "web", path),
+                note=_optional_string(data, "note", path),
                 city_aliases=_strings(data.get("city_aliases", []), f"{path}.city_aliases"),
                 aliases=_aliases(data.get("aliases", {}), f"{path}.aliases"),
             )

@@ -47,6 +47,8 @@ class Office:
     phone: str | None = None
     fax: str | None = None
     web: str | None = None
+    # A line the page gives with the office that is not its name, quoted as is.
+    note: str | None = None
     city_aliases: tuple[str, ...] = ()
     aliases: Aliases = Aliases()
 

@@ -58,6 +58,8 @@ class PlaceMatch:
     offices: tuple[Office, ...]
     label: Localized
     country: Country | None = None
+    # For a region or region group: the regions it names, whose headings list its offices.
+    region_ids: tuple[str, ...] = ()
 
     @property
     def is_ambiguous(self) -> bool:
@@ -213,12 +215,13 @@ def _terms(knowledge: Knowledge) -> Iterable[_Term]:
     for region in knowledge.regions:
         offices = knowledge.region_contacts(region.id)
         names = (region.name.en, region.name.ja, *region.aliases.all())
-        yield from _named(PlaceMatch("region", offices, region.name), names)
+        yield from _named(PlaceMatch("region", offices, region.name, None, (region.id,)), names)
     for group in knowledge.region_groups:
         contacts = (knowledge.region_contacts(rid) for rid in group.region_ids)
         offices = tuple(dict.fromkeys(office for part in contacts for office in part))
         names = (group.name.en, group.name.ja, *group.aliases.all())
-        yield from _named(PlaceMatch("region", offices, group.name), names)
+        match = PlaceMatch("region", offices, group.name, None, group.region_ids)
+        yield from _named(match, names)
 
 
 def _named(match: PlaceMatch, names: Iterable[str]) -> Iterable[_Term]:
@@ -251,7 +254,8 @@ def _better(current: PlaceMatch | None, new: PlaceMatch) -> PlaceMatch:
     if _PRIORITY[new.kind] > _PRIORITY[current.kind]:
         return current
     offices = tuple(dict.fromkeys(current.offices + new.offices))
-    return PlaceMatch(current.kind, offices, current.label, current.country)
+    regions = tuple(dict.fromkeys(current.region_ids + new.region_ids))
+    return PlaceMatch(current.kind, offices, current.label, current.country, regions)
 
 
 # --- matching ------------------------------------------------------------------------------

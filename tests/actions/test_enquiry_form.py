@@ -6,7 +6,11 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.enquiry_form import ActionAskEnquiryConfirmed, ValidateEnquiryForm
+from actions.enquiry_form import (
+    ActionAskEnquiryConfirmed,
+    ActionAskEnquiryConsent,
+    ValidateEnquiryForm,
+)
 from actions.enquiry_submission import ActionCancelEnquiry, ActionSubmitEnquiry
 from bot.enquiries import EnquiryStore
 from tests.actions.conftest import make_tracker
@@ -155,6 +159,61 @@ async def test_submit_stores_once_and_resets(dispatcher, database):
     assert dispatcher.messages[0]["reference"] == rows[0].reference
     assert again.messages[0]["reference"] == rows[0].reference
     assert SlotSet("enquiry_email", None) in events
+
+
+@pytest.mark.parametrize(
+    ("lang", "promise_variable", "promise", "expected"),
+    [
+        ("en", "ENQUIRY_REPLY_PROMISE", "", ""),
+        ("en", "ENQUIRY_REPLY_PROMISE", "We reply within five working days",
+         " We reply within five working days."),
+        ("ja", "ENQUIRY_REPLY_PROMISE_JA", "", ""),
+        ("ja", "ENQUIRY_REPLY_PROMISE_JA", "5営業日以内にご返信します。",
+         "5営業日以内にご返信します。"),
+    ],
+)  # fmt: skip
+async def test_submit_promises_a_reply_only_when_configured(
+    dispatcher, database, monkeypatch, lang, promise_variable, promise, expected
+):
+    monkeypatch.delenv("ENQUIRY_REPLY_PROMISE", raising=False)
+    monkeypatch.delenv("ENQUIRY_REPLY_PROMISE_JA", raising=False)
+    monkeypatch.setenv(promise_variable, promise)
+    await ActionSubmitEnquiry().run(
+        dispatcher, make_tracker(slots={**FILLED, "language": lang}), {}
+    )
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_enquiry_stored"
+    assert message["reply_promise"] == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_consent_question_by_default_has_no_link_and_no_promise(
+    dispatcher, monkeypatch, lang
+):
+    for variable in ("ENQUIRY_PRIVACY_URL", "ENQUIRY_REPLY_PROMISE", "ENQUIRY_REPLY_PROMISE_JA"):
+        monkeypatch.delenv(variable, raising=False)
+    tracker = make_tracker(slots={"language": lang})
+    assert await ActionAskEnquiryConsent().run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_enquiry_consent"]
+    assert dispatcher.messages[0]["reply_promise"] == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "promise"),
+    [("en", " ICLEI replies within ten working days."), ("ja", "10営業日以内にご返信します。")],
+)
+async def test_consent_question_with_the_deployers_link_and_promise(
+    dispatcher, monkeypatch, lang, promise
+):
+    monkeypatch.setenv("ENQUIRY_PRIVACY_URL", " https://iclei.example/privacy ")
+    monkeypatch.setenv("ENQUIRY_REPLY_PROMISE", "ICLEI replies within ten working days.")
+    monkeypatch.setenv("ENQUIRY_REPLY_PROMISE_JA", "10営業日以内にご返信します")
+    await ActionAskEnquiryConsent().run(dispatcher, make_tracker(slots={"language": lang}), {})
+    notice, question = dispatcher.messages
+    assert notice["response"] == "utter_enquiry_privacy_notice"
+    assert notice["privacy_url"] == "https://iclei.example/privacy"
+    assert question["response"] == "utter_ask_enquiry_consent"
+    assert question["reply_promise"] == promise
 
 
 async def test_submit_without_consent_stores_nothing(dispatcher, database):

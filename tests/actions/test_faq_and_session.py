@@ -15,7 +15,7 @@ from tests.actions.conftest import make_tracker
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_every_faq_intent_is_answered_with_its_response(dispatcher, intent, lang):
     tracker = make_tracker(text="?", intent=intent, slots={"language": lang})
-    assert await ActionAnswerFaq().run(dispatcher, tracker, {}) == []
+    assert await ActionAnswerFaq().run(dispatcher, tracker, {}) == [SlotSet("topic", intent)]
     message = dispatcher.messages[0]
     assert message["response"] == f"utter_{intent}"
 

@@ -55,3 +55,26 @@ def test_every_intent_has_ten_test_examples(language):
         intent: counts.get(intent, 0) for intent in domain_intents() if counts.get(intent, 0) < 10
     }
     assert not short, f"{language}: intents with fewer than 10 test examples: {short}"
+
+
+def conversation_messages(language: str) -> set[str]:
+    """Normalised visitor messages of the conversation sets (tests/conversations/)."""
+    found: set[str] = set()
+    for path in (ROOT / "tests" / "conversations" / language).glob("*.yml"):
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]:
+            found.update(normalise(turn["say"]) for turn in conversation["turns"])
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_conversation_message_is_in_the_training_data(language):
+    training = set().union(*examples(ROOT / "data" / "nlu").values())
+    copied = {text for text in conversation_messages(language) & training if len(text) > 12}
+    assert not copied, f"{language} conversation messages copied into training: {sorted(copied)}"
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_every_conversation_category_has_ten_conversations(language):
+    for path in (ROOT / "tests" / "conversations" / language).glob("*.yml"):
+        conversations = yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+        assert len(conversations) >= 10, f"{path}: {len(conversations)} conversations"

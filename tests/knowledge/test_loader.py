@@ -211,6 +211,9 @@ def test_country_display_names(knowledge: Knowledge, code: str, en: str, ja: str
         ("founding_countries", "43", "43"),
         ("members", "more than 1,750", "1,750以上"),
         ("regional_offices", "22", "22"),
+        ("listed_offices", "16", "16"),  # counted from the offices: 16 of the 22
+        ("first_world_secretariat", None, "カナダのトロントに世界事務局"),
+        ("first_european_secretariat", None, "ドイツのフライブルクにヨーロッパ事務局"),
         ("staff", "about 260", "約260"),
         ("former_name", "International Council for Local Environmental Initiatives",
          "国際環境自治体協議会"),
@@ -226,6 +229,32 @@ def test_facts(knowledge: Knowledge, key: str, en: str | None, ja: str) -> None:
     assert fact.ja == ja
     if en is not None:
         assert fact.en == en
+
+
+def test_japanese_mission_is_quoted_without_its_closing_de_aru(knowledge: Knowledge) -> None:
+    mission = knowledge.fact("mission").ja
+    assert mission.startswith("地域活動の積み重ねを通じて、")
+    assert mission.endswith("地方自治体による世界的な運動を築き、取組むこと")
+
+
+def test_mexico_office_is_named_after_its_region_and_quotes_the_page_line(
+    knowledge: Knowledge,
+) -> None:
+    mexico = knowledge.office("mexico")
+    assert mexico.name == Localized(
+        en="ICLEI office for Mexico, Central America and the Caribbean",
+        ja="イクレイ メキシコ・中米・カリブ地域事務所",
+    )
+    assert mexico.note == "Mexico City Special Commission on Climate Change from the Mexican Senate"
+    assert "Senate" not in mexico.name.en and "上院" not in mexico.name.ja
+    assert mexico.city.en == "Mexico City"
+    assert [o.id for o in knowledge.offices if o.note] == ["mexico"]
+
+
+def test_korea_office_city_is_written_with_its_reading(knowledge: Knowledge) -> None:
+    korea = knowledge.office("korea")
+    assert korea.city == Localized(en="Suwon", ja="水原（スウォン）")
+    assert "水原" in korea.city_aliases
 
 
 def test_fact_values_fill_templates_per_language(knowledge: Knowledge) -> None:
@@ -343,6 +372,14 @@ def _unknown_alias_language(raw: dict[str, Any]) -> None:
     raw["regions"][1]["aliases"]["fr"] = ["Afrique"]
 
 
+def _listed_offices_written(raw: dict[str, Any]) -> None:
+    raw["facts"]["listed_offices"] = {"en": "16", "ja": "16"}
+
+
+def _note_not_a_string(raw: dict[str, Any]) -> None:
+    raw["offices"][6]["note"] = ["Mexico City Special Commission"]
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
@@ -365,6 +402,8 @@ def _unknown_alias_language(raw: dict[str, Any]) -> None:
         (_missing_offices, "offices: missing"),
         (_alias_not_a_list, "offices[11].aliases.ja: expected a list, got str"),
         (_unknown_alias_language, "regions[1].aliases.fr: unknown language"),
+        (_listed_offices_written, "facts.listed_offices: counted from offices, do not set it"),
+        (_note_not_a_string, "offices[6].note: expected a string, got list"),
     ],
 )  # fmt: skip
 def test_broken_file_names_the_field(tmp_path: Path, mutate: Any, message: str) -> None:

@@ -37,6 +37,8 @@ def knowledge() -> Knowledge:
         ("高雄", ("kaohsiung",), "city"),
         ("たかお", ("kaohsiung",), "city"),
         ("スウォン", ("korea",), "city"),
+        ("水原", ("korea",), "city"),
+        ("水原（スウォン）", ("korea",), "city"),  # the city's Japanese name as shown
         ("Quezon City", ("southeast_asia",), "city"),
         ("メキシコ・シティ", ("mexico",), "city"),
         # typos
@@ -113,6 +115,21 @@ def test_region_group_label_is_the_group_name(knowledge: Knowledge) -> None:
     match = resolve_place(knowledge, "asia")
     assert match is not None
     assert (match.label.en, match.label.ja, match.country) == ("Asia", "アジア", None)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ICLEI office for Mexico, Central America and the Caribbean",
+        "イクレイ メキシコ・中米・カリブ地域事務所",
+        # the line the page gives with the office: still finds it, though it is not its name
+        "Mexico City Special Commission on Climate Change from the Mexican Senate",
+    ],
+)
+def test_mexico_office_by_its_names(knowledge: Knowledge, name: str) -> None:
+    match = resolve_place(knowledge, name)
+    assert match is not None
+    assert (match.kind, match.office_ids) == ("office", ("mexico",))
 
 
 def test_city_beats_country_and_country_beats_region(knowledge: Knowledge) -> None:

@@ -1,0 +1,33 @@
+"""Language requests: "Could you answer in Japanese?", 「英語でお願いします」."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import latest_text
+from bot.dialogue.asked import language_asked
+
+
+class ActionSwitchLanguage(Action):
+    """Switches the conversation to the language asked for, and says so in that language."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_switch_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Set the language (held until the visitor asks for another), then confirm."""
+        wanted = language_asked(latest_text(tracker))
+        if wanted is None:
+            dispatcher.utter_message(response="utter_language_options")
+            return []
+        # The response variation follows the `language` slot, so set it before answering.
+        events = [SlotSet("language", wanted), SlotSet("preferred_language", wanted)]
+        dispatcher.utter_message(response=f"utter_language_switched_{wanted}")
+        return events

@@ -1,0 +1,107 @@
+"""Office answers beyond the card: one detail asked for, a place with no office of its own,
+and every office under a region heading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.answers.offices import HEADQUARTERS_ID
+from bot.answers.reply import Reply
+from bot.dialogue.asked import Attribute
+from bot.knowledge import Knowledge, Office
+
+
+def _values(knowledge: Knowledge, office: Office, lang: str | None) -> dict[str, str]:
+    hq = knowledge.office(HEADQUARTERS_ID)
+    return {
+        "office_name": office.name.get(lang),
+        "address": office.address,
+        "phone": office.phone or "",
+        "fax": office.fax or "",
+        "web": office.web or "",
+        "hq_city": hq.city.get(lang),
+        "hq_phone": hq.phone or "",
+        "hq_fax": hq.fax or "",
+    }
+
+
+def detail_replies(
+    knowledge: Knowledge, office: Office, asked: Sequence[Attribute], lang: str | None
+) -> list[Reply]:
+    """The details asked for, in order; for each one the page lacks, say so and how to reach
+    the office instead (its website, else its address)."""
+    values = _values(knowledge, office, lang)
+    replies: list[Reply] = []
+    given: set[str] = set()
+    missing = False
+    for attribute in dict.fromkeys(asked):
+        if attribute == "email":
+            replies.append(Reply("utter_office_missing_email", values))
+            missing = True
+        elif attribute == "postal":
+            if office.postal_address:
+                postal = {"postal_address": office.postal_address}
+                replies.append(Reply("utter_office_postal_address", postal))
+            else:
+                replies.append(Reply("utter_office_missing_postal", values))
+                given.add("address")
+        elif attribute == "address":
+            replies.append(Reply("utter_office_attribute_address", values))
+            given.add("address")
+        elif getattr(office, attribute):
+            replies.append(Reply(f"utter_office_attribute_{attribute}", values))
+            given.add(attribute)
+        else:
+            replies.append(Reply(f"utter_office_missing_{attribute}", values))
+            missing = True
+    if missing:
+        if office.web and "web" not in given:
+            replies.append(Reply("utter_office_reach_web", values))
+        elif "address" not in given:
+            replies.append(Reply("utter_office_reach_address", values))
+    return replies
+
+
+def no_office_in_place(
+    knowledge: Knowledge, place: str, office: Office, country_code: str, lang: str | None
+) -> Reply:
+    """'There is no ICLEI office in Kyoto; for Japan, contact the Japan Office in Tokyo:'."""
+    return Reply(
+        "utter_office_no_office_in_place",
+        {
+            "place": place,
+            "country": knowledge.country(country_code).name.get(lang),
+            "office_name": office.name.get(lang),
+            "office_city": office.city.get(lang),
+        },
+    )
+
+
+def region_offices(
+    knowledge: Knowledge, offices: Sequence[Office], region_label: str, lang: str | None
+) -> Reply:
+    """Every office the page lists under a region heading, with city and country."""
+    layout = "・{name}（{city}、{country}）" if lang == "ja" else "• {name} — {city}, {country}"
+    lines = [
+        layout.format(
+            name=office.name.get(lang),
+            city=office.city.get(lang),
+            country=knowledge.country(office.country).name.get(lang),
+        )
+        for office in offices
+    ]
+    return Reply(
+        "utter_region_offices",
+        {
+            "region_office_count": str(len(offices)),
+            "region": region_label,
+            "office_list": "\n".join(lines),
+        },
+    )
+
+
+def is_in_office_city(office: Office, *names: str) -> bool:
+    """True when a place name is the office's city or part of its address (Quezon City)."""
+    haystack = " ".join((office.city.en, office.city.ja, *office.city_aliases, office.address))
+    haystack = haystack.casefold()
+    return any(name and name.casefold() in haystack for name in names)

@@ -1,0 +1,99 @@
+"""Rasa's `MessageProcessor.handle_message`, reading a message clause by clause first.
+
+Every channel (REST, web chat, LINE, the staff shell) hands its messages to
+`MessageProcessor.handle_message`, so this is the one place where a compound message can
+become several turns and a preamble can be set aside (bot/dialogue/planner.py), and where a
+language the visitor asked for holds over the language their script suggests. The turns run
+one after another in the same conversation, under the lock Rasa already holds for it, and
+their answers are collected in order on the message's output channel.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.dialogue.clauses import split_clauses
+from bot.dialogue.planner import Parsed, Unit, plan
+
+logger = logging.getLogger(__name__)
+
+# The slot the language-switch action sets; while set, it overrides the detected language.
+PREFERRED_LANGUAGE_SLOT = "preferred_language"
+SWITCH_LANGUAGE_INTENT = "switch_language"
+# A message longer than this is not split (the channels cap messages well below it).
+_MAX_SPLIT_CHARS = 600
+_MAX_CLAUSES = 6
+
+Handler = Callable[[Any, UserMessage], Awaitable[Any]]
+
+
+def wrap(original: Handler) -> Handler:
+    """Return `handle_message` that plans the turns of a message, then runs each."""
+
+    async def handle_message(processor: Any, message: UserMessage) -> Any:
+        if message.parse_data or not message.text or message.text.startswith("/"):
+            return await original(processor, message)
+        tracker = await processor.get_tracker(message.sender_id)
+        units = await _units(processor, message, tracker)
+        preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
+        result = None
+        for index, unit in enumerate(units):
+            if index:  # an earlier turn may have asked for a language
+                tracker = await processor.get_tracker(message.sender_id)
+                preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
+            parse = _with_language(unit.parse, preferred)
+            part = UserMessage(
+                unit.text,
+                message.output_channel,
+                message.sender_id,
+                parse_data=parse,
+                input_channel=message.input_channel,
+                message_id=message.message_id if index == 0 else f"{message.message_id}-{index}",
+                metadata=message.metadata,
+            )
+            result = await original(processor, part)
+        if isinstance(message.output_channel, CollectingOutputChannel):
+            return message.output_channel.messages
+        return result
+
+    handle_message.__wrapped__ = original  # type: ignore[attr-defined]
+    return handle_message
+
+
+async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Unit]:
+    """The planned turns; inside a form the message is one answer and is never split."""
+    whole = Parsed(message.text, await processor.parse_message(message, tracker))
+    if tracker is not None and tracker.active_loop_name:
+        return [Unit(whole.text, whole.parse)]
+    texts = split_clauses(message.text) if len(message.text) <= _MAX_SPLIT_CHARS else []
+    if len(texts) < 2 or len(texts) > _MAX_CLAUSES:
+        return [Unit(whole.text, whole.parse)]
+    clauses = []
+    for text in texts:
+        clause = UserMessage(text, sender_id=message.sender_id, metadata=message.metadata)
+        clauses.append(Parsed(text, await processor.parse_message(clause, tracker)))
+    units = plan(whole, clauses)
+    if len(units) > 1:
+        logger.debug("Answering %d parts of one message.", len(units))
+    return units
+
+
+def _with_language(parse: dict[str, Any], preferred: str | None) -> dict[str, Any]:
+    """The parse with the visitor's chosen language instead of the detected one."""
+    intent = (parse.get("intent") or {}).get("name")
+    if preferred not in ("en", "ja") or intent == SWITCH_LANGUAGE_INTENT:
+        return parse
+    parse = copy.deepcopy(parse)
+    entities = [e for e in parse.get("entities") or [] if e.get("entity") != "language"]
+    entities.append(
+        {"entity": "language", "value": preferred, "start": 0, "end": 0, "extractor": "preference"}
+    )
+    parse["entities"] = entities
+    if "language" in parse:
+        parse["language"] = preferred
+    return parse

@@ -1,0 +1,190 @@
+"""Follow-ups, details asked of an office, places anywhere, regions, language requests."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+
+from actions.faq import ActionAnswerFaq
+from actions.followup import ActionFollowup
+from actions.language import ActionSwitchLanguage
+from actions.offices import ActionListOffices, ActionOfficeContact
+from tests.actions.conftest import make_tracker, place
+
+
+def responses(dispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def run(action, dispatcher, **tracker_args):
+    return await action.run(dispatcher, make_tracker(**tracker_args), {})
+
+
+async def test_the_phone_of_the_office_in_context_is_said_to_be_missing(dispatcher):
+    await run(
+        ActionFollowup(),
+        dispatcher,
+        text="and the phone?",
+        intent="ask_followup",
+        slots={"office": "canada", "topic": "office", "language": "en"},
+    )
+    assert responses(dispatcher)[0] == "utter_office_missing_phone"
+    assert "utter_office_reach_web" in responses(dispatcher)
+
+
+async def test_the_fax_of_the_world_secretariat_is_given(dispatcher):
+    await run(
+        ActionFollowup(),
+        dispatcher,
+        text="FAXは？",
+        intent="ask_followup",
+        slots={"office": "world_secretariat", "topic": "office", "language": "ja"},
+    )
+    assert responses(dispatcher) == ["utter_office_attribute_fax"]
+    assert dispatcher.messages[0]["fax"]
+
+
+async def test_an_email_question_names_the_gap_and_the_card_facts(dispatcher):
+    await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="What's the email of the Korea office?",
+        intent="ask_office_contact",
+        entities=[place("Korea")],
+    )
+    assert responses(dispatcher) == ["utter_office_missing_email", "utter_office_reach_web"]
+
+
+async def test_another_office_of_the_same_kind(dispatcher):
+    events = await run(
+        ActionFollowup(),
+        dispatcher,
+        text="and the US one?",
+        intent="ask_followup",
+        entities=[place("US")],
+        slots={"office": "canada", "topic": "office"},
+    )
+    assert SlotSet("office", "usa") in events
+
+
+async def test_a_facet_of_the_last_fact(dispatcher):
+    await run(
+        ActionFollowup(),
+        dispatcher,
+        text="and where?",
+        intent="ask_followup",
+        slots={"topic": "ask_founding"},
+    )
+    assert responses(dispatcher) == ["utter_followup_founding_where"]
+
+
+async def test_a_facet_the_page_does_not_give(dispatcher):
+    await run(
+        ActionFollowup(),
+        dispatcher,
+        text="who?",
+        intent="ask_followup",
+        slots={"topic": "ask_why_cities"},
+    )
+    assert responses(dispatcher) == ["utter_followup_not_listed"]
+
+
+async def test_a_follow_up_with_nothing_before_asks_what_about(dispatcher):
+    await run(ActionFollowup(), dispatcher, text="and when?", intent="ask_followup")
+    assert responses(dispatcher) == ["utter_followup_no_context"]
+
+
+async def test_faq_answers_set_the_topic(dispatcher):
+    events = await run(
+        ActionAnswerFaq(), dispatcher, text="when was ICLEI founded", intent="ask_founding"
+    )
+    assert SlotSet("topic", "ask_founding") in events
+
+
+async def test_a_city_without_an_office_is_routed_and_named(dispatcher):
+    events = await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="Is there an office in Kyoto?",
+        intent="ask_office_contact",
+        entities=[place("Kyoto")],
+    )
+    assert responses(dispatcher)[0] == "utter_office_no_office_in_place"
+    assert dispatcher.messages[0]["place"] == "Kyoto"
+    assert SlotSet("office", "japan") in events
+
+
+async def test_a_city_found_in_the_text_without_an_entity(dispatcher):
+    events = await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="I'm from Accra, which office?",
+        intent="ask_office_contact",
+    )
+    assert responses(dispatcher)[0] == "utter_office_no_office_in_place"
+    assert SlotSet("office", "africa") in events
+
+
+async def test_a_japanese_city_in_japanese(dispatcher):
+    events = await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="ハンブルクの担当はどこですか",
+        intent="ask_office_contact",
+        slots={"language": "ja"},
+    )
+    assert responses(dispatcher)[0] == "utter_office_no_office_in_place"
+    assert SlotSet("office", "europe") in events
+
+
+async def test_a_region_list_names_every_office_under_its_heading(dispatcher):
+    await run(
+        ActionListOffices(),
+        dispatcher,
+        text="What offices are in Southeast Asia?",
+        intent="list_offices",
+        entities=[place("Southeast Asia")],
+    )
+    assert responses(dispatcher) == ["utter_region_offices"]
+    listing = dispatcher.messages[0]["office_list"]
+    assert "Manila" in listing and "Jakarta" in listing
+
+
+async def test_which_office_covers_a_region_gives_one(dispatcher):
+    events = await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="Which office covers Oceania?",
+        intent="ask_office_contact",
+        entities=[place("Oceania")],
+    )
+    assert SlotSet("office", "oceania") in events
+
+
+async def test_a_hotel_question_naming_a_city_is_out_of_scope(dispatcher):
+    events = await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="Any good hotels near Freiburg station?",
+        intent="ask_office_contact",
+        entities=[place("Freiburg")],
+    )
+    assert responses(dispatcher) == ["utter_out_of_scope"] and events == []
+
+
+async def test_a_language_request_switches_and_holds(dispatcher):
+    events = await run(
+        ActionSwitchLanguage(),
+        dispatcher,
+        text="Could you answer in Japanese, please?",
+        intent="switch_language",
+        slots={"language": "en"},
+    )
+    assert responses(dispatcher) == ["utter_language_switched_ja"]
+    assert SlotSet("language", "ja") in events and SlotSet("preferred_language", "ja") in events
+
+
+async def test_a_language_request_naming_none_lists_the_options(dispatcher):
+    events = await run(
+        ActionSwitchLanguage(), dispatcher, text="another language?", intent="switch_language"
+    )
+    assert responses(dispatcher) == ["utter_language_options"] and events == []

@@ -1,0 +1,80 @@
+"""Cues for what a message asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.asked import (
+    asks_for_list,
+    attributes_asked,
+    facet_asked,
+    is_travel_or_everyday,
+    language_asked,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "attributes"),
+    [
+        ("and the phone?", ["phone"]),
+        ("FAXは？", ["fax"]),
+        ("FAX番号を教えて", ["fax"]),
+        ("website?", ["web"]),
+        ("What's the email of the Korea office?", ["email"]),
+        ("メールアドレスは？", ["email"]),
+        ("postal address?", ["postal"]),
+        ("phone and fax please", ["fax", "phone"]),
+        ("Tell me about the Canada office", []),
+        ("how many offices are there", []),
+    ],
+)
+def test_office_details(text, attributes):
+    assert attributes_asked(text) == attributes
+
+
+@pytest.mark.parametrize(
+    ("text", "facet"),
+    [("and where?", "where"), ("それはいつ？", "when"), ("who?", "who"), ("誰が？", "who"),
+     ("how many?", "how_many"), ("ok", None)],
+)  # fmt: skip
+def test_facets(text, facet):
+    assert facet_asked(text) == facet
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Could you answer in Japanese, please?", "ja"),
+        ("英語でお願いします", "en"),
+        ("Please reply in English from now on", "en"),
+        ("英語で話せますか？", "en"),
+        ("do you speak another language?", None),
+        ("English or Japanese?", None),
+    ],
+)
+def test_language_requests(text, language):
+    assert language_asked(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Any good hotels near Freiburg station?", "デンバーの今の気温は？", "best ramen in Tokyo?",
+     "how do I get from Bonn station to the airport", "ソウルの観光スポット"],
+)  # fmt: skip
+def test_travel_and_everyday_topics(text):
+    assert is_travel_or_everyday(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What's the address of the Tokyo office?", "training programmes of ICLEI",
+     "Is there an office in Kyoto?", "新宿区にありますか", "create a city network"],
+)  # fmt: skip
+def test_office_questions_are_not_travel(text):
+    assert not is_travel_or_everyday(text)
+
+
+def test_list_or_contact():
+    assert asks_for_list("What offices are in Southeast Asia?")
+    assert asks_for_list("東南アジアの事務所を全部教えてください")
+    assert not asks_for_list("Which office covers Oceania?")

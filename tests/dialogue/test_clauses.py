@@ -1,0 +1,50 @@
+"""Clause candidates: where a message may ask more than one thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.clauses import split_clauses
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        (
+            "Where is the head office and how many staff does ICLEI have?",
+            ["Where is the head office", "how many staff does ICLEI have?"],
+        ),
+        (
+            "設立はいつですか？それと、ヨーロッパ事務局の住所も教えてください",
+            ["設立はいつですか？", "それと、ヨーロッパ事務局の住所も教えてください"],
+        ),
+        ("Quick question: when was ICLEI founded?", ["Quick question:", "when was ICLEI founded?"]),
+        (
+            "いつもお世話になっております。市の国際課の者ですが、職員数を確認させてください。",
+            [
+                "いつもお世話になっております。",
+                "市の国際課の者ですが",
+                "職員数を確認させてください。",
+            ],
+        ),
+        ("設立年と職員数を教えてください", ["設立年", "職員数を教えてください"]),
+        ("設立年を教えて、あと職員数も", ["設立年を教えて", "あと職員数も"]),
+        ("When was ICLEI founded and where?", ["When was ICLEI founded", "where?"]),
+    ],
+)
+def test_splits_where_a_second_question_starts(text, clauses):
+    assert split_clauses(text) == clauses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is the address and phone of the Tokyo office?",
+        "and the phone?",
+        "Tell me about ICLEI",
+        "イクレイについて教えてください",
+        "",
+    ],
+)
+def test_one_question_stays_whole(text):
+    assert split_clauses(text) == [text.strip()]

@@ -1,0 +1,81 @@
+"""The plan: as it is, its one real question, or part by part."""
+
+from __future__ import annotations
+
+from bot.dialogue.planner import Parsed, plan
+
+
+def parsed(text: str, intent: str, *places: str) -> Parsed:
+    entities = [{"entity": "place", "value": place} for place in places]
+    entities.append({"entity": "language", "value": "en"})
+    return Parsed(text, {"text": text, "intent": {"name": intent}, "entities": entities})
+
+
+def test_two_different_questions_become_two_turns_in_order():
+    whole = parsed("Where is the head office and how many staff?", "ask_headquarters")
+    clauses = [
+        parsed("Where is the head office", "ask_headquarters"),
+        parsed("how many staff?", "ask_size"),
+    ]
+    units = plan(whole, clauses)
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_headquarters", "ask_size"]
+    assert [u.text for u in units] == ["Where is the head office", "how many staff?"]
+
+
+def test_same_question_about_two_places_becomes_two_turns():
+    whole = parsed("Tokyo office and the Seoul office?", "ask_office_contact", "Tokyo", "Seoul")
+    clauses = [
+        parsed("Tokyo office", "ask_office_contact", "Tokyo"),
+        parsed("the Seoul office?", "ask_office_contact", "Seoul"),
+    ]
+    assert len(plan(whole, clauses)) == 2
+
+
+def test_a_place_and_a_placeless_clause_of_the_same_question_stay_one_turn():
+    whole = parsed("I'm from Accra, which office do I contact?", "ask_office_contact", "Accra")
+    clauses = [
+        parsed("I'm from Accra", "ask_office_contact", "Accra"),
+        parsed("which office do I contact?", "ask_office_contact"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1 and units[0].text == whole.text
+
+
+def test_a_preamble_does_not_hide_the_question():
+    whole = parsed("いつもお世話になっております。職員数を確認させてください。", "greet")
+    clauses = [
+        parsed("いつもお世話になっております。", "greet"),
+        parsed("職員数を確認させてください。", "ask_size"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1
+    assert units[0].text == whole.text
+    assert units[0].parse["intent"]["name"] == "ask_size"
+
+
+def test_a_self_introduction_classified_out_of_scope_is_not_answered():
+    whole = parsed("I work for the city of Leeds. How many members?", "out_of_scope")
+    clauses = [
+        parsed("I work for the city of Leeds.", "out_of_scope"),
+        parsed("How many members?", "ask_size"),
+    ]
+    units = plan(whole, clauses)
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_size"]
+
+
+def test_an_out_of_scope_question_beside_a_real_one_is_answered_too():
+    whole = parsed("What's the weather in Bonn? And where is the office?", "out_of_scope")
+    clauses = [
+        parsed("What's the weather in Bonn?", "out_of_scope", "Bonn"),
+        parsed("And where is the office?", "ask_headquarters"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [
+        "out_of_scope",
+        "ask_headquarters",
+    ]
+
+
+def test_one_clause_is_the_message_as_it_is():
+    whole = parsed("What is ICLEI?", "what_is_iclei")
+    units = plan(whole, [whole])
+    assert units[0].parse is whole.parse

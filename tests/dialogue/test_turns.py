@@ -1,0 +1,104 @@
+"""The message-processor patch: turns planned from one message, a chosen language held."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot import rasa_compat
+from bot.dialogue import turns
+
+INTENTS = {
+    "Where is the head office": "ask_headquarters",
+    "how many staff does ICLEI have?": "ask_size",
+    "Where is the head office and how many staff does ICLEI have?": "ask_headquarters",
+    "What is ICLEI?": "what_is_iclei",
+}
+
+
+class FakeTracker:
+    def __init__(self, slots: dict[str, Any], loop: str | None = None) -> None:
+        self.slots = slots
+        self.active_loop_name = loop
+
+    def get_slot(self, name: str) -> Any:
+        return self.slots.get(name)
+
+
+class FakeProcessor:
+    """Parses by table and records the turns handed to Rasa's own handle_message."""
+
+    def __init__(self, slots: dict[str, Any] | None = None, loop: str | None = None) -> None:
+        self.tracker = FakeTracker(slots or {}, loop)
+        self.handled: list[UserMessage] = []
+
+    async def get_tracker(self, sender_id: str) -> FakeTracker:
+        return self.tracker
+
+    async def parse_message(self, message: UserMessage, tracker: Any = None) -> dict[str, Any]:
+        intent = INTENTS.get(message.text, "nlu_fallback")
+        return {
+            "text": message.text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": [{"entity": "language", "value": "en"}],
+            "language": "en",
+        }
+
+
+async def original(processor: FakeProcessor, message: UserMessage) -> list[dict]:
+    processor.handled.append(message)
+    message.output_channel.messages.append({"text": f"answer to {message.text}"})
+    return message.output_channel.messages
+
+
+handle = turns.wrap(original)
+
+
+def message(text: str) -> UserMessage:
+    return UserMessage(text, CollectingOutputChannel(), "visitor", message_id="m1")
+
+
+async def test_a_compound_message_becomes_turns_whose_answers_come_back_in_order():
+    processor = FakeProcessor()
+    result = await handle(
+        processor, message("Where is the head office and how many staff does ICLEI have?")
+    )
+    assert [m.parse_data["intent"]["name"] for m in processor.handled] == [
+        "ask_headquarters",
+        "ask_size",
+    ]
+    assert [m.message_id for m in processor.handled] == ["m1", "m1-1"]
+    assert [r["text"] for r in result] == [
+        "answer to Where is the head office",
+        "answer to how many staff does ICLEI have?",
+    ]
+
+
+async def test_inside_a_form_the_message_is_one_answer():
+    processor = FakeProcessor(loop="enquiry_form")
+    await handle(processor, message("Where is the head office and how many staff does ICLEI have?"))
+    assert len(processor.handled) == 1
+
+
+async def test_a_chosen_language_holds_over_the_script():
+    processor = FakeProcessor(slots={"preferred_language": "ja"})
+    await handle(processor, message("What is ICLEI?"))
+    parse = processor.handled[0].parse_data
+    assert [e["value"] for e in parse["entities"] if e["entity"] == "language"] == ["ja"]
+    assert parse["language"] == "ja"
+
+
+async def test_button_payloads_pass_through_untouched():
+    processor = FakeProcessor()
+    await handle(processor, message("/what_is_iclei"))
+    assert processor.handled[0].parse_data is None
+
+
+def test_install_is_idempotent_and_marks_the_processor():
+    rasa_compat.install()
+    rasa_compat.install()
+    assert rasa_compat.installed()
+    from rasa.core.processor import MessageProcessor
+
+    assert not hasattr(MessageProcessor.handle_message.__wrapped__, "__wrapped__")
