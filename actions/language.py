@@ -12,6 +12,10 @@ from actions.conversation import latest_text
 from bot.dialogue.asked import language_asked
 
 
+# Each confirmation is written in its own language (domain.yml says why).
+_CONFIRMATION = {"en": "utter_language_switched_en", "ja": "utter_language_switched_ja"}
+
+
 class ActionSwitchLanguage(Action):
     """Switches the conversation to the language asked for, and says so in that language."""
 
@@ -29,5 +33,5 @@ class ActionSwitchLanguage(Action):
             return []
         # The response variation follows the `language` slot, so set it before answering.
         events = [SlotSet("language", wanted), SlotSet("preferred_language", wanted)]
-        dispatcher.utter_message(response=f"utter_language_switched_{wanted}")
+        dispatcher.utter_message(response=_CONFIRMATION[wanted])
         return events

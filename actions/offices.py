@@ -13,7 +13,12 @@ from actions.conversation import language_of, latest_intent, latest_text, send
 from bot.answers import Reply
 from bot.answers import office_details as details
 from bot.answers import offices as answers
-from bot.dialogue.asked import asks_for_list, attributes_asked, is_travel_or_everyday
+from bot.dialogue.asked import (
+    asks_for_list,
+    asks_what_the_page_lacks,
+    attributes_asked,
+    is_travel_or_everyday,
+)
 from bot.knowledge import (
     Knowledge,
     Office,
@@ -69,11 +74,17 @@ def _local_place(tracker: Tracker, asked: str, match: PlaceMatch) -> gazetteer.G
 
 
 def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -> list[Reply]:
-    """The details asked for ("and the phone?"), or the whole card when none is named."""
-    asked = [attribute for attribute in attributes_asked(text) if attribute != "address"]
-    if asked:
-        return details.detail_replies(knowledge, office, asked, lang)
-    return answers.office_card(office, lang, text)
+    """The details asked for ("and the phone?"), and the card whenever the page lacks one of
+    them or none was named; "who runs it?" is answered honestly, then the card."""
+    asked = attributes_asked(text)
+    card = answers.office_card(office, lang, text)
+    if asks_what_the_page_lacks(text):
+        return [details.not_listed(knowledge, office, lang), *answers.office_card(office, lang)]
+    if not asked or asked == ["address"]:
+        return card
+    replies, missing = details.detail_replies(knowledge, office, asked, lang)
+    # The gap is said above: the card without its own "no phone" note.
+    return replies + answers.office_card(office, lang) if missing else replies
 
 
 def _office_events(office: Office | None) -> list[dict[str, Any]]:
@@ -217,7 +228,7 @@ class ActionHeadquarters(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         office = knowledge.office(answers.HEADQUARTERS_ID)
-        if [a for a in attributes_asked(text) if a != "address"]:
+        if [a for a in attributes_asked(text) if a != "address"] or asks_what_the_page_lacks(text):
             send(dispatcher, office_replies(knowledge, office, text, lang))
         else:
             send(dispatcher, answers.headquarters(knowledge, lang, text))

@@ -159,7 +159,7 @@ def test_mexico_card_quotes_the_page_line_beside_the_address(lang, says):
     assert card[0].startswith(
         "ICLEI office for Mexico, Central America and the Caribbean\nAddress: Paseo"
         if lang == "en"
-        else "イクレイ メキシコ・中米・カリブ地域事務所\n住所：Paseo"
+        else "イクレイ メキシコ・中米・カリブ地域事務所（所在地：メキシコシティ）\n住所：Paseo"
     )
     assert card[1] == says
 
@@ -168,8 +168,8 @@ def test_mexico_card_quotes_the_page_line_beside_the_address(lang, says):
     ("lang", "says"),
     [
         ("en", "For Puerto Rico, please contact the ICLEI office for Mexico, Central America "
-         "and the Caribbean:"),
-        ("ja", "プエルトリコについては、"
+         "and the Caribbean in Mexico City:"),
+        ("ja", "プエルトリコについては、メキシコシティの"
          "イクレイ メキシコ・中米・カリブ地域事務所にお問い合わせください。"),
     ],
 )  # fmt: skip

@@ -11,6 +11,19 @@ from bot.dialogue.asked import Attribute
 from bot.knowledge import Knowledge, Office
 
 
+# Response names spelled out, so `python -m bot validate` sees that the code sends them.
+_GIVEN = {
+    "phone": "utter_office_attribute_phone",
+    "fax": "utter_office_attribute_fax",
+    "web": "utter_office_attribute_web",
+}
+_MISSING = {
+    "phone": "utter_office_missing_phone",
+    "fax": "utter_office_missing_fax",
+    "web": "utter_office_missing_web",
+}
+
+
 def _values(knowledge: Knowledge, office: Office, lang: str | None) -> dict[str, str]:
     hq = knowledge.office(HEADQUARTERS_ID)
     return {
@@ -27,12 +40,11 @@ def _values(knowledge: Knowledge, office: Office, lang: str | None) -> dict[str,
 
 def detail_replies(
     knowledge: Knowledge, office: Office, asked: Sequence[Attribute], lang: str | None
-) -> list[Reply]:
-    """The details asked for, in order; for each one the page lacks, say so and how to reach
-    the office instead (its website, else its address)."""
+) -> tuple[list[Reply], bool]:
+    """The details asked for, in order, and whether the page lacks any of them (then the
+    caller shows what the page does give: the card)."""
     values = _values(knowledge, office, lang)
     replies: list[Reply] = []
-    given: set[str] = set()
     missing = False
     for attribute in dict.fromkeys(asked):
         if attribute == "email":
@@ -44,22 +56,22 @@ def detail_replies(
                 replies.append(Reply("utter_office_postal_address", postal))
             else:
                 replies.append(Reply("utter_office_missing_postal", values))
-                given.add("address")
         elif attribute == "address":
             replies.append(Reply("utter_office_attribute_address", values))
-            given.add("address")
         elif getattr(office, attribute):
-            replies.append(Reply(f"utter_office_attribute_{attribute}", values))
-            given.add(attribute)
+            replies.append(Reply(_GIVEN[attribute], values))
         else:
-            replies.append(Reply(f"utter_office_missing_{attribute}", values))
+            replies.append(Reply(_MISSING[attribute], values))
             missing = True
     if missing:
-        if office.web and "web" not in given:
-            replies.append(Reply("utter_office_reach_web", values))
-        elif "address" not in given:
-            replies.append(Reply("utter_office_reach_address", values))
-    return replies
+        # The card repeats the address: no separate address line.
+        replies = [r for r in replies if r.response != "utter_office_attribute_address"]
+    return replies, missing
+
+
+def not_listed(knowledge: Knowledge, office: Office, lang: str | None) -> Reply:
+    """'The page does not list that (who leads it, fees, events) for this office'."""
+    return Reply("utter_office_not_listed", _values(knowledge, office, lang))
 
 
 def no_office_in_place(

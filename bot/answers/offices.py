@@ -31,6 +31,7 @@ def office_card(office: Office, lang: str | None, asked_text: str = "") -> list[
     """An office's name, address, and the phone, fax and web the page gives for it."""
     values = {
         "office_name": office.name.get(lang),
+        "office_city": office.city.get(lang),
         "address": office.address,
         "phone": office.phone or "",
         "fax": office.fax or "",
@@ -69,10 +70,12 @@ def place_answer(
         intro = (
             "utter_office_world_for_place" if office.region is None else "utter_office_for_place"
         )
-        replies.append(Reply(intro, {"place": place, "office_name": office.name.get(lang)}))
+        values = {"place": place, "office_name": office.name.get(lang)}
+        replies.append(Reply(intro, {**values, "office_city": office.city.get(lang)}))
     elif match.kind == "region" and office.region is not None:
+        values = {"place": place, "office_name": office.name.get(lang)}
         replies.append(
-            Reply("utter_office_for_place", {"place": place, "office_name": office.name.get(lang)})
+            Reply("utter_office_for_place", {**values, "office_city": office.city.get(lang)})
         )
     return replies + office_card(office, lang, asked_text), office
 

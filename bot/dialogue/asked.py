@@ -26,7 +26,9 @@ _ATTRIBUTES: tuple[tuple[Attribute, re.Pattern[str]], ...] = (
     ),
     (
         "phone",
-        re.compile(r"phone|\btel\b|\bcall\b|(?<!the )\bnumber\b(?! of)|電話|でんわ|番号"),
+        re.compile(
+            r"phone|\btel\b|\bcall\b|\bring\b|\bdial\b|(?<!the )\bnumber\b(?! of)|電話|でんわ|番号"
+        ),
     ),
     (
         "web",
@@ -69,7 +71,10 @@ _OUT_OF_SCOPE = re.compile(
     r"\bcoffee|\bcafe|\bbars?\b|\bbeer|sightseeing|tourist|things to do|museum|"
     r"time is it|local time|time zone|timezone|\btrains?\b|\bbus(es)?\b|airport|\bflights?\b|"
     r"\btaxi|directions|how do i get|how to get|how can i get|\bget to\b|\broute\b|parking|"
-    r"shopping|"
+    r"shopping|\bcold\b|\bhot\b|\bwarm\b|humid|sunny|degrees|celsius|fahrenheit|\bsafe\b|safety|"
+    r"\bcrime|dangerous|tacos?\b|dinner|lunch|breakfast|nightlife|exchange money|currency|"
+    r"\bvisa\b|\btrip\b|travel|vacation|holiday|\bbook me\b|"
+    r"両替|治安|危険|何度|暑い|寒い|お店|シュラスコ|駅から|どうやって行|出張|旅行|休暇|"
     r"天気|気温|雨|雪|ホテル|宿泊|宿を|宿は|泊ま|旅館|レストラン|ご飯|ごはん|食べ|グルメ|ラーメン|"
     r"寿司|カフェ|観光|名所|見どころ|お土産|何時|時差|現在時刻|今の時間|電車|バス|空港|飛行機|"
     r"タクシー|行き方|アクセス方法|乗り換え|駐車|買い物"
@@ -121,10 +126,74 @@ def is_travel_or_everyday(text: str) -> bool:
 # office covers Oceania?" asks for the one to contact.
 _LIST = re.compile(
     r"\boffices\b|\ball\b|\bevery\b|\blist\b|\bhow many\b|\bany offices\b|secretariats|"
-    r"全部|すべて|全て|一覧|どんな事務所|どのような事務所|事務所は何|何か所|何カ所|いくつ|各事務所|事務所を教えて|リスト"
+    r"全部|すべて|全て|一覧|どんな事務所|どのような事務所|事務所は何|何か所|何カ所|いくつ|各事務所|"
+    r"事務所を教えて|リスト|にある事務所|にはどんな|拠点"
 )
 
 
 def asks_for_list(text: str) -> bool:
     """True when a message asks for every office of a place rather than the one to contact."""
     return bool(_LIST.search(_norm(text)))
+
+
+# "Could you answer in Japanese?", 「英語で回答してください」, 「英語表示にして」: a language
+# named together with how to communicate. "ICLEI's name in Japanese" names no way of talking.
+_JA_REQUEST = re.compile(r"(英語|日本語|えいご|にほんご)(で|に|表示|のほう|の方|版|対応)")
+_EN_REQUEST = re.compile(
+    r"\b(?:in|into|to)\s+(japanese|english)\b|\b(japanese|english)\s+(?:please|pls|instead|only)\b"
+)
+_COMMUNICATE = re.compile(
+    r"speak|chat|talk|answer|reply|replies|respond|write|continue|switch|communicat|converse|"
+    r"please|instead|from now|prefer|change|help me|話|答え|回答|返信|返事|対応|切り替|切替|お願い|"
+    r"続け|説明|表示|助か|ほしい|欲しい|できます|ください"
+)
+
+
+def language_requested(text: str) -> Language | None:
+    """The language a message asks the assistant to talk in, or None if it asks for none."""
+    norm = _norm(text)
+    if not _COMMUNICATE.search(norm) and len(norm.split()) > 4:
+        return None
+    match = _JA_REQUEST.search(norm)
+    if match:
+        return "en" if match.group(1) in ("英語", "えいご") else "ja"
+    match = _EN_REQUEST.search(norm)
+    if match:
+        return "ja" if (match.group(1) or match.group(2)) == "japanese" else "en"
+    return None
+
+
+# Who leads ICLEI or an office, fees, events, jobs: the page lists none of these.
+_NOT_ON_PAGE = re.compile(
+    r"president|secretary[- ]general|director|\bceo\b|\bhead of\b|who (?:runs|leads|heads|manages)|"
+    r"\bchair|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|vacanc|"
+    r"intern|career|budget|"
+    r"会長|代表|所長|局長|理事|事務局長|トップ|責任者|会費|費用|料金|いくら|イベント|会議|採用|求人|"
+    r"インターン|予算"
+)
+
+
+def asks_what_the_page_lacks(text: str) -> bool:
+    """True when a message asks who leads, what it costs, events or jobs."""
+    return bool(_NOT_ON_PAGE.search(_norm(text)))
+
+
+# Words that make a message with a place in it a question about an office.
+_OFFICE_WORDS = re.compile(
+    r"office|secretariat|contact|branch|who should|which office|closest|nearest|near us|"
+    r"near me|nearby|responsible|cover|in charge|reach out|get in touch|"
+    r"事務所|事務局|拠点|オフィス|担当|窓口|問い合わせ|連絡先|近く|最寄り"
+)
+
+
+def mentions_an_office(text: str) -> bool:
+    """True when a message talks about an office, a contact or who is responsible."""
+    return bool(_OFFICE_WORDS.search(_norm(text)))
+
+
+def is_short(text: str) -> bool:
+    """A follow-up's length: a few words, or a short Japanese phrase."""
+    norm = _norm(text).strip()
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", norm):
+        return len(norm) <= 24
+    return len(norm.split()) <= 8

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.dialogue.asked import attributes_asked
+
 # Intents that carry no question of their own when another clause asks one.
 FILLER_INTENTS = frozenset({"greet", "thank", "goodbye", "affirm", "deny", "nlu_fallback"})
 # A clause classified out of scope counts only when it asks something: "I work for the city
@@ -21,6 +23,16 @@ FILLER_INTENTS = frozenset({"greet", "thank", "goodbye", "affirm", "deny", "nlu_
 _QUESTION = re.compile(
     r"[?？]|^(what|where|when|who|why|how|which|is|are|can|could|do|does|tell|any)\b"
     r"|(ですか|ますか|でしょうか|教えて|ください|下さい|か。|かな|の？)",
+    re.IGNORECASE,
+)
+
+
+# Self-introductions ask nothing even when they name a place ("I'm an officer at Yokohama
+# City."): beside a question they are context, not a question about Yokohama's office.
+_INTRODUCTION = re.compile(
+    r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
+    r"i'm writing|i represent|i'm with|i'm from the)\b"
+    r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属)",
     re.IGNORECASE,
 )
 
@@ -66,8 +78,13 @@ class Unit:
 def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
     """The turns one message becomes, in the order the visitor asked."""
     asking = [clause for clause in clauses if clause.asks()]
+    questions = [clause for clause in asking if not _introduces(clause)]
+    if questions:
+        asking = questions
     groups = _group(asking)
     if len(clauses) > 1 and len(groups) > 1:
+        # The enquiry form asks its own questions: the other parts are answered first.
+        groups.sort(key=lambda group: group[0].intent in _STARTS_A_FORM)
         return [_unit(group) for group in groups]
     if len(groups) == 1 and len(clauses) > 1 and groups[0][0].intent != whole.intent:
         # One real question behind a preamble: answer it, with the whole message's places.
@@ -77,6 +94,12 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         parse["intent_ranking"] = copy.deepcopy(question.get("intent_ranking", []))
         return [Unit(whole.text, parse)]
     return [Unit(whole.text, whole.parse)]
+
+
+def _introduces(clause: Parsed) -> bool:
+    """True for a self-introduction that is not also a question."""
+    text = clause.text.strip()
+    return bool(_INTRODUCTION.search(text)) and not text.endswith(("?", "？"))
 
 
 def _group(asking: list[Parsed]) -> list[list[Parsed]]:
@@ -90,7 +113,16 @@ def _group(asking: list[Parsed]) -> list[list[Parsed]]:
     return groups
 
 
+_OFFICE_INTENTS = frozenset({"ask_office_contact", "list_offices", "ask_headquarters"})
+_STARTS_A_FORM = frozenset({"start_enquiry"})
+
+
 def _same_question(group: list[Parsed], clause: Parsed) -> bool:
+    if group[0].intent in _OFFICE_INTENTS and not clause.places:
+        # "...the Japan office, and where is it?", "...what number should I dial?": a detail
+        # of the office just named, whatever the model made of the fragment.
+        if clause.intent in ("ask_followup", *_OFFICE_INTENTS) or attributes_asked(clause.text):
+            return True
     if any(member.intent != clause.intent for member in group):
         return False
     places = {place for member in group for place in member.places}

