@@ -9,8 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_text
-from bot.dialogue.asked import language_asked
-
+from bot.dialogue.asked import language_asked, language_requested
 
 # Each confirmation is written in its own language (domain.yml says why).
 _CONFIRMATION = {"en": "utter_language_switched_en", "ja": "utter_language_switched_ja"}
@@ -27,7 +26,8 @@ class ActionSwitchLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Set the language (held until the visitor asks for another), then confirm."""
-        wanted = language_asked(latest_text(tracker))
+        text = latest_text(tracker)
+        wanted = language_requested(text) or language_asked(text)
         if wanted is None:
             dispatcher.utter_message(response="utter_language_options")
             return []

@@ -26,7 +26,7 @@ from bot.knowledge import (
     find_places,
     gazetteer,
     get_knowledge,
-    resolve_place,
+    resolve_in_context,
 )
 
 
@@ -38,7 +38,7 @@ def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMa
     """
     names = [value for value in tracker.get_latest_entity_values("place") if value]
     for name in names:
-        match = resolve_place(knowledge, name)
+        match = resolve_in_context(knowledge, name, latest_text(tracker))
         if match is not None:
             return match, name
     found = find_places(knowledge, latest_text(tracker))

@@ -10,7 +10,6 @@ from bot.answers.reply import Reply
 from bot.dialogue.asked import Attribute
 from bot.knowledge import Knowledge, Office
 
-
 # Response names spelled out, so `python -m bot validate` sees that the code sends them.
 _GIVEN = {
     "phone": "utter_office_attribute_phone",

@@ -18,7 +18,8 @@ _SENTENCE = re.compile(r"(?<=[。！？!?])\s*|(?<=[.;:：；])\s+|\n+|(?<=[：]
 _QUESTION_START = (
     r"what|what's|whats|where|where's|when|who|whom|whose|why|how|which|is|are|was|were|do|does|"
     r"did|can|could|would|will|should|may|tell|give|send|list|show|please|also|any|and|"
-    r"i'd|i would|i want|i'm|im|i am|the|its|their|your|in which|for|since|who's"
+    r"i'd|i would|i want|i'm|im|i am|i was|i wonder|the|its|their|your|in which|for|since|"
+    r"who's"
 )
 _EN_JOIN = re.compile(
     rf"\s*(?:,\s*(?:and\s+|also\s+|plus\s+|but\s+)?|\s+(?:and|also|plus|as well as)\s+)"

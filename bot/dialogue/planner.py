@@ -31,7 +31,8 @@ _QUESTION = re.compile(
 # City."): beside a question they are context, not a question about Yokohama's office.
 _INTRODUCTION = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
-    r"i'm writing|i represent|i'm with|i'm from the)\b"
+    r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will|"
+    r"my|our)\b"
     r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属)",
     re.IGNORECASE,
 )

@@ -2,7 +2,13 @@
 
 from bot.knowledge.loader import KnowledgeError, get_knowledge, load_knowledge
 from bot.knowledge.model import Aliases, Country, Knowledge, Localized, Office, Region, RegionGroup
-from bot.knowledge.places import PlaceMatch, find_places, normalize, resolve_place
+from bot.knowledge.places import (
+    PlaceMatch,
+    find_places,
+    normalize,
+    resolve_in_context,
+    resolve_place,
+)
 
 __all__ = [
     "Aliases",
@@ -18,5 +24,6 @@ __all__ = [
     "get_knowledge",
     "load_knowledge",
     "normalize",
+    "resolve_in_context",
     "resolve_place",
 ]

@@ -114,6 +114,26 @@ def resolve_place(knowledge: Knowledge, name: str) -> PlaceMatch | None:
     return _fuzzy(index, fold_kana(stripped))
 
 
+def resolve_in_context(knowledge: Knowledge, name: str, text: str) -> PlaceMatch | None:
+    """Resolve an entity value, preferring a longer name around it in the text: the model
+    may tag "America" in "South America", "Asia" in "Southeast Asia"."""
+    words = _clean(text).split()
+    target = _clean(name).split()
+    index = _index(knowledge)
+    for start in range(len(words) - len(target) + 1):
+        if words[start : start + len(target)] != target:
+            continue
+        end = start + len(target)
+        for left, right in ((1, 0), (0, 1), (1, 1), (2, 0)):
+            if start - left < 0 or end + right > len(words):
+                continue
+            wider = " ".join(words[start - left : end + right])
+            match = index.exact.get(fold_kana(wider))
+            if match is not None:
+                return match
+    return resolve_place(knowledge, name)
+
+
 def find_places(knowledge: Knowledge, text: str) -> list[PlaceMatch]:
     """Find every known place mentioned in a free-text message, in text order, longest first."""
     index = _index(knowledge)

@@ -204,3 +204,17 @@ def test_find_places_ignores_names_that_are_not_about_a_place(
 @pytest.mark.parametrize("name", ["office", "the office", "secretariat", "Lagos", "Paris"])
 def test_generic_words_and_near_misses_do_not_fuzzy_match(knowledge: Knowledge, name: str) -> None:
     assert resolve_place(knowledge, name) is None
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "office_ids"),
+    [
+        ("america", "what offices does iclei run in south america?", ("south_america",)),
+        ("Asia", "offices in Southeast Asia please", ("southeast_asia",)),
+        ("Tokyo", "Tokyo office", ("japan",)),
+    ],
+)
+def test_an_entity_is_read_with_the_words_around_it(entity, text, office_ids):
+    from bot.knowledge import get_knowledge, resolve_in_context
+
+    assert resolve_in_context(get_knowledge(), entity, text).office_ids == office_ids
