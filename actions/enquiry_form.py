@@ -60,10 +60,22 @@ ANSWER_ONLY_FIELDS = ("role", "message")
 
 
 def is_skip(value: Any, tracker: Tracker, *, by_intent: bool = True) -> bool:
-    """Whether the user declined to answer (a "Skip" button, "no", 「なし」 ...)."""
-    if by_intent and latest_intent(tracker) == "deny":
+    """Whether the user declined to answer (a "Skip" button, "no", 「なし」 ...).
+
+    The "no" intent counts only for a button or a reply of a word or two: the model may read
+    "Norway" or a name like "Nono Smith" as "no".
+    """
+    text = (tracker.latest_message or {}).get("text") or ""
+    short = text.startswith("/") or len(text.split()) <= 2 and len(text) <= 12
+    if by_intent and short and latest_intent(tracker) == "deny" and not _looks_like_a_name(text):
         return True
     return isinstance(value, str) and value.strip().strip("。.!！").lower() in SKIP_WORDS
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """A capitalised word that is not a plain no ("Norway", "Nono"), or a payload."""
+    word = text.strip().strip("。.!！")
+    return word[:1].isupper() and word.casefold() not in {"no", "nope", "none", "nothing"}
 
 
 def _same_text(text: str) -> str:
@@ -129,9 +141,12 @@ class ValidateEnquiryForm(FormValidationAction):
         if field in OPTIONAL_FIELDS and is_skip(value, tracker):
             return {slot: "", "enquiry_failures": 0}
         # Given twice, a text the NLU took for "no" is the visitor's answer after all.
+        # A required answer is never skipped by the "no" intent, only by an empty text.
+        declined = is_skip(value, tracker, by_intent=field in OPTIONAL_FIELDS and not repeated)
+        declined = declined or (isinstance(value, str) and value.startswith("/"))  # a button
         checked = (
             validation.Checked(error=validation.ERROR_EMPTY)
-            if is_skip(value, tracker, by_intent=not repeated)
+            if declined
             else VALIDATORS[field](value)
         )
         if self._asks_instead(field, checked, repeated, tracker):

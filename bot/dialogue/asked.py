@@ -173,6 +173,17 @@ _NOT_ON_PAGE = re.compile(
 )
 
 
+_LEADER = re.compile(
+    r"president|secretary[- ]general|director|\bceo\b|\bhead of\b|who (?:runs|leads|heads|manages)|"
+    r"\bchair|leads? (?:iclei|it)|会長|代表者|所長|局長|理事長|事務局長|トップ|責任者"
+)
+
+
+def asks_who_leads(text: str) -> bool:
+    """True when a message asks who leads ICLEI or an office (the page names nobody)."""
+    return bool(_LEADER.search(_norm(text)))
+
+
 def asks_what_the_page_lacks(text: str) -> bool:
     """True when a message asks who leads, what it costs, events or jobs."""
     return bool(_NOT_ON_PAGE.search(_norm(text)))
@@ -197,3 +208,17 @@ def is_short(text: str) -> bool:
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", norm):
         return len(norm) <= 24
     return len(norm.split()) <= 8
+
+
+# "Can I send a membership enquiry here?": the enquiry form, when the model is unsure.
+_ENQUIRY = re.compile(
+    r"membership enquiry|membership inquiry|"
+    r"(?:send|make|submit) (?:an|a|my|our) (?:enquiry|inquiry)|"
+    r"apply for membership|sign (?:us|our city|my city) up|become a member|"
+    r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送"
+)
+
+
+def wants_to_enquire(text: str) -> bool:
+    """True when a message asks to send a membership enquiry."""
+    return bool(_ENQUIRY.search(_norm(text)))

@@ -23,12 +23,14 @@ from typing import Any
 from bot.dialogue.asked import (
     asks_for_list,
     asks_what_the_page_lacks,
+    asks_who_leads,
     attributes_asked,
     facet_asked,
     is_short,
     is_travel_or_everyday,
     language_requested,
     mentions_an_office,
+    wants_to_enquire,
 )
 from bot.knowledge import find_places, gazetteer, get_knowledge
 
@@ -72,14 +74,21 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any]) -> str | None:
     if is_travel_or_everyday(text):
         return "out_of_scope"
     office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"
-    if intent in _GENERAL and mentions_an_office(text) and names_a_place(text, parse):
+    placed = intent in _GENERAL or intent == "ask_headquarters"
+    if placed and mentions_an_office(text) and names_a_place(text, parse):
         return office_question
+    if intent in _GENERAL and intent != "nlu_fallback" and asks_who_leads(text):
+        return "ask_other_iclei_topic"
     if intent != "nlu_fallback":
         return None
     if names_a_place(text, parse):
         return office_question
+    if attributes_asked(text):
+        return "ask_followup"
+    if wants_to_enquire(text):
+        return "start_enquiry"
     if asks_what_the_page_lacks(text):
         return "ask_other_iclei_topic"
-    if is_short(text) and (attributes_asked(text) or facet_asked(text)):
+    if is_short(text) and facet_asked(text):
         return "ask_followup"
     return None

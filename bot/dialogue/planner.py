@@ -17,7 +17,9 @@ from typing import Any
 from bot.dialogue.asked import attributes_asked
 
 # Intents that carry no question of their own when another clause asks one.
-FILLER_INTENTS = frozenset({"greet", "thank", "goodbye", "affirm", "deny", "nlu_fallback"})
+FILLER_INTENTS = frozenset(
+    {"greet", "thank", "goodbye", "affirm", "deny", "nlu_fallback", "help"}
+)
 # A clause classified out of scope counts only when it asks something: "I work for the city
 # of Leeds" is an introduction, "what's the weather in Leeds?" is a question.
 _QUESTION = re.compile(
@@ -31,8 +33,7 @@ _QUESTION = re.compile(
 # City."): beside a question they are context, not a question about Yokohama's office.
 _INTRODUCTION = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
-    r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will|"
-    r"my|our)\b"
+    r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will)\b"
     r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属)",
     re.IGNORECASE,
 )
@@ -84,8 +85,14 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         asking = questions
     groups = _group(asking)
     if len(clauses) > 1 and len(groups) > 1:
-        # The enquiry form asks its own questions: the other parts are answered first.
-        groups.sort(key=lambda group: group[0].intent in _STARTS_A_FORM)
+        # A language request applies to the whole message: it goes first. The enquiry form
+        # asks its own questions: the other parts are answered before it starts.
+        groups.sort(
+            key=lambda group: (
+                group[0].intent != "switch_language",
+                group[0].intent in _STARTS_A_FORM,
+            )
+        )
         return [_unit(group) for group in groups]
     if len(groups) == 1 and len(clauses) > 1 and groups[0][0].intent != whole.intent:
         # One real question behind a preamble: answer it, with the whole message's places.

@@ -212,13 +212,18 @@ async def test_a_different_invalid_answer_is_simply_asked_again(dispatcher):
 
 
 @pytest.mark.parametrize(("lang", "text"), [("en", "Nono Smith"), ("ja", "いいえ 花子")])
-async def test_a_name_the_nlu_takes_for_no_is_taken_when_given_again(dispatcher, lang, text):
+async def test_a_name_the_nlu_takes_for_no_is_taken(dispatcher, lang, text):
+    # A required answer is never skipped because the model read "no" in it.
     first = await validate("name", text, answer_tracker("name", text, "deny", lang), dispatcher)
-    assert first["enquiry_name"] is None
-    assert responses(dispatcher) == ["utter_enquiry_invalid_empty"]
-    dispatcher.messages.clear()
+    assert first["enquiry_name"] == text
     again = answer_tracker("name", text, "deny", lang, previous=text)
     assert (await validate("name", text, again, dispatcher))["enquiry_name"] == text
+
+
+@pytest.mark.parametrize("text", ["Norway", "Nauru"])
+async def test_a_country_the_nlu_takes_for_no_is_taken(dispatcher, text):
+    tracker = answer_tracker("country", text, "deny", "en")
+    assert (await validate("country", text, tracker, dispatcher))["enquiry_country"]
 
 
 async def test_skipping_an_optional_field_twice_still_skips(dispatcher):

@@ -1,0 +1,53 @@
+"""The second reading of the model's intent from cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.cues import reread
+
+
+def parse(intent: str, *places: str) -> dict:
+    entities = [{"entity": "place", "value": place} for place in places]
+    return {"intent": {"name": intent, "confidence": 0.6}, "entities": entities}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("Can we continue this chat in Japanese?", "nlu_fallback", "switch_language"),
+        ("英語で説明してくれる？", "help", "switch_language"),
+        ("Any good hotels near Freiburg station?", "ask_office_contact", "out_of_scope"),
+        ("デンバーって今何度くらい？", "ask_office_contact", "out_of_scope"),
+        ("Auckland Council here. Where's the closest ICLEI office to us?", "ask_name",
+         "ask_office_contact"),
+        ("東アジアってイクレイの事務所何か所あるの？", "ask_size", "list_offices"),
+        ("we're in calgary - any iclei office nearby?", "nlu_fallback", "ask_office_contact"),
+        ("which person leads iclei as secretary general these days", "what_is_iclei",
+         "ask_other_iclei_topic"),
+        ("イクレイの会長って、どなたが務めているんでしょうか", "nlu_fallback",
+         "ask_other_iclei_topic"),
+        ("got a number I can ring?", "nlu_fallback", "ask_followup"),
+        ("in which city?", "nlu_fallback", "ask_followup"),
+        ("can I send a membership enquiry through this chat?", "nlu_fallback", "start_enquiry"),
+    ],
+)  # fmt: skip
+def test_cues_give_the_intent(text, intent, expected):
+    read = reread(parse(intent), text)
+    assert read["intent"]["name"] == expected
+    assert read["reread_from"]["name"] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("When was ICLEI founded?", "ask_founding"),
+        ("What's ICLEI's name in Japanese?", "ask_name"),
+        ("yes", "affirm"),
+        ("Where is the Tokyo office?", "ask_office_contact"),
+        ("I'd like to join", "start_enquiry"),
+    ],
+)
+def test_no_cue_keeps_the_model_reading(text, intent):
+    read = reread(parse(intent), text)
+    assert read["intent"]["name"] == intent and "reread_from" not in read
