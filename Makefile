@@ -79,8 +79,8 @@ run: $(MODEL) ## train if needed, start the action server and the Rasa server
 cluster: $(MODEL) ## nginx, 2 Rasa replicas, 2 action servers, PostgreSQL, Redis (CLUSTER_PORT=8080)
 	$(BIN)/python -m bot cluster --port $(CLUSTER_PORT)
 
-shell: $(MODEL) ## staff shell against the same model, with the action server up
-	$(BIN)/python -m bot shell
+shell: $(MODEL) ## staff shell: talk to the model, /why explains an answer (EXPLAIN=1: every one)
+	$(BIN)/python -m bot shell $(if $(EXPLAIN),--explain,)
 
 validate: setup ## rasa data validate
 	$(BIN)/python -m bot validate

@@ -23,8 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     cluster.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
     cluster.add_argument("--dir", type=Path, default=Path("var/cluster"))
     cluster.add_argument("--port", type=int, default=8080, help="the load balancer's port")
-    shell = commands.add_parser("shell", help="staff shell with the action server up")
+    shell = commands.add_parser("shell", help="staff shell: talk, /why explains each answer")
     shell.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
+    shell.add_argument("--explain", action="store_true", help="explain every answer")
 
     evaluate = commands.add_parser("evaluate-nlu", help="F1 on the held-out NLU test sets")
     evaluate.add_argument("files", type=Path, nargs="+")
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "shell":
         from bot.ops.serve import shell
 
-        return shell(args.model)
+        return shell(args.model, args.explain)
     if args.command == "evaluate-nlu":
         from bot.ops.nlu_evaluation import evaluate, report
 

@@ -17,9 +17,7 @@ from typing import Any
 from bot.dialogue.asked import attributes_asked
 
 # Intents that carry no question of their own when another clause asks one.
-FILLER_INTENTS = frozenset(
-    {"greet", "thank", "goodbye", "affirm", "deny", "nlu_fallback", "help"}
-)
+FILLER_INTENTS = frozenset({"greet", "thank", "goodbye", "affirm", "deny", "nlu_fallback", "help"})
 # A clause classified out of scope counts only when it asks something: "I work for the city
 # of Leeds" is an introduction, "what's the weather in Leeds?" is a question.
 _QUESTION = re.compile(
@@ -34,6 +32,7 @@ _QUESTION = re.compile(
 _INTRODUCTION = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
     r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will)\b"
+    r"|^[\w .'-]{2,60} here[.!]?$"
     r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属)",
     re.IGNORECASE,
 )
@@ -75,6 +74,8 @@ class Unit:
 
     text: str
     parse: dict[str, Any]
+    # The words that carry the question (a preamble set aside): what cues are read from.
+    focus: str = ""
 
 
 def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
@@ -100,7 +101,8 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         question = groups[0][0].parse
         parse["intent"] = copy.deepcopy(question.get("intent"))
         parse["intent_ranking"] = copy.deepcopy(question.get("intent_ranking", []))
-        return [Unit(whole.text, parse)]
+        focus = " ".join(clause.text for clause in groups[0])
+        return [Unit(whole.text, parse, focus)]
     return [Unit(whole.text, whole.parse)]
 
 

@@ -83,7 +83,10 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         clause = UserMessage(text, sender_id=message.sender_id, metadata=message.metadata)
         clauses.append(Parsed(text, reread(await processor.parse_message(clause, tracker), text)))
     # A unit may join clauses or the whole message: read its own text's cues once more.
-    units = [Unit(unit.text, reread(unit.parse, unit.text)) for unit in plan(whole, clauses)]
+    units = [
+        Unit(unit.text, reread(unit.parse, unit.focus or unit.text), unit.focus)
+        for unit in plan(whole, clauses)
+    ]
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units

@@ -248,6 +248,11 @@ class Report:
     out_of_scope: Counter[str] = field(default_factory=Counter)
     # Fallback / out-of-scope messages typed in the enquiry form: counted, never listed.
     withheld: int = 0
+    # Per UTC day (YYYY-MM-DD): messages by language and by channel, fallbacks, out of scope.
+    daily_languages: dict[str, Counter[str]] = field(default_factory=dict)
+    daily_channels: dict[str, Counter[str]] = field(default_factory=dict)
+    daily_fallbacks: Counter[str] = field(default_factory=Counter)
+    daily_out_of_scope: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self, top: int = 10) -> dict[str, Any]:
         """JSON-ready figures, with the top `top` intents and messages."""
@@ -339,6 +344,7 @@ class _Turn:
     intent: str
     private: bool
     fell_back: bool = False
+    day: str = ""
 
 
 def build_report(
@@ -357,8 +363,10 @@ def build_report(
             return
         if turn.intent in OUT_OF_SCOPE_INTENTS:
             target = report.out_of_scope
+            report.daily_out_of_scope[turn.day] += 1
         elif turn.intent in FALLBACK_INTENTS or turn.fell_back:
             target = report.fallbacks
+            report.daily_fallbacks[turn.day] += 1
         else:
             return
         if turn.private:
@@ -391,7 +399,12 @@ def build_report(
             report.languages[_language(parse_data)] += 1
             report.channels[_text(event.data.get("input_channel")) or UNKNOWN] += 1
             report.intents[intent] += 1
-            turn = _Turn(_text(event.data.get("text")), intent, private=form_active)
+            day = datetime.fromtimestamp(stamp, tz=timezone.utc).date().isoformat()
+            language = _language(parse_data)
+            channel = _text(event.data.get("input_channel")) or UNKNOWN
+            report.daily_languages.setdefault(day, Counter())[language] += 1
+            report.daily_channels.setdefault(day, Counter())[channel] += 1
+            turn = _Turn(_text(event.data.get("text")), intent, private=form_active, day=day)
         elif turn is not None and _fallback_action(event):
             turn.fell_back = True
     close(turn)
@@ -491,6 +504,10 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:
         help="SQLAlchemy URL (default: TRACKER_STORE_URL, else endpoints.yml's tracker store)",
     )
     report.add_argument("--format", choices=["text", "json"], default="text")
+    report.add_argument(
+        "--html", type=Path, help="also write a self-contained HTML page with charts here"
+    )
+    report.add_argument("--lang", choices=["en", "ja"], default="en", help="the HTML's language")
     report.add_argument("--top", type=_positive, default=10, help="rows per list (default 10)")
 
 
@@ -505,6 +522,13 @@ def run_report_command(args: argparse.Namespace) -> int:
     except ReportError as error:
         print(f"report: {error}", file=sys.stderr)
         return 1
+    if args.html:
+        from bot.ops.report_html import enquiry_counts, render_html
+
+        args.html.write_text(
+            render_html(report, enquiry_counts(), args.lang, args.top), encoding="utf-8"
+        )
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.format == "json":
         output = json.dumps(report.to_dict(args.top), ensure_ascii=False, indent=2) + "\n"
     else:

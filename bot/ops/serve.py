@@ -13,11 +13,7 @@ from bot.ops.processes import (
     PROJECT_ROOT,
     Ports,
     ServerGroup,
-    action_server_command,
-    endpoints_file,
-    server_env,
     start_servers,
-    wait_for_http,
 )
 
 
@@ -60,26 +56,33 @@ def serve(model: Path = DEFAULT_MODEL) -> int:
     return code
 
 
-def shell(model: Path = DEFAULT_MODEL) -> int:
-    """The staff shell (`rasa shell`) against the model, with the action server up."""
+def shell(model: Path = DEFAULT_MODEL, explain: bool = False) -> int:
+    """The explaining staff shell (bot/staff/shell.py) against the model, servers started."""
+    import secrets
+
+    from bot.staff.shell import Shell, Transport, read_lines
+
     ports = Ports.from_env()
-    env = server_env(ports)
-    group = ServerGroup()
-    group.start(action_server_command(ports), env, stdout=subprocess.DEVNULL)
-    try:
-        if not wait_for_http(f"http://localhost:{ports.action}/health", group):
-            print("The action server did not start.", file=sys.stderr)
+    token = secrets.token_urlsafe(24)  # Rasa's API for this shell only, never without a token
+    log_path = PROJECT_ROOT / "var" / "shell.log"
+    log_path.parent.mkdir(exist_ok=True)
+    print(f"Starting the assistant (log: {log_path}) ...")
+    with log_path.open("ab") as log:
+        try:
+            group = start_servers(
+                ports,
+                model,
+                extra_env={"RASA_API_TOKEN": token, "RATE_LIMIT_MESSAGES": "0"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        except RuntimeError as error:
+            print(f"{error} ({log_path})", file=sys.stderr)
             return 1
-        command = [
-            str(Path(sys.executable).parent / "rasa"),
-            "shell",
-            "--model",
-            str(model),
-            "--endpoints",
-            endpoints_file(env),
-            "--port",
-            str(ports.rasa),
-        ]
-        return subprocess.call(command, cwd=PROJECT_ROOT, env=env)
-    finally:
-        group.stop()
+        try:
+            Shell(Transport(f"http://localhost:{ports.rasa}", token), explain_always=explain).run(
+                read_lines()
+            )
+        finally:
+            group.stop()
+    return 0

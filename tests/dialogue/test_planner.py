@@ -110,3 +110,23 @@ def test_the_enquiry_form_starts_after_the_other_parts_are_answered():
         "ask_size",
         "start_enquiry",
     ]
+
+
+def test_cues_are_read_from_the_question_not_the_preamble():
+    whole = parsed("I'm an intern in Ghana. How many offices does ICLEI have?", "greet")
+    clauses = [
+        parsed("I'm an intern in Ghana.", "ask_office_contact", "Ghana"),
+        parsed("How many offices does ICLEI have?", "ask_size"),
+    ]
+    (unit,) = plan(whole, clauses)
+    assert unit.focus == "How many offices does ICLEI have?"
+
+
+def test_a_name_followed_by_here_is_an_introduction():
+    whole = parsed("Auckland Council here. Where's the closest office?", "ask_office_contact")
+    clauses = [
+        parsed("Auckland Council here.", "ask_name", "Auckland"),
+        parsed("Where's the closest office?", "ask_office_contact"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1 and units[0].text == whole.text

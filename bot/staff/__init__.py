@@ -1,0 +1,1 @@
+"""Tools for ICLEI staff: the explaining shell."""
