@@ -193,8 +193,9 @@ def asks_what_the_page_lacks(text: str) -> bool:
 _OFFICE_WORDS = re.compile(
     r"\boffices?\b|secretariat|\bcontact\b|branch|who should|which office|closest|nearest|near us|"
     r"near me|nearby|responsible|cover|in charge|reach out|get in touch|talk to|speak to|"
-    r"who do (?:we|i)|who should|who can (?:we|i)|"
-    r"事務所|事務局|拠点|オフィス|担当|窓口|問い合わせ|連絡先|近く|最寄り"
+    r"who do (?:we|i)|who should|who can (?:we|i)|anyone|anybody|someone|representative|"
+    r"presence|based in|located in|"
+    r"事務所|事務局|拠点|オフィス|担当|窓口|問い合わせ|連絡先|近く|最寄り|どなたか|誰か"
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import urllib.error
 from pathlib import Path
 
 from bot.checks.run import below, failure_report, rest_sender, run_files, table
@@ -31,7 +32,11 @@ def check(paths: list[str], url: str | None, min_pass: float, quiet: bool = Fals
         print("No check files found.", file=sys.stderr)
         return 2
     if url:
-        results = run_files(checks, rest_sender(url))
+        try:
+            results = run_files(checks, rest_sender(url))
+        except urllib.error.URLError as error:
+            print(f"The assistant at {url} did not answer: {error.reason}", file=sys.stderr)
+            return 2
     else:
         if not DEFAULT_MODEL.exists():
             print(f"No trained model at {DEFAULT_MODEL}: run `make train` first.", file=sys.stderr)
