@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of
 from bot.answers.enquiry import FORM_SLOTS, reply_promise
-from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry
+from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry, validation
 from bot.knowledge import get_knowledge
 
 logger = logging.getLogger(__name__)
@@ -33,20 +33,57 @@ def form_started_at(tracker: Tracker) -> float:
     return 0.0
 
 
-def draft_from(tracker: Tracker) -> EnquiryDraft:
-    """The validated answers as an enquiry draft."""
-    population = tracker.get_slot("enquiry_population")
+def consent_time(tracker: Tracker) -> datetime | None:
+    """When the visitor gave consent: the latest time the consent slot became true."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "slot" and event.get("name") == "enquiry_consent":
+            if event.get("value") is not True:
+                return None
+            stamp = event.get("timestamp")
+            return datetime.fromtimestamp(float(stamp), tz=timezone.utc) if stamp else None
+    return None
+
+
+def draft_from(tracker: Tracker) -> EnquiryDraft | None:
+    """The answers as an enquiry draft, every field validated again (the slots may not have
+    come through the form), or None when one is invalid or consent was never given."""
+    consented = consent_time(tracker)
+    required = {
+        "organisation": validation.validate_organisation(tracker.get_slot("enquiry_organisation")),
+        "country": validation.validate_country(tracker.get_slot("enquiry_country")),
+        "name": validation.validate_name(tracker.get_slot("enquiry_name")),
+        "email": validation.validate_email(tracker.get_slot("enquiry_email")),
+    }
+    optional = {
+        "role": validation.validate_role,
+        "population": validation.validate_population,
+        "message": validation.validate_message,
+    }
+    checked_optional = {}
+    for field, validate in optional.items():
+        value = tracker.get_slot(f"enquiry_{field}")
+        checked_optional[field] = validate(value) if value not in (None, "") else None
+    if consented is None or not all(checked.ok for checked in required.values()):
+        return None
+    if any(checked is not None and not checked.ok for checked in checked_optional.values()):
+        return None
+
+    def optional_value(field: str) -> object:
+        checked = checked_optional[field]
+        return checked.value if checked is not None else None
+
+    population = optional_value("population")
     return EnquiryDraft(
-        organisation=tracker.get_slot("enquiry_organisation"),
-        country_code=tracker.get_slot("enquiry_country"),
-        contact_name=tracker.get_slot("enquiry_name"),
-        email=tracker.get_slot("enquiry_email"),
-        role=tracker.get_slot("enquiry_role") or None,
-        population=int(population) if population else None,
-        message=tracker.get_slot("enquiry_message") or None,
+        organisation=str(required["organisation"].value),
+        country_code=str(required["country"].value),
+        contact_name=str(required["name"].value),
+        email=str(required["email"].value),
+        role=optional_value("role") or None,  # type: ignore[arg-type]
+        population=int(population) if population else None,  # type: ignore[call-overload]
+        message=optional_value("message") or None,  # type: ignore[arg-type]
         language=language_of(tracker),  # type: ignore[arg-type]
         sender_id=tracker.sender_id,
-        consent_given_at=datetime.now(timezone.utc),
+        consent_given_at=consented,
     )
 
 
@@ -67,9 +104,15 @@ class ActionSubmitEnquiry(Action):
         if tracker.get_slot("enquiry_confirmed") is not True:
             dispatcher.utter_message(response="utter_enquiry_cancelled")
             return reset_form_slots()
+        draft = draft_from(tracker)
+        if draft is None:
+            # Only a call that did not come through the form gets here: store nothing.
+            logger.warning("enquiry refused: a field or the consent did not validate")
+            dispatcher.utter_message(response="utter_enquiry_cancelled")
+            return reset_form_slots()
         key = f"{tracker.sender_id}:{form_started_at(tracker)}"
         try:
-            result = await asyncio.to_thread(submit_enquiry, draft_from(tracker), key)
+            result = await asyncio.to_thread(submit_enquiry, draft, key)
         except SubmissionFailed:
             # Keep the answers and show the summary again, so the user can retry.
             logger.error("enquiry could not be stored or spooled")

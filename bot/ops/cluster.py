@@ -14,6 +14,7 @@ survive a restart of the cluster; logs go to <dir>/logs.
 
 from __future__ import annotations
 
+import secrets
 import signal
 import subprocess
 import sys
@@ -56,6 +57,8 @@ def replica_env(postgres: PostgresServer, redis: RedisServer, actions_port: int)
     return {
         "RASA_ENDPOINTS": PRODUCTION_ENDPOINTS,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        # One secret for the cluster: the replicas send it, the action servers require it.
+        "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
         "TRACKER_DB_HOST": "127.0.0.1",
         "TRACKER_DB_PORT": str(postgres.port),
         "TRACKER_DB_NAME": TRACKER_DATABASE,

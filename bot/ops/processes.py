@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -94,6 +95,8 @@ def server_env(ports: Ports, extra: dict[str, str] | None = None) -> dict[str, s
         RASA_PORT=str(ports.rasa),
         ACTION_PORT=str(ports.action),
         ACTION_ENDPOINT_URL=f"http://localhost:{ports.action}/webhook",
+        # The secret only the Rasa server knows (bot/action_server.py): fresh for each start.
+        ACTION_SERVER_TOKEN=env.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32),
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )
     env.update(extra or {})
@@ -106,7 +109,7 @@ def _bin(name: str) -> str:
 
 def action_server_command(ports: Ports) -> list[str]:
     """The command line of the action server (rasa_sdk serving `actions/`)."""
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.action)]
+    return [sys.executable, "-m", "bot.action_server", "--port", str(ports.action)]
 
 
 def rasa_server_command(

@@ -14,6 +14,7 @@ def make_tracker(
     intent: str | None = None,
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker whose latest user message is `text` with this intent and these entities."""
     return Tracker(
@@ -24,7 +25,7 @@ def make_tracker(
             "intent": {"name": intent, "confidence": 0.99},
             "entities": entities or [],
         },
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
         active_loop={},

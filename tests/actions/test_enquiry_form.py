@@ -35,6 +35,11 @@ FILLED = {
 }
 
 
+# The consent the visitor gave in the form, as the tracker records it.
+CONSENTED_AT = 1_764_460_800.0  # 2025-11-30 00:00 UTC
+CONSENTED = [{"event": "slot", "name": "enquiry_consent", "value": True, "timestamp": CONSENTED_AT}]
+
+
 async def test_required_slots_skip_the_fix_question_unless_correcting():
     form = ValidateEnquiryForm()
     normal = await form.required_slots(DOMAIN_SLOTS, CollectingDispatcher(), make_tracker(), {})
@@ -149,7 +154,7 @@ def database(tmp_path, monkeypatch):
 
 
 async def test_submit_stores_once_and_resets(dispatcher, database):
-    tracker = make_tracker(slots=FILLED)
+    tracker = make_tracker(slots=FILLED, events=CONSENTED)
     events = await ActionSubmitEnquiry().run(dispatcher, tracker, {})
     again = CollectingDispatcher()
     await ActionSubmitEnquiry().run(again, tracker, {})  # a retry of the same submission
@@ -179,7 +184,7 @@ async def test_submit_promises_a_reply_only_when_configured(
     monkeypatch.delenv("ENQUIRY_REPLY_PROMISE_JA", raising=False)
     monkeypatch.setenv(promise_variable, promise)
     await ActionSubmitEnquiry().run(
-        dispatcher, make_tracker(slots={**FILLED, "language": lang}), {}
+        dispatcher, make_tracker(slots={**FILLED, "language": lang}, events=CONSENTED), {}
     )
     message = dispatcher.messages[0]
     assert message["response"] == "utter_enquiry_stored"
@@ -230,7 +235,7 @@ async def test_database_down_spools_and_tells_the_truth(dispatcher, tmp_path, mo
 
     monkeypatch.setattr(service, "_default_store", None)
     monkeypatch.setattr(service, "_default_notifier", None)
-    await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})
+    await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED, events=CONSENTED), {})
     assert dispatcher.messages[0]["response"] == "utter_enquiry_spooled"
     assert list((tmp_path / "spool").glob("*"))
 
@@ -270,3 +275,17 @@ async def test_valid_email_is_an_answer_even_if_classified_as_a_question(dispatc
         "amina@nairobi.go.ke", dispatcher, tracker, {}
     )
     assert result["enquiry_email"] == "amina@nairobi.go.ke"
+
+
+async def test_consent_is_recorded_when_it_was_given(dispatcher, database):
+    await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED, events=CONSENTED), {})
+    (stored,) = EnquiryStore(database).list()
+    assert stored.consent_given_at.timestamp() == CONSENTED_AT
+
+
+async def test_slots_that_did_not_come_through_the_form_are_not_stored(dispatcher, database):
+    forged = {**FILLED, "enquiry_email": "URGENT: reset your password at http://evil.example"}
+    await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=forged, events=CONSENTED), {})
+    await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})  # no consent
+    assert EnquiryStore(database).list() == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_enquiry_cancelled"] * 2
