@@ -9,6 +9,10 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 SUPPORTED_LANGUAGES = ("en", "ja")
+# Slots a new session does not inherit: an abandoned enquiry's answers (personal data) and
+# the form's bookkeeping. The conversation's language, office and topic carry over.
+NOT_CARRIED_PREFIXES = ("enquiry_",)
+NOT_CARRIED = frozenset({"session_started_metadata", "requested_slot"})
 
 
 def preferred_language(metadata: dict[str, Any] | None) -> str | None:
@@ -37,7 +41,9 @@ class ActionSessionStart(Action):
         carried = {
             name: value
             for name, value in tracker.current_slot_values().items()
-            if value is not None and name != "session_started_metadata"
+            if value is not None
+            and name not in NOT_CARRIED
+            and not name.startswith(NOT_CARRIED_PREFIXES)
         }
         events.extend(SlotSet(name, value) for name, value in carried.items())
         language = preferred_language(tracker.get_slot("session_started_metadata"))

@@ -162,6 +162,9 @@ def parse_request(body: bytes) -> WebchatRequest:
         len(page_url) > MAX_PAGE_URL_CHARS or not page_url.startswith(("https://", "http://"))
     ):
         raise RequestError(400, "metadata.page_url must be an http(s) URL")
+    if page_url is not None:
+        # The page, not what its query or fragment may carry (search terms, tokens, e-mails).
+        page_url = urlsplit(page_url)._replace(query="", fragment="").geturl()
     return WebchatRequest(
         sender=sender,
         message=message,

@@ -61,3 +61,19 @@ async def test_session_start_keeps_an_earlier_language(dispatcher):
     events = await ActionSessionStart().run(dispatcher, tracker, {})
     assert SlotSet("language", "en") in events
     assert SlotSet("language", "ja") not in events
+
+
+async def test_a_new_session_does_not_inherit_an_abandoned_enquiry(dispatcher):
+    tracker = make_tracker(
+        slots={
+            "language": "ja",
+            "office": "japan",
+            "enquiry_name": "山田 太郎",
+            "enquiry_email": "taro@example.org",
+            "enquiry_consent": True,
+            "requested_slot": "enquiry_country",
+        }
+    )
+    events = await ActionSessionStart().run(dispatcher, tracker, {})
+    carried = {e["name"] for e in events if e.get("event") == "slot"}
+    assert carried == {"language", "office"}

@@ -493,7 +493,7 @@
       body: JSON.stringify({
         sender: sender,
         message: item.payload,
-        metadata: { language: item.lang || state.lang, page_url: window.location.href },
+        metadata: { language: item.lang || state.lang, page_url: window.location.origin + window.location.pathname },
       }),
     })
       .then(function (response) {
