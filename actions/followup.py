@@ -8,10 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_text, send
-from actions.offices import _current_office, _office_events, answer_place, office_replies
+from actions.offices import (
+    answer_named_place,
+    current_office,
+    office_events,
+    office_replies,
+)
 from bot.answers.followups import facet_reply
 from bot.answers.offices import HEADQUARTERS_ID
-from bot.dialogue.asked import asks_for_list, attributes_asked, facet_asked, is_travel_or_everyday
+from bot.dialogue.asked import attributes_asked, facet_asked
 from bot.knowledge import get_knowledge
 
 _OFFICE_TOPICS = ("office", "office_list")
@@ -31,25 +36,20 @@ class ActionFollowup(Action):
         knowledge = get_knowledge()
         lang = language_of(tracker)
         text = latest_text(tracker)
-        if is_travel_or_everyday(text):
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
         # "and the US one?", 「カナダは？」: the same question about another place.
-        answer = answer_place(knowledge, tracker, lang, asks_for_list(text))
-        if answer is not None:
-            replies, office = answer
-            send(dispatcher, replies)
-            return _office_events(office)
+        events = answer_named_place(dispatcher, knowledge, tracker, lang)
+        if events is not None:
+            return events
         topic = tracker.get_slot("topic")
-        office = _current_office(knowledge, tracker)
+        office = current_office(knowledge, tracker)
         attributes = attributes_asked(text)
         if office is not None and (topic in _OFFICE_TOPICS or attributes):
             send(dispatcher, office_replies(knowledge, office, text, lang))
-            return _office_events(office)
+            return office_events(office)
         if [attribute for attribute in attributes if attribute != "address"]:
             # "email?" with no office in context: ICLEI's own contact is the World Secretariat.
             hq = knowledge.office(HEADQUARTERS_ID)
             send(dispatcher, office_replies(knowledge, hq, text, lang))
-            return _office_events(hq)
+            return office_events(hq)
         send(dispatcher, [facet_reply(knowledge, topic, facet_asked(text), lang)])
         return []

@@ -87,7 +87,7 @@ def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -
     return replies + answers.office_card(office, lang) if missing else replies
 
 
-def _office_events(office: Office | None) -> list[dict[str, Any]]:
+def office_events(office: Office | None) -> list[dict[str, Any]]:
     events = [SlotSet("topic", "office")]
     if office is not None:
         events.append(SlotSet("office", office.id))
@@ -143,6 +143,23 @@ def answer_place(
     return replies + office_replies(knowledge, office, text, lang), office
 
 
+def answer_named_place(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, tracker: Tracker, lang: str
+) -> list[dict[str, Any]] | None:
+    """Answer a message that names a place (or is about travel: out of scope); the events,
+    or None when it names no place and the caller answers from the conversation."""
+    text = latest_text(tracker)
+    if is_travel_or_everyday(text):
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+    answer = answer_place(knowledge, tracker, lang, asks_for_list(text))
+    if answer is None:
+        return None
+    replies, office = answer
+    send(dispatcher, replies)
+    return office_events(office)
+
+
 class ActionOfficeContact(Action):
     """Answers with an office's contact details for the office, city, country or region asked."""
 
@@ -157,24 +174,19 @@ class ActionOfficeContact(Action):
         knowledge = get_knowledge()
         lang = language_of(tracker)
         text = latest_text(tracker)
-        if is_travel_or_everyday(text):
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
-        answer = answer_place(knowledge, tracker, lang, asks_for_list(text))
-        if answer is not None:
-            replies, office = answer
-            send(dispatcher, replies)
-            return _office_events(office)
+        events = answer_named_place(dispatcher, knowledge, tracker, lang)
+        if events is not None:
+            return events
         # No place named: a follow-up such as "what's their phone number?" keeps the office.
-        current = _current_office(knowledge, tracker)
+        current = current_office(knowledge, tracker)
         if current is not None:
             send(dispatcher, office_replies(knowledge, current, text, lang))
-            return _office_events(current)
+            return office_events(current)
         send(dispatcher, answers.ask_for_place(knowledge, lang))
         return []
 
 
-def _current_office(knowledge: Knowledge, tracker: Tracker) -> Office | None:
+def current_office(knowledge: Knowledge, tracker: Tracker) -> Office | None:
     """The office the conversation is about, if any."""
     current = tracker.get_slot("office")
     if not current:
@@ -205,7 +217,7 @@ class ActionListOffices(Action):
         if answer is not None:
             replies, office = answer
             send(dispatcher, replies)
-            return _office_events(office)
+            return office_events(office)
         send(dispatcher, [answers.office_list(knowledge, lang)])
         return [SlotSet("topic", "office_list")]
 
@@ -232,4 +244,4 @@ class ActionHeadquarters(Action):
             send(dispatcher, office_replies(knowledge, office, text, lang))
         else:
             send(dispatcher, answers.headquarters(knowledge, lang, text))
-        return _office_events(office)
+        return office_events(office)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answers.offices import HEADQUARTERS_ID
+from bot.answers.offices import HEADQUARTERS_ID, office_lines
 from bot.answers.reply import Reply
 from bot.dialogue.asked import Attribute
 from bot.knowledge import Knowledge, Office
@@ -92,15 +92,7 @@ def region_offices(
     knowledge: Knowledge, offices: Sequence[Office], region_label: str, lang: str | None
 ) -> Reply:
     """Every office the page lists under a region heading, with city and country."""
-    layout = "・{name}（{city}、{country}）" if lang == "ja" else "• {name} — {city}, {country}"
-    lines = [
-        layout.format(
-            name=office.name.get(lang),
-            city=office.city.get(lang),
-            country=knowledge.country(office.country).name.get(lang),
-        )
-        for office in offices
-    ]
+    lines = office_lines(knowledge, list(offices), lang)
     return Reply(
         "utter_region_offices",
         {

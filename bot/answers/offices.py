@@ -80,18 +80,25 @@ def place_answer(
     return replies + office_card(office, lang, asked_text), office
 
 
-def office_list(knowledge: Knowledge, lang: str | None) -> Reply:
-    """The offices whose addresses the page lists, one line each, and how many ICLEI has."""
+def office_lines(
+    knowledge: Knowledge, offices: tuple[Office, ...] | list[Office], lang: str | None
+) -> list[str]:
+    """One line per office: name, city and country."""
     # Line layout per language: "• Japan Office — Tokyo, Japan" / "・日本事務所（東京、日本）".
     layout = "・{name}（{city}、{country}）" if lang == "ja" else "• {name} — {city}, {country}"
-    lines = [
+    return [
         layout.format(
             name=office.name.get(lang),
             city=office.city.get(lang),
             country=knowledge.country(office.country).name.get(lang),
         )
-        for office in knowledge.offices
+        for office in offices
     ]
+
+
+def office_list(knowledge: Knowledge, lang: str | None) -> Reply:
+    """The offices whose addresses the page lists, one line each, and how many ICLEI has."""
+    lines = office_lines(knowledge, knowledge.offices, lang)
     return Reply(
         "utter_office_list",
         {
