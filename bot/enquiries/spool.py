@@ -250,7 +250,9 @@ def _lines(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return []
-    return [line for line in text.splitlines() if line.strip()]
+    # Only "\n" ends a record: str.splitlines() would also cut at U+2028, U+2029, U+0085 and
+    # other separators that json.dumps(ensure_ascii=False) leaves inside a string.
+    return [line for line in text.split("\n") if line.strip()]
 
 
 def _write_all(fd: int, data: bytes) -> None:

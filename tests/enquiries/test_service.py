@@ -169,6 +169,20 @@ def test_spool_is_private_and_survives_torn_lines(tmp_path: Path, new_key) -> No
     store.dispose()
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x1c", "\r"])
+def test_a_spooled_enquiry_survives_any_line_separator(tmp_path: Path, new_key, separator) -> None:
+    spool = Spool(tmp_path / "spool")
+    spool.append(
+        make_draft(sender_id=f"web{separator}chat", organisation=f"横浜{separator}市"), new_key()
+    )
+    store = EnquiryStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    result = spool.replay(store)
+    assert result.rejected == 0 and [e.organisation for e in result.stored] == [
+        f"横浜{separator}市"
+    ]
+    store.dispose()
+
+
 def test_spool_unwritable_raises_submission_failed(tmp_path: Path, no_notifier, new_key) -> None:
     (tmp_path / "full").write_text("")
     store = EnquiryStore(f"sqlite:///{tmp_path / 'full'}/x.db")
