@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -31,6 +32,13 @@ def form_started_at(tracker: Tracker) -> float:
         if event.get("event") == "active_loop" and event.get("name") == "enquiry_form":
             return float(event.get("timestamp") or 0)
     return 0.0
+
+
+def idempotency_key(tracker: Tracker) -> str:
+    """One key per filled form: a retry stores it once. Hashed to a fixed 64 characters, so
+    a long sender id can never overflow the column (a DataError taken for an outage)."""
+    raw = f"{tracker.sender_id}:{form_started_at(tracker)}"
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def consent_time(tracker: Tracker) -> datetime | None:
@@ -110,7 +118,7 @@ class ActionSubmitEnquiry(Action):
             logger.warning("enquiry refused: a field or the consent did not validate")
             dispatcher.utter_message(response="utter_enquiry_cancelled")
             return reset_form_slots()
-        key = f"{tracker.sender_id}:{form_started_at(tracker)}"
+        key = idempotency_key(tracker)
         try:
             result = await asyncio.to_thread(submit_enquiry, draft, key)
         except SubmissionFailed:

@@ -289,3 +289,11 @@ async def test_slots_that_did_not_come_through_the_form_are_not_stored(dispatche
     await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})  # no consent
     assert EnquiryStore(database).list() == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_enquiry_cancelled"] * 2
+
+
+async def test_a_long_sender_id_is_stored_not_spooled(dispatcher, database):
+    tracker = make_tracker(slots=FILLED, events=CONSENTED)
+    tracker.sender_id = "rest-" + "x" * 250
+    await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_enquiry_stored"
+    assert len(EnquiryStore(database).list()) == 1
