@@ -199,6 +199,20 @@ _OFFICE_WORDS = re.compile(
 )
 
 
+# "Which office should we get in touch with?": a question whose answer depends on where the
+# visitor is (a place they named earlier in the message).
+_WHOM = re.compile(
+    r"which office|who should|who do (?:we|i)|who can (?:we|i)|\bcontact\b|get in touch|reach out|"
+    r"closest|nearest|responsible|in charge|talk to|speak to|"
+    r"担当|窓口|問い合わせ先|連絡先|どちらの事務所|どの事務所"
+)
+
+
+def asks_whom_to_contact(text: str) -> bool:
+    """True when a message asks which office or person to contact."""
+    return bool(_WHOM.search(_norm(text)))
+
+
 def mentions_an_office(text: str) -> bool:
     """True when a message talks about an office, a contact or who is responsible."""
     return bool(_OFFICE_WORDS.search(_norm(text)))

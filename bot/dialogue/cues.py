@@ -24,6 +24,7 @@ from bot.dialogue.asked import (
     asks_for_list,
     asks_what_the_page_lacks,
     asks_who_leads,
+    asks_whom_to_contact,
     attributes_asked,
     facet_asked,
     is_short,
@@ -49,17 +50,24 @@ OFFICE_INTENTS = frozenset({"ask_office_contact", "list_offices", "ask_headquart
 
 def names_a_place(text: str, parse: dict[str, Any]) -> bool:
     """True when the message names a place the office table or the gazetteer knows."""
-    if any(entity.get("entity") == "place" for entity in parse.get("entities") or []):
-        return True
+    folded = text.casefold()
+    for entity in parse.get("entities") or []:
+        # The entities may be the whole message's while `text` is its question only.
+        if entity.get("entity") == "place" and str(entity.get("value", "")).casefold() in folded:
+            return True
     return bool(find_places(get_knowledge(), text) or gazetteer.find_in_text(text))
 
 
-def reread(parse: dict[str, Any], text: str) -> dict[str, Any]:
-    """The parse with the intent the cues call for (the same parse when none applies)."""
+def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any]:
+    """The parse with the intent the cues call for (the same parse when none applies).
+
+    `text` carries the question; `context` is the whole message when a preamble was set
+    aside ("I work in Quito. Which office should we contact?"): its places count only for a
+    question about whom to contact."""
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
     if intent in _KEPT or not text or text.startswith("/"):
         return parse
-    wanted = _cued_intent(intent, text, parse)
+    wanted = _cued_intent(intent, text, parse, context)
     if wanted is None or wanted == intent:
         return parse
     parse = copy.deepcopy(parse)
@@ -68,15 +76,18 @@ def reread(parse: dict[str, Any], text: str) -> dict[str, Any]:
     return parse
 
 
-def _cued_intent(intent: str, text: str, parse: dict[str, Any]) -> str | None:
+def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
     if language_requested(text):
         return "switch_language"
     if is_travel_or_everyday(text):
         return "out_of_scope"
     office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"
     placed = intent in _GENERAL or intent == "ask_headquarters"
-    if placed and mentions_an_office(text) and names_a_place(text, parse):
-        return office_question
+    if placed and mentions_an_office(text):
+        if names_a_place(text, parse):
+            return office_question
+        if context and asks_whom_to_contact(text) and names_a_place(context, {}):
+            return "ask_office_contact"
     if intent in _GENERAL and intent != "nlu_fallback" and asks_who_leads(text):
         return "ask_other_iclei_topic"
     if intent != "nlu_fallback":

@@ -101,6 +101,9 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         question = groups[0][0].parse
         parse["intent"] = copy.deepcopy(question.get("intent"))
         parse["intent_ranking"] = copy.deepcopy(question.get("intent_ranking", []))
+        parse.pop("reread_from", None)
+        if "reread_from" in question:
+            parse["reread_from"] = copy.deepcopy(question["reread_from"])
         focus = " ".join(clause.text for clause in groups[0])
         return [Unit(whole.text, parse, focus)]
     return [Unit(whole.text, whole.parse)]

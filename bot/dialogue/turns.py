@@ -74,17 +74,19 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if tracker is not None and tracker.active_loop_name:
         # Inside a form the message is an answer: the form reads it, cues do not.
         return [Unit(message.text, parse)]
-    whole = Parsed(message.text, reread(parse, message.text))
+    # The model's reading of the whole message: cues are read per clause and per planned
+    # turn, so that a place in a preamble does not turn "how many offices?" into an office.
+    whole = Parsed(message.text, parse)
     texts = split_clauses(message.text) if len(message.text) <= _MAX_SPLIT_CHARS else []
     if len(texts) < 2 or len(texts) > _MAX_CLAUSES:
-        return [Unit(whole.text, whole.parse)]
+        return [Unit(whole.text, reread(whole.parse, whole.text))]
     clauses = []
     for text in texts:
         clause = UserMessage(text, sender_id=message.sender_id, metadata=message.metadata)
         clauses.append(Parsed(text, reread(await processor.parse_message(clause, tracker), text)))
     # A unit may join clauses or the whole message: read its own text's cues once more.
     units = [
-        Unit(unit.text, reread(unit.parse, unit.focus or unit.text), unit.focus)
+        Unit(unit.text, reread(unit.parse, unit.focus or unit.text, unit.text), unit.focus)
         for unit in plan(whole, clauses)
     ]
     if len(units) > 1:

@@ -51,3 +51,16 @@ def test_cues_give_the_intent(text, intent, expected):
 def test_no_cue_keeps_the_model_reading(text, intent):
     read = reread(parse(intent), text)
     assert read["intent"]["name"] == intent and "reread_from" not in read
+
+
+def test_a_place_in_the_preamble_counts_for_whom_to_contact():
+    text = "Which ICLEI office should we get in touch with?"
+    context = "I work in the mayor's office in Quito, Ecuador. " + text
+    read = reread(parse("ask_headquarters"), text, context)
+    assert read["intent"]["name"] == "ask_office_contact"
+
+
+def test_a_place_in_the_preamble_does_not_make_a_size_question_an_office():
+    text = "My supervisor asked me to find out how many regional offices ICLEI has."
+    context = "I'm an intern at the environment ministry in Ghana. " + text
+    assert reread(parse("ask_size"), text, context)["intent"]["name"] == "ask_size"
