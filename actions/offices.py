@@ -18,6 +18,7 @@ from bot.dialogue.asked import (
     asks_what_the_page_lacks,
     attributes_asked,
     is_travel_or_everyday,
+    names_the_head_office,
 )
 from bot.knowledge import (
     Knowledge,
@@ -240,7 +241,14 @@ class ActionHeadquarters(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         office = knowledge.office(answers.HEADQUARTERS_ID)
-        if [a for a in attributes_asked(text) if a != "address"] or asks_what_the_page_lacks(text):
+        details_asked = [a for a in attributes_asked(text) if a != "address"]
+        current = current_office(knowledge, tracker)
+        if details_asked and current is not None and not names_the_head_office(text):
+            # 「郵便の送り先は別ですか？」 after the Africa office: a detail of that office, even
+            # when the model heard "the secretariat" in it.
+            send(dispatcher, office_replies(knowledge, current, text, lang))
+            return office_events(current)
+        if details_asked or asks_what_the_page_lacks(text):
             send(dispatcher, office_replies(knowledge, office, text, lang))
         else:
             send(dispatcher, answers.headquarters(knowledge, lang, text))

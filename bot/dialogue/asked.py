@@ -238,3 +238,13 @@ _ENQUIRY = re.compile(
 def wants_to_enquire(text: str) -> bool:
     """True when a message asks to send a membership enquiry."""
     return bool(_ENQUIRY.search(_norm(text)))
+
+
+_HEAD_OFFICE = re.compile(
+    r"head ?office|headquarters|\bhq\b|world secretariat|\bbonn\b|本部|世界事務局|ボン|本社"
+)
+
+
+def names_the_head_office(text: str) -> bool:
+    """True when a message names ICLEI's head office (the World Secretariat)."""
+    return bool(_HEAD_OFFICE.search(_norm(text)))

@@ -199,3 +199,30 @@ async def test_a_language_request_naming_none_lists_the_options(dispatcher):
         ActionSwitchLanguage(), dispatcher, text="another language?", intent="switch_language"
     )
     assert responses(dispatcher) == ["utter_language_options"] and events == []
+
+
+async def test_a_detail_heard_as_the_head_office_stays_with_the_office_in_context(dispatcher):
+    from actions.offices import ActionHeadquarters
+
+    events = await run(
+        ActionHeadquarters(),
+        dispatcher,
+        text="郵便の送り先は別ですか？",
+        intent="ask_headquarters",
+        slots={"office": "africa", "topic": "office", "language": "ja"},
+    )
+    assert dispatcher.messages[0]["postal_address"].startswith("PO Box 5319")
+    assert SlotSet("office", "africa") in events
+
+
+async def test_the_head_office_named_is_the_head_office(dispatcher):
+    from actions.offices import ActionHeadquarters
+
+    events = await run(
+        ActionHeadquarters(),
+        dispatcher,
+        text="本部の電話番号は？",
+        intent="ask_headquarters",
+        slots={"office": "africa", "language": "ja"},
+    )
+    assert SlotSet("office", "world_secretariat") in events
