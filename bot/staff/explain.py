@@ -73,6 +73,11 @@ def explain(turn: Sequence[dict[str, Any]]) -> str:
     places = [str(e.get("value")) for e in entities if e.get("entity") == "place"]
     if places:
         parts.append("places: " + ", ".join(place_note(place) for place in places))
+    else:
+        # The model tagged none: the office actions scan the text, so show what they find.
+        found = [place.name for place in gazetteer.find_in_text(str(user.get("text") or ""))]
+        if found:
+            parts.append("places (text): " + ", ".join(place_note(name) for name in found))
     actions = [
         f"{event.get('name')} ({_POLICIES.get(_policy(event), _policy(event) or '?')})"
         for event in turn

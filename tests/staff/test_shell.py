@@ -105,3 +105,10 @@ def test_explain_always_and_bad_commands():
     assert any(line.startswith("why> ") for line in output)
     assert "! /lang ja or /lang en" in output
     assert "! no button 9" in output
+
+
+def test_a_place_the_model_did_not_tag_is_shown_from_the_text():
+    user = dict(EVENTS[1])
+    user["parse_data"] = dict(user["parse_data"], entities=[{"entity": "language", "value": "ja"}])
+    (line,) = explain_last([user, EVENTS[2]])
+    assert "places (text): 札幌→JP→japan" in line
