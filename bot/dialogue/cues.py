@@ -45,7 +45,6 @@ _GENERAL = frozenset(
         "out_of_scope", "ask_other_iclei_topic", "ask_followup", "nlu_fallback", "bot_challenge",
     }
 )  # fmt: skip
-OFFICE_INTENTS = frozenset({"ask_office_contact", "list_offices", "ask_headquarters"})
 
 
 def names_a_place(text: str, parse: dict[str, Any]) -> bool:
