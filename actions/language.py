@@ -11,9 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import latest_text
 from bot.dialogue.asked import language_asked, language_requested
 
-# Each confirmation is written in its own language (domain.yml says why).
-_CONFIRMATION = {"en": "utter_language_switched_en", "ja": "utter_language_switched_ja"}
-
 
 class ActionSwitchLanguage(Action):
     """Switches the conversation to the language asked for, and says so in that language."""
@@ -31,7 +28,7 @@ class ActionSwitchLanguage(Action):
         if wanted is None:
             dispatcher.utter_message(response="utter_language_options")
             return []
-        # The response variation follows the `language` slot, so set it before answering.
-        events = [SlotSet("language", wanted), SlotSet("preferred_language", wanted)]
-        dispatcher.utter_message(response=_CONFIRMATION[wanted])
-        return events
+        # The `language` slot already holds the requested language (bot/dialogue/turns.py
+        # sets it from the request), so the confirmation comes in the new language.
+        dispatcher.utter_message(response="utter_language_switched")
+        return [SlotSet("language", wanted), SlotSet("preferred_language", wanted)]

@@ -17,6 +17,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from bot.dialogue.asked import language_asked, language_requested
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread
 from bot.dialogue.planner import Parsed, Unit, plan
@@ -95,9 +96,14 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
 
 
 def _with_language(parse: dict[str, Any], preferred: str | None) -> dict[str, Any]:
-    """The parse with the visitor's chosen language instead of the detected one."""
+    """The parse with the visitor's chosen language instead of the detected one; for a
+    language request ("answer in Japanese, please"), the language requested, so that the
+    `language` slot is already the new one when the confirmation is rendered."""
     intent = (parse.get("intent") or {}).get("name")
-    if preferred not in ("en", "ja") or intent == SWITCH_LANGUAGE_INTENT:
+    if intent == SWITCH_LANGUAGE_INTENT:
+        text = str(parse.get("text") or "")
+        preferred = language_requested(text) or language_asked(text)
+    if preferred not in ("en", "ja"):
         return parse
     parse = copy.deepcopy(parse)
     entities = [e for e in parse.get("entities") or [] if e.get("entity") != "language"]

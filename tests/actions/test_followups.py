@@ -190,7 +190,7 @@ async def test_a_language_request_switches_and_holds(dispatcher):
         intent="switch_language",
         slots={"language": "en"},
     )
-    assert responses(dispatcher) == ["utter_language_switched_ja"]
+    assert responses(dispatcher) == ["utter_language_switched"]
     assert SlotSet("language", "ja") in events and SlotSet("preferred_language", "ja") in events
 
 
@@ -226,3 +226,15 @@ async def test_the_head_office_named_is_the_head_office(dispatcher):
         slots={"office": "africa", "language": "ja"},
     )
     assert SlotSet("office", "world_secretariat") in events
+
+
+async def test_who_leads_a_region_office_is_not_on_the_page(dispatcher):
+    await run(
+        ActionOfficeContact(),
+        dispatcher,
+        text="Who is the director of the Europe secretariat?",
+        intent="ask_office_contact",
+        entities=[place("Europe")],
+    )
+    assert responses(dispatcher)[0] == "utter_office_not_listed"
+    assert "utter_office_contact" in responses(dispatcher)

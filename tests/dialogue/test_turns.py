@@ -89,6 +89,14 @@ async def test_a_chosen_language_holds_over_the_script():
     assert parse["language"] == "ja"
 
 
+async def test_a_language_request_carries_the_language_requested():
+    INTENTS["Could you answer in Japanese, please?"] = "switch_language"
+    processor = FakeProcessor(slots={"preferred_language": "en"})
+    await handle(processor, message("Could you answer in Japanese, please?"))
+    parse = processor.handled[0].parse_data
+    assert [e["value"] for e in parse["entities"] if e["entity"] == "language"] == ["ja"]
+
+
 async def test_button_payloads_pass_through_untouched():
     processor = FakeProcessor()
     await handle(processor, message("/what_is_iclei"))
