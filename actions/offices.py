@@ -122,8 +122,9 @@ def answer_place(
                 return office_replies(knowledge, office, text, lang), office
             intro = details.no_office_in_place(knowledge, local.name, office, local.country, lang)
             return [intro, *office_replies(knowledge, office, text, lang)], office
-        if office is not None and attributes_asked(text):
-            # place_answer is the routing intro (if any) followed by the card.
+        if office is not None:
+            # place_answer is the routing intro (if any) followed by the card; the card gives
+            # way to what was asked (a detail, or "who runs it?": not on the page).
             card_length = len(answers.office_card(office, lang, text))
             replies = replies[: len(replies) - card_length]
             replies += office_replies(knowledge, office, text, lang)
