@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import language_of
 from bot.answers.enquiry import FORM_SLOTS, reply_promise
 from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry, validation
+from bot.enquiries.model import storable_sender_id
 from bot.knowledge import get_knowledge
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ def form_started_at(tracker: Tracker) -> float:
 
 def idempotency_key(tracker: Tracker) -> str:
     """One key per filled form: a retry stores it once. Hashed to a fixed 64 characters, so
-    a long sender id can never overflow the column (a DataError taken for an outage)."""
+    a long sender id can never overflow the key's column (the sender id column is guarded by
+    `storable_sender_id`)."""
     raw = f"{tracker.sender_id}:{form_started_at(tracker)}"
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -90,7 +92,8 @@ def draft_from(tracker: Tracker) -> EnquiryDraft | None:
         population=int(population) if population else None,  # type: ignore[call-overload]
         message=optional_value("message") or None,  # type: ignore[arg-type]
         language=language_of(tracker),  # type: ignore[arg-type]
-        sender_id=tracker.sender_id,
+        # The client chose the sender id: bounded, NUL- and surrogate-free, so it is stored.
+        sender_id=storable_sender_id(tracker.sender_id),
         consent_given_at=consented,
     )
 
@@ -138,8 +141,19 @@ class ActionSubmitEnquiry(Action):
                 reply_promise=promise,
             )
         else:
+            # "spooled": stored automatically once the database is back. "kept": the database
+            # refused this enquiry's data for good; it is kept in the spool's rejected.jsonl
+            # and staff were alerted (by email with the whole enquiry when SMTP is set), so
+            # "received, no reference yet, staff will read it" is true, and sending the same
+            # answers again would only fail again. A domain may word that case on its own
+            # (utter_enquiry_kept); otherwise the spooled answer is given.
+            response_name = "utter_enquiry_spooled"
+            if result.status == "kept" and "utter_enquiry_kept" in (domain or {}).get(
+                "responses", {}
+            ):
+                response_name = "utter_enquiry_kept"
             dispatcher.utter_message(
-                response="utter_enquiry_spooled", office_name=office_name, reply_promise=promise
+                response=response_name, office_name=office_name, reply_promise=promise
             )
         return reset_form_slots()
 

@@ -6,6 +6,11 @@ sender. Here it listens on loopback unless `ACTION_HOST` says otherwise, and eve
 `/health` must carry the shared secret `ACTION_SERVER_TOKEN`, which the Rasa server sends as
 the `token` query parameter (endpoints.yml `action_endpoint.token`, Rasa's own mechanism).
 `make run` and `make cluster` generate a fresh secret for each start.
+
+It also replays the enquiry spool in the background (bot/enquiries/replayer.py): at start-up
+and every ENQUIRY_SPOOL_REPLAY_SECONDS (default 60, 0 for never), so an enquiry spooled while
+the database was away is stored within minutes of its return without waiting for the next
+submission. The replay runs in a worker thread and stops with the server.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import sys
 
 from rasa_sdk.endpoint import create_app as create_rasa_sdk_app
 from sanic import Sanic, response
+
+from bot.enquiries.replayer import SpoolReplayer, replay_interval_from_env
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 HOST_ENV = "ACTION_HOST"
@@ -33,8 +40,12 @@ def authorised(supplied: str | None, token: str) -> bool:
     return bool(supplied) and hmac.compare_digest(str(supplied).encode(), token.encode())
 
 
-def create_app(token: str, package: str = "actions") -> Sanic:
-    """rasa_sdk's app for `package`, refusing every call without the token (401)."""
+def create_app(
+    token: str, package: str = "actions", *, replayer: SpoolReplayer | None = None
+) -> Sanic:
+    """rasa_sdk's app for `package`, refusing every call without the token (401), and
+    replaying the enquiry spool in the background while it serves (`replayer`, default: every
+    ENQUIRY_SPOOL_REPLAY_SECONDS)."""
     if len(token) < MIN_TOKEN_LENGTH:
         raise ValueError(f"{TOKEN_ENV} must have at least {MIN_TOKEN_LENGTH} characters")
     app = create_rasa_sdk_app(package, cors_origins=None)
@@ -48,6 +59,17 @@ def create_app(token: str, package: str = "actions") -> Sanic:
             return None
         logger.warning("Refused an action call without the shared secret from %s", request.ip)
         return response.json({"error": "unauthorised"}, status=401)
+
+    spool_replayer = replayer or SpoolReplayer(replay_interval_from_env())
+    app.ctx.spool_replayer = spool_replayer
+
+    @app.listener("after_server_start")
+    async def start_spool_replay(app, loop):  # type: ignore[no-untyped-def]
+        spool_replayer.start()
+
+    @app.listener("before_server_stop")
+    async def stop_spool_replay(app, loop):  # type: ignore[no-untyped-def]
+        await spool_replayer.stop()
 
     return app
 

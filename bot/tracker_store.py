@@ -20,21 +20,42 @@ A tracker is served from memory only while it is exactly what was stored:
 
 Configure it in endpoints.yml as `type: bot.tracker_store.CachedSQLTrackerStore` with the
 same keys as `type: SQL`, plus `max_cached_conversations` (default 1,000).
+
+A dead database gives an error within seconds instead of freezing the replica. The engine
+gets the project's settings (bot/enquiries/engine.py): pool pre-ping, parameters hidden from
+SQL errors (events hold user text), and for PostgreSQL a connect timeout of
+DB_CONNECT_TIMEOUT_SECONDS (default 2), a TCP user timeout and a statement timeout of
+DB_STATEMENT_TIMEOUT_SECONDS (default 5), on top of Rasa's pool size and schema settings.
+Rasa's own constructor retries a dead database every 5 s for ever; this one tries once and,
+if the database is away, creates the tables on first use, so start-up is not blocked and a
+message meanwhile fails within the connect timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import threading
 from collections import OrderedDict
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import (
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+    validate_port,
+)
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.enquiries.engine import engine_options
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +74,77 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that serves a conversation from memory while the database agrees."""
 
     def __init__(
-        self, *args: Any, max_cached_conversations: int = DEFAULT_MAX_CACHED, **kwargs: Any
-    ):
-        super().__init__(*args, **kwargs)
+        self,
+        domain: Domain | None = None,
+        dialect: str = "sqlite",
+        host: str | None = None,
+        port: int | None = None,
+        db: str = "rasa.db",
+        username: str | None = None,
+        password: str | None = None,
+        event_broker: EventBroker | None = None,
+        login_db: str | None = None,
+        query: dict | None = None,
+        max_cached_conversations: int = DEFAULT_MAX_CACHED,
+        **kwargs: Any,
+    ) -> None:
+        # SQLTrackerStore.__init__ with the engine options above and no endless retry loop.
+        url = self.get_db_url(
+            dialect, host, validate_port(port), db, username, password, login_db, query
+        )
+        self.engine = sa.create_engine(url, **engine_options(url, base=create_engine_kwargs(url)))
+        self._database_to_create = db if login_db else None
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._tables_ready = False
+        self._tables_lock = threading.Lock()
+        try:
+            self._ensure_tables()
+        except sa.exc.SQLAlchemyError as error:
+            # No values in the message (hidden parameters), but name the type only anyway.
+            logger.warning(
+                "tracker database not reachable at start-up (%s): tables are created on first use",
+                type(error).__name__,
+            )
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
         self.max_cached = max(0, int(max_cached_conversations))
         self._cached: OrderedDict[str, _Cached] = OrderedDict()
+
+    def _ensure_tables(self) -> None:
+        """Create the database (with `login_db`) and the tables once; raises while the database
+        is away (within the connect timeout)."""
+        if self._tables_ready:
+            return
+        with self._tables_lock:
+            if self._tables_ready:
+                return
+            if self._database_to_create is not None:
+                self._create_database_on_login_db(self._database_to_create)
+                self._database_to_create = None
+            try:
+                self.Base.metadata.create_all(self.engine)
+            except sa.exc.ProgrammingError:
+                # Several replicas starting together may create the tables at the same time.
+                if not sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
+                    raise
+            self._tables_ready = True
+
+    def _create_database_on_login_db(self, db: str) -> None:
+        """Rasa's `login_db`: create `db` through the login database, then use `db`."""
+        if self.engine.dialect.name != "postgresql":
+            logger.warning("'login_db' can only be used with a PostgreSQL database: ignored")
+            return
+        self._create_database(self.engine, db)
+        self.engine.dispose()
+        url = self.engine.url.set(database=db)
+        self.engine = sa.create_engine(url, **engine_options(url, base=create_engine_kwargs(url)))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """Rasa's session scope, after making sure the tables exist."""
+        self._ensure_tables()
+        with super().session_scope() as session:
+            yield session
 
     @property
     def _caching(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -29,6 +30,9 @@ NAME_LENGTH = 100
 ROLE_LENGTH = 100
 EMAIL_LENGTH = 320
 MESSAGE_LENGTH = 2000
+SENDER_ID_LENGTH = 255
+# A longer sender id keeps this many of its characters, then "~" and a hash of the whole.
+_SENDER_ID_KEPT = SENDER_ID_LENGTH - 1 - 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +99,21 @@ class StoredEnquiry:
         return EnquiryDraft(**{name: getattr(self, name) for name in names})
 
 
+def storable_sender_id(sender_id: str) -> str:
+    """The sender id as the `sender_id` column can hold it, whatever the channel sent.
+
+    A sender id is chosen by the client: it may be longer than the column (PostgreSQL refuses
+    it with DataError), hold NUL (psycopg2 refuses it) or a lone surrogate (not encodable as
+    UTF-8). Such characters become U+FFFD, and an over-long id keeps its start plus "~" and
+    the SHA-256 of the whole id, so two long ids stay distinct. Other ids are unchanged.
+    """
+    raw = sender_id.encode("utf-8", "surrogatepass")
+    clean = raw.decode("utf-8", "replace").replace("\x00", "\ufffd")
+    if len(clean) <= SENDER_ID_LENGTH:
+        return clean
+    return f"{clean[:_SENDER_ID_KEPT]}~{hashlib.sha256(raw).hexdigest()}"
+
+
 def make_reference(enquiry_id: int, created_at: datetime) -> str:
     """Return the reference staff and users quote: ICLEI-<year>-<id, 6 digits>."""
     return f"{REFERENCE_PREFIX}-{created_at.year:04d}-{enquiry_id:06d}"
@@ -144,7 +163,7 @@ enquiries = Table(
     Column("population", BigInteger, nullable=True),
     Column("message", Text, nullable=True),
     Column("language", String(2), nullable=False),
-    Column("sender_id", String(255), nullable=False),
+    Column("sender_id", String(SENDER_ID_LENGTH), nullable=False),
     Column("consent_given_at", UTCDateTime, nullable=False),
     Column("office_id", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),

@@ -3,6 +3,10 @@
 Configured from the environment; disabled when SMTP_HOST is unset. The page lists no office
 email addresses, so recipients come from ENQUIRY_NOTIFY_TO_<OFFICE_ID> (e.g.
 ENQUIRY_NOTIFY_TO_EAST_ASIA) or else ENQUIRY_NOTIFY_TO; both take comma-separated addresses.
+
+The same recipients get an alert when the database refuses an enquiry for good (it is kept in
+the spool's rejected.jsonl instead, bot/enquiries/spool.py): the enquiry as the visitor gave
+it, so staff can answer it, and where it is kept. Logs name only the enquiry's key.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from socket import gethostname
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.enquiries.model import StoredEnquiry
 from bot.knowledge import Knowledge, get_knowledge
+
+if TYPE_CHECKING:
+    from bot.enquiries.model import EnquiryDraft
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +129,51 @@ def build_message(
     return message
 
 
+def build_rejection_alert(
+    draft: EnquiryDraft,
+    idempotency_key: str,
+    office_id: str,
+    reason: str,
+    settings: SmtpSettings,
+    knowledge: Knowledge | None = None,
+) -> EmailMessage:
+    """The alert for an enquiry the database refused for good: what the visitor sent, why it
+    was not stored (the error type) and where it is kept."""
+    knowledge = knowledge or get_knowledge()
+    office = next((each for each in knowledge.offices if each.id == office_id), None)
+    country = knowledge.countries.get(draft.country_code.upper())
+    country_name = f"{country.name.en} / {country.name.ja}" if country else draft.country_code
+    lines = [
+        "A membership enquiry came through the chat assistant but the enquiry database refused",
+        f"to store it ({reason}), so it has no reference number. The visitor was told it was",
+        "received. Please answer it from this email; it is also kept, with every field, in",
+        f"rejected.jsonl of the enquiry spool on {gethostname()} (key {idempotency_key}).",
+        "It will not be retried: a developer should look at why the database refused it.",
+        "",
+        f"Office:        {office.name.en if office else office_id or '-'}",
+        f"Organisation:  {draft.organisation}",
+        f"Country:       {country_name} ({draft.country_code})",
+        f"Contact:       {draft.contact_name}",
+        f"Email:         {draft.email}",
+        f"Role:          {draft.role or '-'}",
+        f"Population:    {draft.population if draft.population is not None else '-'}",
+        f"Language:      {'Japanese' if draft.language == 'ja' else 'English'}",
+        f"Consent given: {draft.consent_given_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        "Message:",
+        draft.message or "-",
+    ]
+    message = EmailMessage()
+    message["Subject"] = f"[ICLEI enquiry] NOT STORED, please handle by hand: {draft.organisation}"
+    message["From"] = settings.sender
+    message["To"] = ", ".join(settings.recipients_for(office_id))
+    message["Reply-To"] = draft.email
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring="rejected")
+    message.set_content("\n".join(lines), charset="utf-8")
+    return message
+
+
 def send(message: EmailMessage, settings: SmtpSettings) -> None:
     """Send one message synchronously (raises on failure)."""
     if settings.use_ssl:
@@ -181,6 +235,43 @@ class Notifier:
         )
         thread.start()
         return thread
+
+    def alert_rejected(
+        self, draft: EnquiryDraft, idempotency_key: str, office_id: str, reason: str
+    ) -> threading.Thread | None:
+        """Alert staff in the background that the database refused an enquiry for good (it is
+        in rejected.jsonl); never blocks, never raises. Without SMTP, the spool's ERROR log
+        line and `Spool.rejected_count()` are all staff get."""
+        if self.settings is None or not self.settings.recipients_for(office_id):
+            return None
+        thread = threading.Thread(
+            target=self._deliver_alert,
+            args=(draft, idempotency_key, office_id, reason),
+            name=f"alert-rejected-{idempotency_key[:16]}",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    def _deliver_alert(
+        self, draft: EnquiryDraft, idempotency_key: str, office_id: str, reason: str
+    ) -> bool:
+        """Send the rejection alert now; log failures without personal data."""
+        assert self.settings is not None
+        try:
+            message = build_rejection_alert(
+                draft, idempotency_key, office_id, reason, self.settings, self._knowledge
+            )
+            send(message, self.settings)
+        except (OSError, smtplib.SMTPException) as error:
+            logger.error(
+                "alert for rejected enquiry %s failed: %s",
+                idempotency_key[:16],
+                type(error).__name__,
+            )
+            return False
+        logger.info("alert for rejected enquiry %s sent", idempotency_key[:16])
+        return True
 
     def deliver(self, enquiry: StoredEnquiry) -> bool:
         """Send now (in the caller's thread); log failures without personal data."""

@@ -1,4 +1,13 @@
-"""Submit an enquiry so that it is never lost: database if possible, else the local spool."""
+"""Submit an enquiry so that it is never lost: database if possible, else the local spool.
+
+Two kinds of database failure, told apart by `bot.enquiries.spool.is_outage`:
+- an outage (down, unreachable, timed out): the enquiry is spooled and replayed later, at the
+  next submission and by the action server's background replay (bot/enquiries/replayer.py);
+- a permanent refusal of this enquiry's data (DataError, IntegrityError, ProgrammingError,
+  a value the driver cannot send): the enquiry is kept in the spool's rejected.jsonl, staff
+  are alerted (an email through the notifier when SMTP is configured, and an ERROR log line
+  naming only the enquiry's key and the error type), and it is never replayed.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.enquiries.model import EnquiryDraft, StoredEnquiry
 from bot.enquiries.notify import Notifier
-from bot.enquiries.spool import ReplayResult, Spool
+from bot.enquiries.spool import STORE_ERRORS, ReplayResult, Spool, describe, is_outage
 from bot.enquiries.store import EnquiryStore, database_url_from_env
 
 logger = logging.getLogger(__name__)
-
-# Any database failure (down, timeout, bad schema) sends the enquiry to the spool; OSError
-# covers e.g. an unwritable SQLite directory.
-DATABASE_FAILURES = (SQLAlchemyError, OSError)
 
 
 class SubmissionFailed(RuntimeError):
@@ -27,9 +32,11 @@ class SubmissionFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    """The outcome to tell the user: stored with a reference, or spooled to be stored later."""
+    """The outcome to tell the user: stored with a reference, spooled to be stored later, or
+    kept for staff (refused by the database for good, kept in rejected.jsonl, staff alerted).
+    """
 
-    status: Literal["stored", "spooled"]
+    status: Literal["stored", "spooled", "kept"]
     reference: str | None
     office_id: str
 
@@ -66,6 +73,7 @@ def submit_enquiry(
 ) -> SubmissionResult:
     """Store an enquiry (or spool it if the database is unavailable) and notify its office.
 
+    An enquiry the database refuses for good is kept for staff instead (status "kept").
     Blocking (database I/O): call it from a thread in async code. Raises SubmissionFailed only
     when the spool cannot be written either, and KeyError for a country code not in the
     knowledge base (validate first).
@@ -83,8 +91,10 @@ def submit_enquiry(
             return _spool(draft, idempotency_key, spool, office_id, replay.error)
     try:
         stored = store.submit(draft, idempotency_key)
-    except DATABASE_FAILURES as error:
-        return _spool(draft, idempotency_key, spool, office_id, error)
+    except STORE_ERRORS as error:
+        if is_outage(error):
+            return _spool(draft, idempotency_key, spool, office_id, error)
+        return _keep_for_staff(draft, idempotency_key, spool, notifier, office_id, error)
     if stored.notified_at is None:
         notifier.notify(stored)
     return SubmissionResult("stored", stored.reference, stored.office_id)
@@ -93,10 +103,11 @@ def submit_enquiry(
 def replay_spool(
     store: EnquiryStore, spool: Spool, notifier: Notifier | None = None
 ) -> ReplayResult:
-    """Move spooled enquiries into the database and notify their offices; never raises."""
+    """Move spooled enquiries into the database and notify their offices (and alert staff of
+    the ones the database refused for good); never raises."""
     try:
         result = spool.replay(store)
-    except DATABASE_FAILURES as error:
+    except (SQLAlchemyError, OSError) as error:
         # e.g. the spool directory itself is unreadable; the entries stay where they are.
         logger.warning("spool replay failed: %s", type(error).__name__)
         return ReplayResult(remaining=-1, error=error)
@@ -104,6 +115,13 @@ def replay_spool(
         for stored in result.stored:
             if stored.notified_at is None:
                 notifier.notify(stored)
+        for rejection in result.rejections:
+            notifier.alert_rejected(
+                rejection.draft,
+                rejection.idempotency_key,
+                _office_or_unknown(store, rejection.draft),
+                rejection.reason,
+            )
     return result
 
 
@@ -126,7 +144,7 @@ def _spool(
     """Keep the enquiry in the spool and say so; only the error's type is logged."""
     logger.warning(
         "database unavailable (%s): enquiry for office %s goes to the spool",
-        _describe(error),
+        describe(error),
         office_id,
     )
     try:
@@ -137,7 +155,30 @@ def _spool(
     return SubmissionResult("spooled", None, office_id)
 
 
-def _describe(error: BaseException) -> str:
-    """Name an error and its driver-level cause, never its message (it may quote values)."""
-    cause = getattr(error, "orig", None)
-    return f"{type(error).__name__}/{type(cause).__name__}" if cause else type(error).__name__
+def _keep_for_staff(
+    draft: EnquiryDraft,
+    idempotency_key: str,
+    spool: Spool,
+    notifier: Notifier,
+    office_id: str,
+    error: BaseException,
+) -> SubmissionResult:
+    """The database refused this enquiry for good: keep it in rejected.jsonl, alert staff."""
+    reason = describe(error)
+    try:
+        spool.reject(draft, idempotency_key, reason)
+    except OSError as spool_error:
+        logger.error("spool unavailable too (%s): enquiry not saved", type(spool_error).__name__)
+        raise SubmissionFailed(
+            "the database refused the enquiry and the spool is unavailable"
+        ) from spool_error
+    notifier.alert_rejected(draft, idempotency_key, office_id, reason)
+    return SubmissionResult("kept", None, office_id)
+
+
+def _office_or_unknown(store: EnquiryStore, draft: EnquiryDraft) -> str:
+    """The office of a draft's country, or "" when it routes nowhere any more."""
+    try:
+        return store.office_for(draft.country_code)
+    except KeyError:
+        return ""

@@ -3,7 +3,12 @@
 Layout of the spool directory (var/spool/ by default, ENQUIRY_SPOOL_DIR to move it):
 - enquiries.jsonl   new entries, appended one JSON line each and fsync'd under a file lock;
 - replay-*.jsonl    batches claimed by a replay (atomic rename), rewritten as they drain;
-- rejected.jsonl    lines that cannot be read back, kept for a person to look at.
+- rejected.jsonl    enquiries no database will ever take, kept for a person to look at: lines
+                    that cannot be read back, and enquiries the database refused for their own
+                    data (a permanent error, see `is_outage`). Each line is a JSON object with
+                    `reason` (an error type, never its message) and `rejected_at`, plus the
+                    spool entry (or, for an unreadable line, the raw `line`). Nothing there is
+                    replayed again; `Spool.rejected_count()` counts them for staff.
 Files are private (0600): they hold personal data.
 """
 
@@ -22,7 +27,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.enquiries.model import EnquiryDraft, StoredEnquiry
@@ -40,8 +51,34 @@ _ACTIVE = "enquiries.jsonl"
 _REJECTED = "rejected.jsonl"
 _BATCH_GLOB = "replay-*.jsonl"
 
-# Errors that mean "the database cannot be reached now": stop replaying, try again later.
+# Errors that mean "the database cannot be reached now" (down, refused, timed out, connection
+# lost, locked, disk full): stop replaying, try again later.
 UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError, OSError)
+# Errors storing one enquiry can raise. Those not UNREACHABLE are permanent: the database
+# refused this enquiry's data (DataError, IntegrityError other than the idempotent duplicate,
+# ProgrammingError, psycopg2's ValueError for a NUL, UnicodeEncodeError, an unknown country,
+# sqlite3's OverflowError for a huge integer), and trying again would fail again.
+STORE_ERRORS = (SQLAlchemyError, OSError, ValueError, KeyError, TypeError, ArithmeticError)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether an error storing an enquiry means the database is away (try again later),
+    rather than that it refused this enquiry for good."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, UNREACHABLE)
+
+
+def describe(error: BaseException) -> str:
+    """Name an error and its driver-level cause, never its message (it may quote values)."""
+    cause = getattr(error, "orig", None)
+    return f"{type(error).__name__}/{type(cause).__name__}" if cause else type(error).__name__
+
+
+def short_key(idempotency_key: str) -> str:
+    """The start of an idempotency key, enough to find the enquiry in the spool files (the
+    action's keys are SHA-256 hashes: no personal data)."""
+    return idempotency_key[:16]
 
 
 def spool_dir_from_env(environ: Mapping[str, str] | None = None) -> Path:
@@ -49,6 +86,15 @@ def spool_dir_from_env(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     value = env.get("ENQUIRY_SPOOL_DIR", "").strip()
     return Path(value) if value else DEFAULT_SPOOL_DIR
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An enquiry moved to rejected.jsonl: its key, its draft and the error type."""
+
+    idempotency_key: str
+    draft: EnquiryDraft
+    reason: str
 
 
 @dataclass
@@ -59,6 +105,8 @@ class ReplayResult:
     remaining: int = 0
     rejected: int = 0
     error: BaseException | None = None
+    # The rejected entries that could be read (unreadable lines are only counted).
+    rejections: list[Rejection] = field(default_factory=list)
 
 
 class Spool:
@@ -75,17 +123,38 @@ class Spool:
 
     def append(self, draft: EnquiryDraft, idempotency_key: str) -> None:
         """Durably add one enquiry: when this returns, it survives a crash or power loss."""
-        entry = {
-            "format": SPOOL_FORMAT,
-            "idempotency_key": idempotency_key,
-            "spooled_at": datetime.now(timezone.utc).isoformat(),
-            "draft": draft.to_json(),
-        }
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        line = _json_line(_entry(draft, idempotency_key))
         self._ensure_directory()
         with self._locked("append"):
             self._append_bytes(self.directory / _ACTIVE, line)
         logger.info("enquiry spooled (database unavailable)")
+
+    def reject(self, draft: EnquiryDraft, idempotency_key: str, reason: str) -> None:
+        """Durably keep an enquiry the database refused for good in rejected.jsonl, for staff.
+
+        `reason` is an error type (see `describe`), never an error message."""
+        entry = _entry(draft, idempotency_key)
+        self._write_rejected([_rejected_record(entry, reason)])
+        logger.error(
+            "enquiry %s rejected by the database (%s): kept in %s for staff",
+            short_key(idempotency_key),
+            reason,
+            self.directory / _REJECTED,
+        )
+
+    def _write_rejected(self, records: list[dict[str, Any]]) -> None:
+        """Append records to rejected.jsonl (fsync'd, under the append lock)."""
+        data = b"".join(_json_line(record) for record in records)
+        self._ensure_directory()
+        with self._locked("rejected"):
+            self._append_bytes(self.directory / _REJECTED, data)
+
+    def rejected_count(self) -> int:
+        """How many enquiries wait in rejected.jsonl for a person (0 if none or unreadable)."""
+        try:
+            return len(_lines(self.directory / _REJECTED))
+        except OSError:
+            return 0
 
     def _append_bytes(self, path: Path, data: bytes) -> None:
         """Append bytes and fsync; starts on a fresh line if a crash left a torn one."""
@@ -202,9 +271,12 @@ class Spool:
             _fsync_directory(self.directory)
 
     def _replay_batch(self, batch: Path, store: EnquiryStore, result: ReplayResult) -> None:
-        """Store each entry of one batch; rewrite the batch with what is left, or delete it."""
+        """Store each entry of one batch; rewrite the batch with what is left, or delete it.
+
+        An outage stops the replay (the rest waits for the next one); an entry the database
+        refuses for good goes to rejected.jsonl and the replay goes on."""
         left: list[str] = []
-        rejected: list[str] = []
+        rejected: list[dict[str, Any]] = []
         for line in _lines(batch):
             if result.error is not None:
                 left.append(line)
@@ -212,27 +284,63 @@ class Spool:
             try:
                 key, draft = _parse(line)
             except (ValueError, KeyError, TypeError):
-                rejected.append(line)
+                logger.error("unreadable spool line moved to %s for staff", _REJECTED)
+                rejected.append(
+                    {"reason": "unreadable", "rejected_at": _now(), "line": line},
+                )
                 continue
             try:
                 result.stored.append(store.submit(draft, key))
-            except UNREACHABLE as error:
-                result.error = error
-                left.append(line)
-            except (DBAPIError, KeyError, ValueError) as error:
-                # This entry's own problem (e.g. a country no longer routed): keep it, go on.
-                logger.warning("spooled enquiry not stored: %s", type(error).__name__)
-                left.append(line)
+            except STORE_ERRORS as error:
+                if is_outage(error):
+                    result.error = error
+                    left.append(line)
+                    continue
+                reason = describe(error)
+                logger.error(
+                    "spooled enquiry %s rejected by the database (%s): moved to %s for staff",
+                    short_key(key),
+                    reason,
+                    _REJECTED,
+                )
+                rejected.append(_rejected_record(json.loads(line), reason))
+                result.rejections.append(Rejection(key, draft, reason))
         if rejected:
-            self._append_bytes(
-                self.directory / _REJECTED, "".join(f"{line}\n" for line in rejected).encode()
-            )
+            # Kept before the batch is rewritten: a crash in between replays it once more.
+            self._write_rejected(rejected)
             result.rejected += len(rejected)
         if left:
             _atomic_write(batch, "".join(f"{line}\n" for line in left).encode("utf-8"))
         else:
             batch.unlink()
         _fsync_directory(self.directory)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _entry(draft: EnquiryDraft, idempotency_key: str) -> dict[str, Any]:
+    """One spool entry."""
+    return {
+        "format": SPOOL_FORMAT,
+        "idempotency_key": idempotency_key,
+        "spooled_at": _now(),
+        "draft": draft.to_json(),
+    }
+
+
+def _rejected_record(entry: dict[str, Any], reason: str) -> dict[str, Any]:
+    """A line of rejected.jsonl: the entry with why and when."""
+    return {"reason": reason, "rejected_at": _now(), **entry}
+
+
+def _json_line(record: dict[str, Any]) -> bytes:
+    """One JSON line in UTF-8. Only "\n" ends it: json.dumps escapes a newline inside a
+    string, and the reader splits on "\n" only. A lone surrogate (which UTF-8 cannot
+    hold) is written as its JSON escape, so it reads back as it was."""
+    text = json.dumps(record, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _parse(line: str) -> tuple[str, EnquiryDraft]:

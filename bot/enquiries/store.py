@@ -1,4 +1,10 @@
-"""The enquiry database (SQLAlchemy Core; SQLite by default, PostgreSQL via DATABASE_URL)."""
+"""The enquiry database (SQLAlchemy Core; SQLite by default, PostgreSQL via DATABASE_URL).
+
+The engine fails fast and never logs values (bot/enquiries/engine.py): pre-ping, hidden
+parameters and, for PostgreSQL, DB_CONNECT_TIMEOUT_SECONDS (default 2) to connect and
+DB_STATEMENT_TIMEOUT_SECONDS (default 5) per statement. A database that does not answer in
+time counts as an outage and the enquiry goes to the spool (bot/enquiries/service.py).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,15 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from bot.enquiries.model import EnquiryDraft, StoredEnquiry, enquiries, from_row, make_reference
+from bot.enquiries.engine import engine_options
+from bot.enquiries.model import (
+    EnquiryDraft,
+    StoredEnquiry,
+    enquiries,
+    from_row,
+    make_reference,
+    storable_sender_id,
+)
 from bot.enquiries.model import metadata as _metadata
 from bot.knowledge import Knowledge, get_knowledge
 
@@ -23,9 +37,6 @@ logger = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "enquiries.db"
 
-# Seconds. A database that is down must fail fast: the user is waiting for the reply, and
-# the enquiry goes to the spool instead (bot/enquiries/service.py).
-CONNECT_TIMEOUT = 3
 # SQLite waits this long for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT = 5
 
@@ -84,25 +95,17 @@ class EnquiryStore:
             return self._engine
 
     def _create_engine(self) -> Engine:
-        """Create the engine with short timeouts and parameters hidden from error messages."""
+        """Create the engine with short timeouts and parameters hidden from error messages
+        (errors would otherwise quote the row's values, personal data, into the logs)."""
         from sqlalchemy import create_engine
 
         url = make_url(self.url)
-        connect_args: dict[str, Any] = {}
+        base: dict[str, Any] = {}
         if url.get_backend_name() == "sqlite":
-            connect_args["timeout"] = SQLITE_BUSY_TIMEOUT
+            base["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
             if url.database and url.database != ":memory:":
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        elif url.get_backend_name() == "postgresql":
-            connect_args["connect_timeout"] = CONNECT_TIMEOUT
-        return create_engine(
-            url,
-            future=True,
-            pool_pre_ping=True,
-            # Errors would otherwise quote the row's values (personal data) into the logs.
-            hide_parameters=True,
-            connect_args=connect_args,
-        )
+        return create_engine(url, future=True, **engine_options(url, base=base))
 
     def create_schema(self) -> None:
         """Create the enquiries table if it does not exist."""
@@ -148,6 +151,8 @@ class EnquiryStore:
             "country_code": draft.country_code.upper(),
             "consent_given_at": draft.consent_given_at,
             "idempotency_key": idempotency_key,
+            # Whatever the channel let through (length, NUL, surrogates) fits the column.
+            "sender_id": storable_sender_id(draft.sender_id),
             "office_id": office_id,
             "created_at": created_at,
         }

@@ -94,3 +94,49 @@ def test_it_listens_on_loopback_only(action_server):
             if state == "0A" and int(hex_port, 16) == port:
                 listening.add(address)
     assert listening == {"0100007F"}  # 127.0.0.1, not 0.0.0.0
+
+
+def test_it_replays_the_spool_on_its_own(tmp_path):
+    """An enquiry spooled while the database was away is stored by the action server within
+    seconds of the database's return, with no submission to trigger the replay."""
+    import time
+
+    from bot.enquiries import EnquiryStore, Spool
+    from tests.enquiries.conftest import make_draft
+
+    blocked = tmp_path / "data"
+    blocked.write_text("the database's directory is away")
+    url = f"sqlite:///{blocked / 'enquiries.db'}"
+    spool = Spool(tmp_path / "spool")
+    spool.append(make_draft(), "spooled-while-away")
+    port = free_port()
+    group = ServerGroup()
+    env = {
+        "ACTION_SERVER_TOKEN": TOKEN,
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "DATABASE_URL": url,
+        "ENQUIRY_SPOOL_DIR": str(spool.directory),
+        "ENQUIRY_SPOOL_REPLAY_SECONDS": "0.5",
+    }
+    group.start(
+        [sys.executable, "-m", "bot.action_server", "--port", str(port)],
+        env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/health", group, timeout=60)
+        time.sleep(1.5)
+        assert spool.pending() == 1  # tried, database still away: kept
+        blocked.unlink()  # the database is back
+        deadline = time.monotonic() + 10
+        while spool.pending() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert spool.pending() == 0
+    finally:
+        group.stop()
+    store = EnquiryStore(url)
+    assert [e.organisation for e in store.list()] == ["横浜市"]
+    store.dispose()
