@@ -9,6 +9,7 @@ from pathlib import Path
 # Light: argparse only; the database code is imported when the command runs.
 from bot.ops.enquiry_commands import add_enquiry_commands, run_enquiry_command
 from bot.ops.report import add_report_command, run_report_command
+from bot.privacy.command import add_privacy_command, run_privacy_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     knowledge.add_argument("action", choices=["check", "lookups"])
     add_enquiry_commands(commands)
     add_report_command(commands)
+    add_privacy_command(commands)
     return parser
 
 
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_enquiry_command(args)
     if args.command == "report":
         return run_report_command(args)
+    if args.command == "privacy":
+        return run_privacy_command(args)
     return 2
 
 
