@@ -4,15 +4,21 @@
     GET  /webhooks/line/          health: {"status": "ok"}, or 503 when the channel is off
 
 The webhook answers 200 at once (LINE gives up after about 2 s) and handles the events in
-the background. Each user message is one turn: Rasa's messages for it are collected, turned
-into LINE messages (`line_messages`) and sent in one reply (5 messages at most); the rest go
-by push, and so does everything when the reply token is too old, refused, or comes with a
-redelivered event.
+the background, one user's events one after the other in the order they came. Each user
+message is one turn on the guarded path (pipeline.py: limits per user, the apology when an
+action fails), stored as `line:<userId>`; Rasa's messages are turned into LINE messages
+(`line_messages`) and sent in one reply (5 messages at most); the rest go by push, and so
+does everything when the reply token is too old, refused, or comes with a redelivered event.
+
+A signed body can be captured and posted again: events older than LINE_MAX_EVENT_AGE_SECONDS
+(300) are ignored, and an event id is claimed before it is handled and marked done only
+after, so a duplicate is answered once and a turn that failed half-way can be retried.
 
 Configuration, from credentials.yml keys or else the environment:
     channel_secret  / LINE_CHANNEL_SECRET         verifies the webhook's signature
     access_token    / LINE_CHANNEL_ACCESS_TOKEN   authorises reply, push and profile calls
     api_base_url    / LINE_API_BASE_URL           default https://api.line.me
+    LINE_MAX_EVENT_AGE_SECONDS                    events older than this are ignored (300)
 Without the secret and the token the channel is off: one warning at start, and the webhook
 answers 503.
 """
@@ -28,22 +34,20 @@ import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guards import read_limited_body
+from bot.channels import texts
 from bot.channels.line_api import DEFAULT_API_BASE_URL, LineApi, SendResult
-from bot.channels.line_memory import EVENT_TTL_SECONDS, LineMemory
+from bot.channels.line_memory import LineMemory
 from bot.channels.line_messages import (
     LANGUAGE_CHOICES,
-    UNSUPPORTED_MESSAGE_TEXT,
     add_quick_replies,
     chunks,
     greet_payload,
@@ -51,7 +55,7 @@ from bot.channels.line_messages import (
     text_messages,
     to_line_messages,
 )
-from bot.channels.shared_state import shared_event_log
+from bot.channels.pipeline import GuardedInput, Inbound, OnNewMessage
 from bot.nlu.language_detector import LanguageDetector, detect_language, language_from_metadata
 
 logger = logging.getLogger(__name__)
@@ -60,8 +64,8 @@ ENV_CHANNEL_SECRET = "LINE_CHANNEL_SECRET"
 ENV_ACCESS_TOKEN = "LINE_CHANNEL_ACCESS_TOKEN"
 ENV_API_BASE_URL = "LINE_API_BASE_URL"
 SIGNATURE_HEADER = "X-Line-Signature"
-# LINE's webhook bodies are a few kB; anything near this is not from LINE.
-MAX_BODY_BYTES = 1024 * 1024
+ENV_MAX_EVENT_AGE = "LINE_MAX_EVENT_AGE_SECONDS"
+DEFAULT_MAX_EVENT_AGE_SECONDS = 300
 # A reply token is valid for about a minute after the event; keep a margin for the call.
 REPLY_TOKEN_MAX_AGE_MS = 50_000
 # How long shutdown waits for events still being answered.
@@ -72,8 +76,6 @@ OFF_MESSAGE = (
 )
 # Message types answered with the polite "text only, please" (and any future type).
 TEXT_MESSAGE = "text"
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class WebhookFormatError(ValueError):
@@ -159,28 +161,17 @@ def _supported_language(language: str | None) -> str | None:
     return language_from_metadata({"language": language}, "language")
 
 
-class LineOutput(CollectingOutputChannel):
-    """Collects Rasa's messages for one turn; named "line" so that `channel: line` response
-    variations in domain.yml are chosen."""
-
-    @classmethod
-    def name(cls) -> str:
-        """The channel name response variations are conditioned on."""
-        return "line"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Keeps a text whole: paragraphs stay in one LINE message (the base class would
-        make each paragraph a message, and LINE allows only 5 in a reply)."""
-        await self._persist_message(self._message(recipient_id, text=text))
-
-
-class LineInput(InputChannel):
+class LineInput(GuardedInput):
     """Rasa input channel for a LINE Official Account (Messaging API webhook)."""
 
     @classmethod
     def name(cls) -> str:
         """The key in credentials.yml and the URL part /webhooks/line/."""
         return "line"
+
+    sender_prefix = "line:"
+    # LINE's webhook bodies are a few kB; anything near this is not from LINE.
+    max_body_bytes = 1024 * 1024
 
     def __init__(
         self,
@@ -191,13 +182,21 @@ class LineInput(InputChannel):
         api: LineApi | None = None,
         memory: LineMemory | None = None,
         clock_ms: Callable[[], int] | None = None,
+        max_event_age_seconds: float | None = None,
     ) -> None:
         """A channel that is on when both the secret and the access token are given."""
+        super().__init__()
         self.channel_secret = channel_secret or ""
         self.enabled = bool(channel_secret and access_token)
         self.api = api or LineApi(access_token or "", api_base_url)
-        self.memory = memory or LineMemory(events=shared_event_log(EVENT_TTL_SECONDS))
+        self.memory = memory or LineMemory.from_environment()
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
+        if max_event_age_seconds is None:
+            raw = os.environ.get(ENV_MAX_EVENT_AGE, "").strip()
+            max_event_age_seconds = float(raw) if raw else DEFAULT_MAX_EVENT_AGE_SECONDS
+        self.max_event_age_ms = max_event_age_seconds * 1000
+        # user -> [lock, events holding or awaiting it]: a user's turns run in arrival order.
+        self._user_locks: dict[str, list[Any]] = {}
         self._ambiguous_words = LanguageDetector.get_default_config()["ambiguous_words"]
         # Strong references: the event loop keeps only weak ones to running tasks.
         self._tasks: set[asyncio.Task] = set()
@@ -254,14 +253,10 @@ class LineInput(InputChannel):
 
         return line_webhook
 
-    async def _read_body(self, request: Request) -> bytes | None:
-        """The raw body, or None when it is too large."""
-        return await read_limited_body(request, MAX_BODY_BYTES)
-
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         if not self.enabled:
             return response.json({"error": OFF_MESSAGE}, status=503)
-        body = await self._read_body(request)
+        body = await self.read_body(request)
         if body is None:
             return response.json({"error": "body too large"}, status=413)
         signature = request.headers.get(SIGNATURE_HEADER)
@@ -281,20 +276,28 @@ class LineInput(InputChannel):
     # --- background -------------------------------------------------------------------
     def _wanted(self, event: LineEvent) -> bool:
         """False for events not to answer: standby mode (another channel answers), groups
-        and rooms (not supported), and duplicates of events already taken."""
+        and rooms (not supported), and events too old to be a live delivery (a replay)."""
         if event.mode == "standby" or event.source_type != "user" or not event.user_id:
             return False
-        return event.event_id is None or self.memory.first_time(event.event_id)
+        age = self._clock_ms() - (event.timestamp_ms or 0)
+        if age > self.max_event_age_ms:
+            logger.warning("LINE: event %s is %d s old; ignored", event.event_id, age // 1000)
+            return False
+        return True
 
     def _dispatch(self, events: list[LineEvent], on_new_message: OnNewMessage) -> None:
-        """Starts one background task per user, which handles that user's events in order."""
-        by_user: dict[str, list[LineEvent]] = {}
-        for event in events:
-            if self._wanted(event):
-                by_user.setdefault(event.user_id, []).append(event)  # type: ignore[arg-type]
-        for user_events in by_user.values():
+        """Starts one background task per event; a user's tasks take turns (per-user lock,
+        which asyncio hands over in arrival order), so their answers keep their order."""
+        for event in filter(self._wanted, events):
+            if event.type == "unfollow":
+                # Blocked: takes effect at once, even over the user's turns still running
+                # (nothing may be sent until the user adds the bot again).
+                self._forget_user(event.user_id or "")
+                continue
+            entry = self._user_locks.setdefault(event.user_id or "", [asyncio.Lock(), 0])
+            entry[1] += 1
             task = asyncio.get_running_loop().create_task(
-                self._handle_events(user_events, on_new_message)
+                self._handle_in_turn(event, entry, on_new_message)
             )
             self._tasks.add(task)
             task.add_done_callback(self._task_done)
@@ -303,25 +306,48 @@ class LineInput(InputChannel):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             # Not re-raised anywhere: log it, or it would only show at garbage collection.
-            logger.error("LINE: answering events failed", exc_info=task.exception())
+            logger.error("LINE: answering an event failed", exc_info=task.exception())
 
     async def wait_idle(self, timeout: float | None = None) -> None:
         """Waits until the events received so far are answered (for shutdown and tests)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
-    async def _handle_events(self, events: list[LineEvent], on_new_message: OnNewMessage) -> None:
-        for event in events:
+    def _forget_user(self, user_id: str) -> None:
+        self.memory.unfollowed.put(user_id)
+        self.memory.profile_languages.discard(user_id)
+        self.memory.message_languages.discard(user_id)
+
+    async def _handle_in_turn(
+        self, event: LineEvent, entry: list[Any], on_new_message: OnNewMessage
+    ) -> None:
+        try:
+            async with entry[0]:
+                await self._handle_once(event, on_new_message)
+        finally:
+            entry[1] -= 1
+            if not entry[1]:  # nobody holds or awaits it: keep the dict small
+                self._user_locks.pop(event.user_id or "", None)
+
+    async def _handle_once(self, event: LineEvent, on_new_message: OnNewMessage) -> None:
+        """Handles an event unless another delivery of it is (or was) handled; marks it done
+        only once answered, and frees it for a redelivery when answering failed."""
+        if event.event_id is not None and not await self.memory.events.claim(event.event_id):
+            return
+        try:
             await self.handle_event(event, on_new_message)
+        except BaseException:
+            if event.event_id is not None:
+                await self.memory.events.release(event.event_id)
+            raise
+        if event.event_id is not None:
+            await self.memory.events.done(event.event_id)
 
     async def handle_event(self, event: LineEvent, on_new_message: OnNewMessage) -> None:
         """Answers one event from a user."""
         user_id = event.user_id or ""
         if event.type == "unfollow":
-            # Blocked: nothing may be sent until the user adds the bot again.
-            self.memory.unfollowed.put(user_id)
-            self.memory.profile_languages.discard(user_id)
-            self.memory.message_languages.discard(user_id)
+            self._forget_user(user_id)
             return
         if event.type not in ("follow", "message", "postback"):
             logger.debug("LINE: %s event ignored", event.type)
@@ -345,7 +371,9 @@ class LineInput(InputChannel):
                 self.memory.message_languages.put(user_id, language)
             messages = await self._ask_rasa(event.text, event, on_new_message)
         else:  # sticker, image, video, audio, file, location ...
-            messages = text_messages(await self._unsupported_message_text(user_id))
+            language = _supported_language(await self._language(user_id))
+            text = texts.fixed_text(texts.UNSUPPORTED_MESSAGE, language)
+            messages = text_messages(text)
         await self._deliver(event, messages)
 
     # --- language ---------------------------------------------------------------------
@@ -360,34 +388,19 @@ class LineInput(InputChannel):
         """The user's language: of their latest text message, else of their LINE app."""
         return self.memory.message_languages.get(user_id) or await self._profile_language(user_id)
 
-    async def _unsupported_message_text(self, user_id: str) -> str:
-        language = _supported_language(await self._language(user_id))
-        if language is None:  # unknown: say it in both
-            return UNSUPPORTED_MESSAGE_TEXT["ja"] + "\n\n" + UNSUPPORTED_MESSAGE_TEXT["en"]
-        return UNSUPPORTED_MESSAGE_TEXT[language]
-
     # --- Rasa and LINE ----------------------------------------------------------------
     async def _ask_rasa(
         self, text: str, event: LineEvent, on_new_message: OnNewMessage
     ) -> list[dict[str, Any]]:
-        """Rasa's answer to `text` from the event's user, as LINE messages."""
+        """The guarded path's answer to `text` from the event's user, as LINE messages."""
         user_id = event.user_id or ""
         metadata: dict[str, Any] = {"channel": self.name(), "line_user_id": user_id}
         language = await self._language(user_id)
         if language:
             metadata["language"] = language
-        collector = LineOutput()
-        await on_new_message(
-            UserMessage(
-                text,
-                collector,
-                user_id,
-                input_channel=self.name(),
-                message_id=event.event_id,
-                metadata=metadata,
-            )
-        )
-        return [message for bot in collector.messages for message in to_line_messages(bot)]
+        message = Inbound(user_id, text, metadata, message_id=event.event_id)
+        outcome = await self.handle(message, on_new_message)
+        return [line for bot in outcome.messages for line in to_line_messages(bot)]
 
     def _reply_token_usable(self, event: LineEvent) -> bool:
         if not event.reply_token or event.is_redelivery or event.timestamp_ms is None:

@@ -26,19 +26,6 @@ DISPLAY_TEXT_MAX_UNITS = 300
 URL_MAX_UNITS = 2000
 ELLIPSIS = "…"
 
-# What the channel says itself, without asking Rasa: the answer to stickers, images,
-# locations ... that the assistant cannot read. The one place these strings live.
-UNSUPPORTED_MESSAGE_TEXT = {
-    "ja": (
-        "メッセージをありがとうございます。申し訳ありませんが、スタンプ・画像・動画・音声・"
-        "ファイル・位置情報にはお答えできません。ご質問は文字でお送りください。"
-    ),
-    "en": (
-        "Thank you for your message. I'm sorry, I can't read stickers, images, videos, "
-        "audio, files or locations. Please send me your question as text."
-    ),
-}
-
 # Offered with the greeting after a `follow`: the payload sets the `language` entity (and so
 # the slot) and greets again in the chosen language.
 LANGUAGE_CHOICES = (("日本語", "ja"), ("English", "en"))

@@ -8,10 +8,11 @@
                                         "metadata": {"language": "ja", "page_url": "..."}}
                                        -> the bot's messages, a JSON list as rest.py answers
 
-Requests are checked before Rasa sees them: 400 for a body that is not a JSON object or has
-a missing or mistyped field, 413 for a message over MAX_MESSAGE_CHARS characters (the widget
-stops the user from typing more) or a body over MAX_BODY_BYTES, 415 for a body not sent as
-JSON, 403 for a browser on a page whose origin is not allowed.
+Requests take the guarded path (pipeline.py), after this channel's own checks: 400 for a
+body that is not a JSON object or has a missing or mistyped field, 413 for a body over
+64 KiB, 415 for a body not sent as JSON, 403 for a browser on a page whose origin is not
+allowed. Conversations are stored as `webchat:<sender>`. The widget sends the page's
+origin and path only; a query or fragment sent anyway is dropped.
 
 CORS: this channel is the one layer that sets CORS headers on its own routes. Allowed origins
 come from the credentials key `allowed_origins` or else WEBCHAT_ALLOWED_ORIGINS, a comma-
@@ -24,47 +25,33 @@ Access-Control-* headers it set with this channel's, so that a response never ca
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guards import (
-    Fixed,
-    GuardSettings,
-    RateLimiter,
-    bot_message,
-    fixed_text,
-    message_language,
-    read_limited_body,
-    retry_after_seconds,
-    watch_action_failures,
-)
-from bot.channels.shared_state import RedisRateLimiter, make_rate_limiter
+from bot.channels.limits import LimitSettings
+from bot.channels.pipeline import GuardedInput, Inbound, OnNewMessage
 from bot.nlu.language_detector import language_from_metadata
 
 logger = logging.getLogger(__name__)
 
 ENV_ALLOWED_ORIGINS = "WEBCHAT_ALLOWED_ORIGINS"
 STATIC_DIR = Path(__file__).with_name("webchat_static")
-# The widget's input stops at this length too; a longer message is a client that is not it.
-MAX_MESSAGE_CHARS = 2000
 MAX_PAGE_URL_CHARS = 2048
-# A 2,000-character message is at most ~12 kB of JSON even with every character escaped.
-MAX_BODY_BYTES = 64 * 1024
 # The widget makes "wc-" + a random UUID; the pattern keeps tracker keys plain.
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 ORIGIN_PATTERN = re.compile(r"https?://[^/\s?#]+")
@@ -88,8 +75,6 @@ DEMO_PAGE_CSP = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
 
 class RequestError(ValueError):
     """A webhook request the channel refuses, with the HTTP status to answer."""
@@ -100,25 +85,6 @@ class RequestError(ValueError):
         self.status = status
 
 
-@dataclass(frozen=True)
-class WebchatRequest:
-    """A checked webhook request: who wrote what, from which page, in which language."""
-
-    sender: str
-    message: str
-    language: str | None = None
-    page_url: str | None = None
-
-    def metadata(self) -> dict[str, Any]:
-        """The message metadata for Rasa (the language detector reads `language`)."""
-        metadata: dict[str, Any] = {}
-        if self.language:
-            metadata["language"] = self.language
-        if self.page_url:
-            metadata["page_url"] = self.page_url
-        return metadata
-
-
 def _optional_string(data: dict[str, Any], key: str, where: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
@@ -126,8 +92,8 @@ def _optional_string(data: dict[str, Any], key: str, where: str) -> str | None:
     return value
 
 
-def parse_request(body: bytes) -> WebchatRequest:
-    """The request in a webhook body, or the RequestError to answer."""
+def parse_request(body: bytes) -> Inbound:
+    """The message in a webhook body, or the RequestError to answer."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
@@ -146,10 +112,8 @@ def parse_request(body: bytes) -> WebchatRequest:
         raise RequestError(400, "message is missing")
     if not isinstance(message, str):
         raise RequestError(400, "message must be a string")
-    if not message.strip():
-        raise RequestError(400, "message is empty")
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise RequestError(413, f"message is longer than {MAX_MESSAGE_CHARS} characters")
+    if not message.isascii() and re.search("[\ud800-\udfff]", message):
+        raise RequestError(400, "message contains invalid unicode")  # lone surrogates
 
     metadata = data.get("metadata")
     if metadata is None:
@@ -165,13 +129,10 @@ def parse_request(body: bytes) -> WebchatRequest:
     if page_url is not None:
         # The page, not what its query or fragment may carry (search terms, tokens, e-mails).
         page_url = urlsplit(page_url)._replace(query="", fragment="").geturl()
-    return WebchatRequest(
-        sender=sender,
-        message=message,
-        # "ja-JP" -> "ja"; languages the bot does not speak are dropped, not refused.
-        language=language_from_metadata({"language": language}, "language"),
-        page_url=page_url,
-    )
+    # "ja-JP" -> "ja"; languages the bot does not speak are dropped, not refused.
+    language = language_from_metadata({"language": language}, "language")
+    checked = {"language": language, "page_url": page_url}
+    return Inbound(sender, message, {key: value for key, value in checked.items() if value})
 
 
 def parse_allowed_origins(value: str | Iterable[str] | None) -> frozenset[str]:
@@ -225,21 +186,7 @@ class StaticFile:
         return HTTPResponse(self.body, headers=headers, content_type=self.content_type)
 
 
-class WebchatOutput(CollectingOutputChannel):
-    """Collects the bot's messages for one turn, each text whole (the widget shows its line
-    breaks; the base class would split paragraphs into separate messages)."""
-
-    @classmethod
-    def name(cls) -> str:
-        """The channel name response variations are conditioned on."""
-        return "webchat"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """One message per text, paragraphs kept together."""
-        await self._persist_message(self._message(recipient_id, text=text))
-
-
-class WebchatInput(InputChannel):
+class WebchatInput(GuardedInput):
     """Rasa input channel for the website chat widget (JSON over HTTP, CORS-aware)."""
 
     @classmethod
@@ -247,23 +194,15 @@ class WebchatInput(InputChannel):
         """The URL part /webhooks/webchat/."""
         return "webchat"
 
+    sender_prefix = "webchat:"
+
     def __init__(
-        self,
-        allowed_origins: Iterable[str] = (),
-        *,
-        rate_limiter: RateLimiter | RedisRateLimiter | None = None,
+        self, allowed_origins: Iterable[str] = (), settings: LimitSettings | None = None
     ) -> None:
-        """A channel that answers browsers on the bot's own origin and `allowed_origins`,
-        with the REST channel's per-sender rate limit (RATE_LIMIT_* / REDIS_URL)."""
+        """A channel that answers browsers on the bot's own origin and `allowed_origins`."""
+        super().__init__(settings)
         self.allowed_origins = frozenset(allowed_origins)
         self.static = {name: StaticFile.load(name) for name in STATIC_FILES}
-        settings = GuardSettings.from_sources({})
-        # `is None`, not `or`: an empty RateLimiter is falsy (it has a length).
-        self.rate_limiter = (
-            rate_limiter
-            if rate_limiter is not None
-            else make_rate_limiter(settings.rate_limit_messages, settings.rate_limit_window_seconds)
-        )
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebchatInput:
@@ -362,10 +301,6 @@ class WebchatInput(InputChannel):
 
         return webchat
 
-    async def _read_body(self, request: Request) -> bytes | None:
-        """The raw body, or None when it is too large."""
-        return await read_limited_body(request, MAX_BODY_BYTES)
-
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         origin = request.headers.get("origin")
         if origin and not self.origin_allowed(request, origin):
@@ -373,38 +308,15 @@ class WebchatInput(InputChannel):
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
             return response.json({"error": "send the body as application/json"}, status=415)
-        body = await self._read_body(request)
+        body = await self.read_body(request)
         if body is None:
             return response.json({"error": "body too large"}, status=413)
         try:
-            checked = parse_request(body)
+            message = parse_request(body)
         except RequestError as error:
             return response.json({"error": str(error)}, status=error.status)
-
-        language = message_language(checked.message, checked.metadata())
-        if not self.rate_limiter.allow(checked.sender):
-            # The widget keeps the message and sends it again after Retry-After.
-            retry_after = retry_after_seconds(self.rate_limiter, checked.sender)
-            answer = fixed_text(Fixed.RATE_LIMITED, language)
-            return response.json(
-                [bot_message(checked.sender, answer)],
-                status=429,
-                headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"},
-            )
-        collector = WebchatOutput()
-        with watch_action_failures() as failures:
-            await on_new_message(
-                UserMessage(
-                    checked.message,
-                    collector,
-                    checked.sender,
-                    input_channel=self.name(),
-                    metadata=checked.metadata(),
-                )
-            )
-        messages = collector.messages
-        if failures or not messages:
-            # The action server is down or broke: say so, in the user's language.
-            logger.warning("Web chat: sent the apology (failed: %s)", failures.actions or "none")
-            messages = [bot_message(checked.sender, fixed_text(Fixed.UNAVAILABLE, language))]
-        return response.json(messages, headers={"Cache-Control": "no-store"})
+        message = dataclasses.replace(message, address=self.address(request))
+        outcome = await self.handle(message, on_new_message)
+        # On 429 the widget keeps the message and sends it again after Retry-After.
+        headers = {**outcome.headers, "Cache-Control": "no-store"}
+        return response.json(outcome.messages, outcome.status, headers)

@@ -163,11 +163,6 @@ class LanguageDetector(GraphComponent):
         execution_context: ExecutionContext,
     ) -> LanguageDetector:
         """Creates the detector (see parent class for full docstring)."""
-        # Every process that loads the model (server, staff shell, dialogue checks) runs
-        # this: the place to install the dialogue patches, shell included.
-        from bot import rasa_compat
-
-        rasa_compat.install()
         return cls(config)
 
     def language_of(self, message: Message) -> str | None:

@@ -14,6 +14,7 @@ survive a restart of the cluster; logs go to <dir>/logs.
 
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import subprocess
@@ -70,6 +71,8 @@ def replica_env(postgres: PostgresServer, redis: RedisServer, actions_port: int)
         "REDIS_DB": "1",
         # The channels' shared state (rate limit, LINE de-duplication) in the same Redis.
         "REDIS_URL": f"redis://127.0.0.1:{redis.port}/2",
+        # nginx is the replicas' peer: the client is the address it puts in X-Forwarded-For.
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
 
 
@@ -101,6 +104,9 @@ class Cluster:
                 self.ports.rasa,
                 self.ports.actions,
                 self.ports.action_servers,
+                rate_per_second=0
+                if os.environ.get("RATE_LIMIT_MESSAGES", "").strip() == "0"
+                else 5,
             ),
         )
         self.servers = ServerGroup()

@@ -21,7 +21,7 @@ _UNUSED = re.compile(r"The utterance '(utter_[\w/]+)' is not used in any story o
 _UNUSED_INTENT = re.compile(r"The intent '(\w+)' is not used in any story or rule")
 # The validator's own warnings; deprecation notices of libraries are not about our data.
 _WARNING = re.compile(r"rasa/shared/utils/io\.py:\d+: UserWarning|ERROR")
-_CODE_DIRS = ("actions", "bot/answers")
+_CODE_DIRS = ("actions", "bot/answers", "bot/channels")
 
 
 def responses_sent_by_code() -> set[str]:

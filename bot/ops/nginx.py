@@ -40,7 +40,7 @@ http {{
     scgi_temp_path {prefix}/scgi;
     # Above the channels' own limits, so they answer oversized bodies themselves.
     client_max_body_size 2m;
-
+{limits_zone}
     upstream rasa_replicas {{
 {rasa_servers}
         keepalive 32;
@@ -60,7 +60,7 @@ http {{
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
-            # A message may wait for the conversation's lock behind earlier ones.
+{limits}            # A message may wait for the conversation's lock behind earlier ones.
             proxy_read_timeout 120s;
             # A replica that refuses the connection is skipped; a request already sent is
             # never replayed on another replica (messages are not idempotent).
@@ -88,17 +88,39 @@ def _servers(ports: Sequence[int]) -> str:
     )
 
 
+# The edge's own limit per client address, a coarse one before the replicas' finer limits
+# (bot/channels/limits.py): it keeps a flood from one address off the replicas entirely.
+LIMITS_ZONE = """\
+    limit_req_zone $binary_remote_addr zone=per_address:10m rate={rate}r/s;
+    limit_conn_zone $binary_remote_addr zone=connections:10m;
+    limit_req_status 429;
+    limit_conn_status 429;
+"""
+LIMITS = """\
+            limit_req zone=per_address burst={burst} nodelay;
+            limit_conn connections {connections};
+"""
+
+
 def render_config(
     prefix: Path,
     front_port: int,
     rasa_ports: Sequence[int],
     actions_port: int,
     action_ports: Sequence[int],
+    *,
+    rate_per_second: int = 5,
+    burst: int = 20,
+    connections: int = 20,
 ) -> str:
-    """The nginx.conf of the cluster's load balancer."""
+    """The nginx.conf of the cluster's load balancer; `rate_per_second` 0 sets no limits
+    (RATE_LIMIT_MESSAGES=0, for load tests)."""
     if not rasa_ports or not action_ports:
         raise ValueError("at least one Rasa replica and one action server are needed")
+    on = rate_per_second > 0
     return CONFIG_TEMPLATE.format(
+        limits_zone=LIMITS_ZONE.format(rate=rate_per_second) if on else "",
+        limits=LIMITS.format(burst=burst, connections=connections) if on else "",
         prefix=prefix,
         front_port=front_port,
         actions_port=actions_port,

@@ -126,7 +126,9 @@ def rasa_server_command(
     is on and every call must carry the token. There is no way to turn it on without one."""
     api = ["--enable-api", "--auth-token", api_token] if api_token else []
     return [
-        _bin("rasa"),
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
         "run",
         "--model",
         str(model),

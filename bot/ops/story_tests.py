@@ -10,29 +10,17 @@ comparison, and everything else is Rasa's own evaluation, unchanged.
 from __future__ import annotations
 
 import sys
-from typing import Any
-
-LANGUAGE_ENTITY = "language"
-
-
-def _without_language(parse_data: dict[str, Any]) -> dict[str, Any]:
-    entities = [e for e in parse_data.get("entities", []) if e.get("entity") != LANGUAGE_ENTITY]
-    return {**parse_data, "entities": entities}
 
 
 def run(argv: list[str]) -> int:
-    """Run `rasa test core <argv>` with the language entity left out of the comparison."""
+    """Run `rasa test core <argv>` with the language entity left out of the comparison
+    (bot/rasa_compat.py: `install_story_test_comparison`)."""
     import rasa.__main__
-    import rasa.core.test as core_test
 
-    original = core_test._collect_user_uttered_predictions
+    from bot import rasa_compat
 
-    def collect(event, predicted, partial_tracker, fail_on_prediction_errors):  # type: ignore[no-untyped-def]
-        return original(
-            event, _without_language(predicted), partial_tracker, fail_on_prediction_errors
-        )
-
-    core_test._collect_user_uttered_predictions = collect
+    rasa_compat.install()
+    rasa_compat.install_story_test_comparison()
     sys.argv = ["rasa", "test", "core", *argv]
     try:
         rasa.__main__.main()

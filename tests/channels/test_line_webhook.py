@@ -9,8 +9,8 @@ import logging
 import pytest
 from linebot import SignatureValidator
 
+from bot.channels import texts as channel_texts
 from bot.channels.line import REPLY_TOKEN_MAX_AGE_MS, signature_is_valid
-from bot.channels.line_messages import UNSUPPORTED_MESSAGE_TEXT
 from tests.channels.conftest import (
     CHANNEL_SECRET,
     USER_ID,
@@ -29,6 +29,9 @@ from tests.channels.conftest import (
     unfollow_event,
     webhook_body,
 )
+
+_UNSUPPORTED = channel_texts.fixed_texts()[channel_texts.UNSUPPORTED_MESSAGE]
+UNSUPPORTED = {"ja": _UNSUPPORTED.ja, "en": _UNSUPPORTED.en}
 
 
 def answer_with(count: int):
@@ -65,7 +68,7 @@ async def test_a_signed_text_message_is_answered_with_a_reply(
     assert len(line.rasa.received) == 1
     message = line.rasa.received[0]
     assert message.text == "What is ICLEI?"
-    assert message.sender_id == USER_ID
+    assert message.sender_id == f"line:{USER_ID}"
     assert message.input_channel == "line"
     assert message.metadata == {"channel": "line", "line_user_id": USER_ID, "language": "en"}
     assert len(line_api.replies) == 1 and line_api.pushes == []
@@ -258,7 +261,7 @@ async def test_an_unreachable_line_api_never_crashes_the_server(
             with caplog.at_level(logging.WARNING):
                 resp = await line.post(webhook_body(text_event("hello")))
                 assert resp.status == 200
-            expired = text_event("hello", timestamp=now_ms() - 3_600_000)
+            expired = text_event("hello", timestamp=now_ms() - 120_000)
             assert (await line.post(webhook_body(expired))).status == 200
         async with line.client.get(line.url + "/webhooks/line/") as health:
             assert health.status == 200
@@ -416,10 +419,10 @@ async def test_a_sticker_gets_a_polite_text_in_the_users_language(
     line_api.languages[USER_ID] = "ja"
     await line.post(webhook_body(sticker_event()))
     assert line.rasa.received == []
-    assert texts(line_api.sent) == [UNSUPPORTED_MESSAGE_TEXT["ja"]]
+    assert texts(line_api.sent) == [UNSUPPORTED["ja"]]
     await line.post(webhook_body(text_event("Thanks, which offices are there?")))
     await line.post(webhook_body(sticker_event()))
-    assert texts(line_api.sent)[-1] == UNSUPPORTED_MESSAGE_TEXT["en"]
+    assert texts(line_api.sent)[-1] == UNSUPPORTED["en"]
 
 
 async def test_image_location_and_file_messages_get_the_polite_text(
@@ -434,7 +437,7 @@ async def test_image_location_and_file_messages_get_the_polite_text(
         event = text_event("placeholder").as_json_dict()
         event["message"] = message
         await line.post(webhook_body(event))
-    assert texts(line_api.sent) == [UNSUPPORTED_MESSAGE_TEXT["en"]] * 3
+    assert texts(line_api.sent) == [UNSUPPORTED["en"]] * 3
     assert line.rasa.received == []
 
 
@@ -443,7 +446,7 @@ async def test_a_sticker_from_a_user_of_unknown_language_gets_both(
 ) -> None:
     await line.post(webhook_body(sticker_event()))
     (text,) = texts(line_api.sent)
-    assert UNSUPPORTED_MESSAGE_TEXT["ja"] in text and UNSUPPORTED_MESSAGE_TEXT["en"] in text
+    assert UNSUPPORTED["ja"] in text and UNSUPPORTED["en"] in text
 
 
 async def test_standby_and_group_events_are_ignored(

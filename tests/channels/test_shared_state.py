@@ -1,25 +1,29 @@
 """The channels' state shared through a real Redis (redis-server from Debian), as two
-replicas of the Rasa server would share it."""
+replicas of the Rasa server share it, with asyncio's client; and Redis down or black-holed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
+import redis.asyncio
 
-from bot.channels.guards import RateLimiter
-from bot.channels.line import LineInput
-from bot.channels.shared_state import (
-    RedisEventLog,
-    RedisRateLimiter,
-    make_rate_limiter,
+from bot.channels.limits import (
+    Limits,
+    LimitSettings,
+    RedisSlidingWindow,
+    Refused,
+    SlidingWindow,
     redis_client,
-    shared_event_log,
 )
+from bot.channels.line import LineInput
+from bot.channels.line_memory import MemoryEventLog, RedisEventLog
 from bot.ops.processes import free_port
 from bot.ops.redis_server import RedisServer
 
@@ -33,16 +37,42 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 
 @pytest.fixture
-def client(redis_server: RedisServer) -> Iterator[redis.Redis]:
-    client = redis.Redis(port=redis_server.port)
-    client.flushall()
+async def client(redis_server: RedisServer):
+    client = redis.asyncio.Redis(port=redis_server.port)
+    await client.flushall()
     yield client
-    client.close()
+    await client.aclose() if hasattr(client, "aclose") else await client.close()
 
 
-def down_client() -> redis.Redis:
-    """A client for a port nothing listens on: every call fails like a Redis that is down."""
-    return redis.Redis(port=free_port(), socket_timeout=0.2, socket_connect_timeout=0.2)
+def connect(port: int, timeout: float = 0.2) -> redis.asyncio.Redis:
+    return redis.asyncio.Redis(port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+
+@pytest.fixture
+def black_hole() -> Iterator[int]:
+    """A port that accepts connections and never answers: a Redis whose packets vanish."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    listener.close()
 
 
 class Clock:
@@ -53,109 +83,103 @@ class Clock:
         return self.now
 
 
-def test_two_replicas_share_one_limit(client: redis.Redis) -> None:
+async def test_two_replicas_share_one_limit(client, redis_server: RedisServer) -> None:
     clock = Clock()
-    first = RedisRateLimiter(client, limit=3, window=60, clock=clock)
-    second = RedisRateLimiter(
-        redis.Redis(port=client.connection_pool.connection_kwargs["port"]), 3, 60, clock=clock
-    )
-    answers = [first.allow("alice"), second.allow("alice"), first.allow("alice")]
-    assert answers == [True, True, True]
-    assert second.allow("alice") is False
-    assert first.allow("alice") is False
-    assert 0 < second.retry_after("alice") <= 60
-    # Other senders have their own count.
-    assert first.allow("bob") is True
+    first = RedisSlidingWindow(client, 3, 60, "sender", clock=clock)
+    second = RedisSlidingWindow(connect(redis_server.port), 3, 60, "sender", clock=clock)
+    assert [await first.hit("alice"), await second.hit("alice"), await first.hit("alice")] == [
+        0,
+        0,
+        0,
+    ]
+    wait = await second.hit("alice")
+    assert 59 < wait <= 60
+    assert await first.hit("bob") == 0  # other keys have their own count
 
 
-def test_the_window_slides(client: redis.Redis) -> None:
+async def test_the_window_slides(client) -> None:
     clock = Clock()
-    limiter = RedisRateLimiter(client, limit=2, window=10, clock=clock)
-    assert limiter.allow("carol") and limiter.allow("carol")
+    window = RedisSlidingWindow(client, 2, 10, "sender", clock=clock)
+    assert await window.hit("carol") == 0 and await window.hit("carol") == 0
     clock.now += 5
-    assert not limiter.allow("carol")
-    assert limiter.retry_after("carol") == pytest.approx(5, abs=0.01)
+    assert await window.hit("carol") == pytest.approx(5, abs=0.01)
     clock.now += 5.01
-    # Both earlier messages have left the window: two more, then no more.
-    assert [limiter.allow("carol") for _ in range(3)] == [True, True, False]
+    assert [await window.hit("carol") for _ in range(3)][:2] == [0, 0]
 
 
-def test_concurrent_replicas_let_exactly_the_limit_through(client: redis.Redis) -> None:
-    port = client.connection_pool.connection_kwargs["port"]
-    limiters = [RedisRateLimiter(redis.Redis(port=port), limit=5, window=60) for _ in range(2)]
-    results: list[bool] = []
-    lock = threading.Lock()
-
-    def send(limiter: RedisRateLimiter) -> None:
-        allowed = limiter.allow("dave")
-        with lock:
-            results.append(allowed)
-
-    threads = [threading.Thread(target=send, args=(limiters[i % 2],)) for i in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 30
-    assert results.count(True) == 5
+async def test_concurrent_replicas_let_exactly_the_limit_through(redis_server) -> None:
+    windows = [
+        RedisSlidingWindow(connect(redis_server.port), 5, 60, "sender", clock=time.time)
+        for _ in range(2)
+    ]
+    results = await asyncio.gather(*(windows[i % 2].hit("dave") for i in range(30)))
+    assert sum(wait == 0 for wait in results) == 5
 
 
-def test_keys_expire_with_the_window(client: redis.Redis) -> None:
-    RedisRateLimiter(client, limit=2, window=7).allow("erin")
-    assert 0 < client.ttl("iclei:rate:erin") <= 7
+async def test_keys_expire_with_the_window(client) -> None:
+    await RedisSlidingWindow(client, 2, 7, "address", clock=time.time).hit("10.0.0.1")
+    assert 0 < await client.ttl("iclei:rate:address:10.0.0.1") <= 7
 
 
-def test_limit_zero_is_off(client: redis.Redis) -> None:
-    limiter = RedisRateLimiter(client, limit=0, window=60)
-    assert not limiter.enabled
-    assert all(limiter.allow("frank") for _ in range(50))
-    assert client.keys("iclei:rate:*") == []
-
-
-def test_redis_down_lets_messages_through_and_logs_no_sender(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    limiter = RedisRateLimiter(down_client(), limit=1, window=60)
+async def test_redis_down_lets_messages_through_and_logs_no_sender(caplog) -> None:
+    window = RedisSlidingWindow(connect(free_port()), 1, 60, "sender", clock=time.time)
     with caplog.at_level(logging.WARNING):
-        assert limiter.allow("secret-sender") is True
-        assert limiter.allow("secret-sender") is True
-    assert limiter.retry_after("secret-sender") == 0.0
-    assert "Redis failed" in caplog.text
-    assert "secret-sender" not in caplog.text
+        assert await window.hit("secret-sender") == 0
+        assert await window.hit("secret-sender") == 0
+    assert "Redis failed" in caplog.text and "secret-sender" not in caplog.text
 
 
-def test_event_ids_are_handled_once_across_replicas(client: redis.Redis) -> None:
-    port = client.connection_pool.connection_kwargs["port"]
-    first, second = RedisEventLog(client, ttl=3600), RedisEventLog(redis.Redis(port=port), 3600)
-    assert first.add("01HEVENT") is True
-    assert second.add("01HEVENT") is False
-    assert first.add("01HEVENT") is False
-    assert second.add("01HOTHER") is True
-    assert 3590 < client.ttl("iclei:line:event:01HEVENT") <= 3600
+async def test_a_black_holed_redis_costs_at_most_the_timeout(black_hole: int) -> None:
+    """Packets dropped, not refused: each limit check gives up after the client's timeout
+    (0.5 s in production, redis_client) and lets the message through."""
+    limits = Limits(LimitSettings(), redis=connect(black_hole, timeout=0.5))
+    started = time.monotonic()
+    await limits.admit("webchat:someone", "10.0.0.1")  # address, then sender: two timeouts
+    assert time.monotonic() - started < 2.0
 
 
-def test_event_log_with_redis_down_handles_the_event() -> None:
-    assert RedisEventLog(down_client(), ttl=60).add("01HEVENT") is True
+async def test_event_ids_are_claimed_once_across_replicas(client, redis_server) -> None:
+    first, second = RedisEventLog(client), RedisEventLog(connect(redis_server.port))
+    assert await first.claim("01HEVENT") is True
+    assert await second.claim("01HEVENT") is False  # being handled elsewhere
+    await first.done("01HEVENT")
+    assert await second.claim("01HEVENT") is False
+    assert 86000 < await client.ttl("iclei:line:event:01HEVENT") <= 86400
+    assert await second.claim("01HFAILED") is True
+    await second.release("01HFAILED")  # handling failed: a redelivery is answered
+    assert await first.claim("01HFAILED") is True
 
 
-def test_redis_url_selects_the_shared_stores(redis_server: RedisServer) -> None:
-    env = {"REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/2"}
-    assert isinstance(make_rate_limiter(20, 60, env), RedisRateLimiter)
-    assert isinstance(shared_event_log(60, env), RedisEventLog)
-    assert redis_client(env).ping()
+async def test_event_log_in_memory_claims_expire_and_done_lasts() -> None:
+    clock = Clock()
+    events = MemoryEventLog(clock=clock)
+    assert await events.claim("a") and not await events.claim("a")
+    clock.now += 121  # the handler died without releasing: free again
+    assert await events.claim("a")
+    await events.done("a")
+    clock.now += 3600
+    assert not await events.claim("a")
 
 
-def test_without_redis_url_each_process_keeps_its_own() -> None:
-    assert redis_client({}) is None
-    assert isinstance(make_rate_limiter(20, 60, {}), RateLimiter)
-    assert shared_event_log(60, {}) is None
+async def test_event_log_with_redis_down_handles_the_event() -> None:
+    assert await RedisEventLog(connect(free_port())).claim("01HEVENT") is True
 
 
-def test_line_channel_uses_the_shared_event_log(
-    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_redis_url_selects_the_shared_stores(redis_server, monkeypatch) -> None:
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{redis_server.port}/2")
-    channel = LineInput("secret", "token")
-    assert isinstance(channel.memory.events, RedisEventLog)
+    limits = Limits.from_environment(LimitSettings())
+    assert isinstance(limits.per_sender, RedisSlidingWindow)
+    assert isinstance(LineInput("secret", "token").memory.events, RedisEventLog)
+    assert await redis_client().ping()
     monkeypatch.delenv("REDIS_URL")
-    assert not isinstance(LineInput("secret", "token").memory.events, RedisEventLog)
+    assert redis_client() is None
+    assert isinstance(Limits.from_environment(LimitSettings()).per_sender, SlidingWindow)
+    assert isinstance(LineInput("secret", "token").memory.events, MemoryEventLog)
+
+
+async def test_refused_carries_the_answer_and_when_to_come_back() -> None:
+    limits = Limits(LimitSettings(rate_limit_messages=1))
+    await limits.admit("rest:a", None)
+    with pytest.raises(Refused) as refused:
+        await limits.admit("rest:a", None)
+    assert refused.value.status == 429 and refused.value.retry_after == 60

@@ -11,8 +11,6 @@ from rasa.shared.exceptions import RasaException
 
 from bot.channels.webchat import (
     ENV_ALLOWED_ORIGINS,
-    MAX_BODY_BYTES,
-    MAX_MESSAGE_CHARS,
     RequestError,
     WebchatInput,
     parse_allowed_origins,
@@ -55,8 +53,7 @@ async def post(server: ChannelServer, data: bytes, **headers: str) -> tuple[int,
         (body(sender="../../etc/passwd"), 400, "sender must be"),
         (body(message=...), 400, "message is missing"),
         (body(message=["hi"]), 400, "message must be a string"),
-        (body(message="   "), 400, "message is empty"),
-        (body(message="あ" * (MAX_MESSAGE_CHARS + 1)), 413, "longer than 2000"),
+        (body(message="\ud800 lone"), 400, "invalid unicode"),
         (body(metadata="ja"), 400, "metadata must be an object"),
         (body(metadata={"language": 1}), 400, "metadata.language must be a string"),
         (body(metadata={"page_url": "javascript:alert(1)"}), 400, "page_url"),
@@ -77,12 +74,27 @@ async def test_malformed_requests_get_4xx_and_reach_no_one(
 
 
 async def test_a_message_of_the_maximum_length_is_taken(webchat: ChannelServer) -> None:
-    status, _, _ = await post(webchat, body(message="あ" * MAX_MESSAGE_CHARS))
+    status, _, _ = await post(webchat, body(message="あ" * 2000))
     assert status == 200
 
 
+async def test_empty_and_over_long_messages_get_a_polite_answer_as_on_rest(
+    webchat: ChannelServer,
+) -> None:
+    status, answer, _ = await post(webchat, body(message="   ", metadata={"language": "ja"}))
+    assert (status, answer[0]["text"]) == (200, "ご質問を入力してください。")
+    status, answer, _ = await post(webchat, body(message="あ" * 2001))
+    assert status == 200 and "2,000文字以内" in answer[0]["text"]
+    assert webchat.rasa.received == []
+
+
+async def test_conversations_are_stored_under_the_webchat_prefix(webchat: ChannelServer) -> None:
+    await post(webchat, body(sender="wc-0123456789abcdef"))
+    assert webchat.rasa.received[0].sender_id == "webchat:wc-0123456789abcdef"
+
+
 async def test_an_oversized_body_is_refused_unread(webchat: ChannelServer) -> None:
-    status, answer, _ = await post(webchat, b" " * (MAX_BODY_BYTES + 1) + body())
+    status, answer, _ = await post(webchat, b" " * (WebchatInput.max_body_bytes + 1) + body())
     assert (status, answer) == (413, {"error": "body too large"})
 
 
@@ -108,7 +120,7 @@ async def test_a_good_request_reaches_rasa_with_checked_metadata(webchat: Channe
     assert answer == [{"recipient_id": SENDER, "text": echo}]
     assert headers["Cache-Control"] == "no-store"
     (message,) = webchat.rasa.received
-    assert message.sender_id == SENDER
+    assert message.sender_id == f"webchat:{SENDER}"
     assert message.input_channel == "webchat"
     # Only the known keys, the language as the language detector wants it, the page without
     # its query or fragment (personal data may ride in them).
@@ -237,9 +249,9 @@ async def test_health(webchat: ChannelServer) -> None:
 
 # --- rate limit and failed actions: the REST channel's guards on the widget too -----------
 async def test_a_sender_over_the_rate_limit_gets_429_and_a_polite_answer() -> None:
-    from bot.channels.guards import RateLimiter
+    from bot.channels.limits import LimitSettings
 
-    channel = WebchatInput([ALLOWED_ORIGIN], rate_limiter=RateLimiter(limit=2, window=60))
+    channel = WebchatInput([ALLOWED_ORIGIN], LimitSettings(rate_limit_messages=2))
     async for server in start_channel_server(channel):
         ok = [await post(server, body(message="日本の事務所は？")) for _ in range(2)]
         assert [status for status, _, _ in ok] == [200, 200]
@@ -258,7 +270,7 @@ async def test_a_failed_action_gets_an_apology_in_the_users_language(
 ) -> None:
     import logging
 
-    from bot.channels.guards import RASA_PROCESSOR_LOGGER
+    from bot.channels.pipeline import RASA_PROCESSOR_LOGGER
 
     async def failing(message: Any) -> None:
         logging.getLogger(RASA_PROCESSOR_LOGGER).error(
