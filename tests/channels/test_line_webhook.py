@@ -241,6 +241,76 @@ async def test_events_of_one_webhook_are_answered_in_order(
     assert texts(line_api.sent) == ["echo: one", "echo: two", "echo: three"]
 
 
+async def test_attack_a_captured_signed_body_replayed_later_is_ignored(
+    line: LineServer, line_api: FakeLineApi
+) -> None:
+    """A signed body is valid for ever; its events carry their time. One captured ten
+    minutes ago (a new event id, so no de-duplication helps) is not answered."""
+    captured = text_event("send me the enquiry summary", timestamp=now_ms() - 600_000)
+    assert (await line.post(webhook_body(captured))).status == 200
+    assert line.rasa.received == [] and line_api.sent == []
+
+
+async def test_quick_messages_of_one_user_are_answered_in_order_across_webhooks(
+    line: LineServer, line_api: FakeLineApi
+) -> None:
+    """Two webhooks in quick succession: the first turn is slow (a profile lookup, a long
+    answer); the second waits for it instead of overtaking."""
+    original = line.rasa.handle_message
+
+    async def first_slow(message) -> None:
+        if message.text == "first":
+            await asyncio.sleep(0.3)
+        await original(message)
+
+    line.rasa.handle_message = first_slow  # type: ignore[method-assign]
+    await line.post(webhook_body(text_event("first")), wait=False)
+    await line.post(webhook_body(text_event("second")))
+    assert texts(line_api.sent) == ["echo: first", "echo: second"]
+    assert line.channel._user_locks == {}  # nothing left behind
+
+
+async def test_a_turn_that_failed_is_released_for_the_redelivery(
+    line: LineServer, line_api: FakeLineApi
+) -> None:
+    """An event is marked seen only once answered: when answering blew up, LINE's
+    redelivery of the same event is answered."""
+    calls = []
+
+    async def deliver_once_broken(event, messages) -> None:
+        calls.append(event.event_id)
+        if len(calls) == 1:
+            raise RuntimeError("the process died mid-turn")
+        await original_deliver(event, messages)
+
+    original_deliver = line.channel._deliver
+    line.channel._deliver = deliver_once_broken  # type: ignore[method-assign]
+    event_id = "01HREDELIVERME000000000000"
+    await line.post(webhook_body(text_event("hello", event_id=event_id)))
+    await line.post(webhook_body(text_event("hello", event_id=event_id, redelivery=True)))
+    assert calls == [event_id, event_id]
+    assert texts(line_api.sent) == ["echo: hello"]
+    # Answered now: a third delivery is a duplicate.
+    await line.post(webhook_body(text_event("hello", event_id=event_id, redelivery=True)))
+    assert len(calls) == 2
+
+
+async def test_line_has_the_same_rate_limit_and_apology_as_the_other_channels(
+    line_api: FakeLineApi, rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_MESSAGES", "2")
+    async for line in start_line_server(make_channel(line_api.url), rasa):
+        for text in ("one", "two", "三つ目です"):
+            await line.post(webhook_body(text_event(text)))
+        assert len(rasa.received) == 2
+        assert "少し時間をおいて" in texts(line_api.sent)[-1]
+    monkeypatch.delenv("RATE_LIMIT_MESSAGES")
+    rasa.answer = lambda message: []  # an action failed: Rasa said nothing
+    async for line in start_line_server(make_channel(line_api.url), rasa):
+        await line.post(webhook_body(text_event("イクレイとは？", user_id="U" + "1" * 32)))
+        assert texts(line_api.sent)[-1].startswith("申し訳ありません。ただいま応答できません")
+
+
 async def test_a_failing_push_is_retried_once_delivered(
     line: LineServer, line_api: FakeLineApi
 ) -> None:
