@@ -145,13 +145,10 @@ class ActionSubmitEnquiry(Action):
             # refused this enquiry's data for good; it is kept in the spool's rejected.jsonl
             # and staff were alerted (by email with the whole enquiry when SMTP is set), so
             # "received, no reference yet, staff will read it" is true, and sending the same
-            # answers again would only fail again. A domain may word that case on its own
-            # (utter_enquiry_kept); otherwise the spooled answer is given.
-            response_name = "utter_enquiry_spooled"
-            if result.status == "kept" and "utter_enquiry_kept" in (domain or {}).get(
-                "responses", {}
-            ):
-                response_name = "utter_enquiry_kept"
+            # answers again would only fail again.
+            response_name = (
+                "utter_enquiry_kept" if result.status == "kept" else "utter_enquiry_spooled"
+            )
             dispatcher.utter_message(
                 response=response_name, office_name=office_name, reply_promise=promise
             )

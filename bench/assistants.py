@@ -7,7 +7,6 @@ from spawning the servers (ours: the action server and the Rasa server, via
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import time
@@ -36,7 +35,7 @@ from bot.ops.processes import (
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 START_TIMEOUT = 300.0
 ENDPOINTS_FILE = PROJECT_ROOT / "endpoints.yml"
-GUARDS_FILE = PROJECT_ROOT / "bot" / "channels" / "guards.py"
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 
 @dataclass
@@ -107,26 +106,18 @@ def bench_endpoints(workdir: Path, source: Path = ENDPOINTS_FILE) -> Path:
     return path
 
 
-def apology_texts(guards_file: Path = GUARDS_FILE) -> tuple[str, ...]:
-    """The English and Japanese "can't answer right now" texts our REST channel sends when an
-    action failed or the assistant said nothing (read from the source: importing it would
-    load TensorFlow). Empty when they are not found."""
-    tree = ast.parse(guards_file.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=False):
-                if (
-                    isinstance(key, ast.Attribute)
-                    and key.attr == "UNAVAILABLE"
-                    and isinstance(value, ast.Call)
-                ):
-                    return tuple(
-                        keyword.value.value
-                        for keyword in value.keywords
-                        if isinstance(keyword.value, ast.Constant)
-                        and isinstance(keyword.value.value, str)
-                    )
-    return ()
+def apology_texts(domain_file: Path = DOMAIN_FILE) -> tuple[str, ...]:
+    """The English and Japanese texts our channels send instead of an answer when an action
+    failed, the assistant said nothing or the server is busy (`utter_channel_unavailable`,
+    `utter_channel_busy` in domain.yml; read as YAML: importing the channels would load
+    TensorFlow). Empty when they are not found."""
+    responses = (yaml.safe_load(domain_file.read_text()) or {}).get("responses") or {}
+    return tuple(
+        variation["text"]
+        for name in ("utter_channel_unavailable", "utter_channel_busy")
+        for variation in responses.get(name, [])
+        if isinstance(variation, dict) and isinstance(variation.get("text"), str)
+    )
 
 
 @contextmanager

@@ -78,15 +78,16 @@ def test_the_project_endpoints_can_be_copied(tmp_path: Path) -> None:
     assert yaml.safe_load(assistants.bench_endpoints(tmp_path).read_text())
 
 
-def test_apology_texts_are_read_from_the_guards() -> None:
+def test_apology_texts_are_read_from_the_domain() -> None:
     texts = assistants.apology_texts()
-    assert len(texts) == 2
-    assert any("Sorry" in text for text in texts)
+    assert len(texts) == 4  # unavailable and busy, in English and Japanese
+    assert any(text.startswith("Sorry, I can't answer right now") for text in texts)
+    assert any("申し訳ありません" in text for text in texts)
 
 
 def test_apology_texts_of_a_file_without_them(tmp_path: Path) -> None:
-    other = tmp_path / "guards.py"
-    other.write_text("FIXED_TEXTS = {}\n")
+    other = tmp_path / "domain.yml"
+    other.write_text("responses: {}\n")
     assert assistants.apology_texts(other) == ()
 
 

@@ -244,8 +244,8 @@ async def test_the_action_stores_it_on_postgres(
 async def test_the_action_on_a_refused_enquiry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Kept for staff: the visitor hears the spooled answer, or the domain's own
-    utter_enquiry_kept when it has one; never 'stored' with a reference."""
+    """Kept for staff: the visitor hears utter_enquiry_kept (received, passed to staff, no
+    reference); never 'stored' with a reference, never 'will be registered automatically'."""
     import bot.enquiries.service as service
     from tests.actions.test_enquiry_form import CONSENTED, FILLED
 
@@ -258,11 +258,6 @@ async def test_the_action_on_a_refused_enquiry(
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(slots=FILLED, events=CONSENTED)
     await ActionSubmitEnquiry().run(dispatcher, tracker, {})
-    await ActionSubmitEnquiry().run(
-        dispatcher, tracker, {"responses": {"utter_enquiry_kept": [{"text": "kept"}]}}
-    )
-    assert [m["response"] for m in dispatcher.messages] == [
-        "utter_enquiry_spooled",
-        "utter_enquiry_kept",
-    ]
+    await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_enquiry_kept"] * 2
     assert Spool(tmp_path / "spool").rejected_count() == 2
