@@ -266,29 +266,19 @@ def test_attack_a_new_sender_id_per_request_is_limited_per_address(rest_server):
     assert len(server.agent.received) == 60
 
 
+def _post_forwarded(server: RestServer, forwarded_for: str) -> int:
+    """A message from a new sender id with an X-Forwarded-For header; the status."""
+    body = f'{{"sender": "{uuid.uuid4().hex}", "message": "hi"}}'.encode()
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": forwarded_for}
+    return server.request("POST", "/webhooks/rest/webhook", body, headers).status
+
+
 def test_attack_a_forged_forwarded_for_does_not_reset_the_address_limit(rest_server):
     direct = rest_server(LimitSettings(address_limit_messages=5))  # no trusted proxy
-    forged = [
-        direct.request(
-            "POST",
-            "/webhooks/rest/webhook",
-            f'{{"sender": "{uuid.uuid4().hex}", "message": "hi"}}'.encode(),
-            {"Content-Type": "application/json", "X-Forwarded-For": f"10.0.0.{i}"},
-        ).status
-        for i in range(20)
-    ]
-    assert forged.count(200) == 5
+    assert [_post_forwarded(direct, f"10.0.0.{i}") for i in range(20)].count(200) == 5
     # Behind a trusted proxy the header names the client: each address has its own limit.
     proxied = rest_server(LimitSettings(address_limit_messages=5, trusted_proxies=("127.0.0.1",)))
-    statuses = [
-        proxied.request(
-            "POST",
-            "/webhooks/rest/webhook",
-            f'{{"sender": "{uuid.uuid4().hex}", "message": "hi"}}'.encode(),
-            {"Content-Type": "application/json", "X-Forwarded-For": f"198.51.100.{i % 2}"},
-        ).status
-        for i in range(20)
-    ]
+    statuses = [_post_forwarded(proxied, f"198.51.100.{i % 2}") for i in range(20)]
     assert statuses.count(200) == 10
 
 

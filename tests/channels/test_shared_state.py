@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,33 +44,6 @@ async def client(redis_server: RedisServer):
 
 def connect(port: int, timeout: float = 0.2) -> redis.asyncio.Redis:
     return redis.asyncio.Redis(port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
-
-
-@pytest.fixture
-def black_hole() -> Iterator[int]:
-    """A port that accepts connections and never answers: a Redis whose packets vanish."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    listener.close()
 
 
 class Clock:

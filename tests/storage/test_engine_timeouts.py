@@ -5,10 +5,9 @@ tracker store within the connect timeout instead of freezing the caller."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,36 +26,6 @@ DOMAIN = Domain.from_yaml('version: "3.1"\nintents: [greet]\n')
 # The connect timeout is 2 s; what the issue asks is "within two seconds, not a frozen replica".
 LIMIT = 2.5
 SECRET = "山田 太郎 secret-value"
-
-
-@pytest.fixture
-def black_hole() -> Iterator[int]:
-    """A port that accepts connections and never answers (packets not refused)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                continue
-            held.append(connection)  # kept open, never read, never answered
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(5)
-        for connection in held:
-            connection.close()
-        listener.close()
 
 
 def timed(call: Callable[[], Any], give_up: float = 30) -> tuple[float, BaseException | None]:
