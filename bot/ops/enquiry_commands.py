@@ -63,8 +63,18 @@ def _list(store: EnquiryStore, args: argparse.Namespace) -> int:
     """Print a table."""
     from bot.enquiries.export import format_table
 
+    from bot.enquiries.spool import Spool
+
     found = store.list(since=args.since, until=args.until, office_id=args.office)
     sys.stdout.write(format_table(found))
+    spool = Spool()
+    kept = spool.rejected_count()
+    if kept:  # refused by the database for good: only a person can take them on
+        print(
+            f"{kept} {'enquiry' if kept == 1 else 'enquiries'} the database refused, kept "
+            f"for staff in {spool.directory / 'rejected.jsonl'}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -192,3 +192,17 @@ def _closed_port() -> int:
     from bot.ops.processes import free_port
 
     return free_port()
+
+
+def test_cli_list_tells_staff_of_enquiries_the_database_refused(
+    filled, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.enquiries.conftest import make_draft
+
+    url, _, _ = filled
+    monkeypatch.setenv("ENQUIRY_SPOOL_DIR", str(tmp_path / "spool"))
+    assert main(["enquiries", "--database-url", url, "list"]) == 0
+    assert "refused" not in capsys.readouterr().err
+    Spool(tmp_path / "spool").reject(make_draft(), "k" * 64, "DataError")
+    assert main(["enquiries", "--database-url", url, "list"]) == 0
+    assert "1 enquiry the database refused, kept for staff" in capsys.readouterr().err
