@@ -62,7 +62,6 @@ def run_enquiry_command(args: argparse.Namespace) -> int:
 def _list(store: EnquiryStore, args: argparse.Namespace) -> int:
     """Print a table."""
     from bot.enquiries.export import format_table
-
     from bot.enquiries.spool import Spool
 
     found = store.list(since=args.since, until=args.until, office_id=args.office)
