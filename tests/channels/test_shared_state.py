@@ -154,3 +154,24 @@ async def test_refused_carries_the_answer_and_when_to_come_back() -> None:
     with pytest.raises(Refused) as refused:
         await limits.admit("rest:a", None)
     assert refused.value.status == 429 and refused.value.retry_after == 60
+
+
+def test_messages_arriving_while_redis_is_black_holed_are_answered_within_two_seconds(
+    black_hole: int,
+) -> None:
+    """Over HTTP, as a replica meets it: every message still answered, none frozen."""
+    from bot.channels.rest import GuardedRestInput
+    from tests.channels.rest_server import RestServer
+
+    settings = LimitSettings()
+    channel = GuardedRestInput(settings)
+    channel.limits = Limits(settings, redis=connect(black_hole, timeout=0.5))
+    server = RestServer(channel).start()
+    try:
+        for index in range(3):
+            started = time.monotonic()
+            answer = server.say("hello", sender=f"visitor-{index}")
+            assert answer.status == 200 and answer.texts == ["echo: hello"]
+            assert time.monotonic() - started < 2.0
+    finally:
+        server.stop()
