@@ -59,6 +59,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"use {DEFAULT_MODEL.relative_to(PROJECT_ROOT)} instead of training ours (~6 min); "
         "the template is still trained, untimed",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Sanic workers of our Rasa server (RASA_WORKERS; > 1 starts a private Redis)",
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     return parser.parse_args(argv)
 
@@ -145,7 +151,7 @@ def run(args: argparse.Namespace, workdir: Path) -> list[report.AssistantFigures
         server_log = logs / f"serve-{name}.log"
         server_log.unlink(missing_ok=True)
         if name == "ours":
-            server = assistants.ours(model, workdir, server_log)
+            server = assistants.ours(model, workdir, server_log, args.workers)
         else:
             server = assistants.starter(workdir / "template", model, server_log)
         log(f"{name}: starting ...")

@@ -121,8 +121,9 @@ def apology_texts(domain_file: Path = DOMAIN_FILE) -> tuple[str, ...]:
 
 
 @contextmanager
-def ours(model: Path, workdir: Path, log: Path) -> Iterator[Running]:
-    """Our action server and Rasa server (REST per-sender rate limit off), stopped on exit."""
+def ours(model: Path, workdir: Path, log: Path, workers: int = 1) -> Iterator[Running]:
+    """Our action server and Rasa server (every channel limit off), stopped on exit; with
+    `workers` > 1, Rasa's Sanic workers and the private Redis they share (RASA_WORKERS)."""
     ports = Ports(rasa=free_port(), action=free_port())
     # The one-process set-up of `make run` whatever the caller's environment: no HTTP API,
     # no Redis, endpoints.yml (with its SQLite file in `workdir`).
@@ -131,13 +132,14 @@ def ours(model: Path, workdir: Path, log: Path) -> Iterator[Running]:
         "RASA_ENDPOINTS": str(bench_endpoints(workdir)),
         "RASA_API_TOKEN": "",
         "REDIS_URL": "",
+        "RASA_WORKERS": str(workers),
     }
     with log.open("ab") as output:
         start = time.perf_counter()
         group = start_servers(
             ports, model, extra_env=extra_env, stdout=output, stderr=subprocess.STDOUT
         )
-        action, rasa = group.processes
+        action, rasa = group.processes[:2]
         running = Running("ours", group, f"http://localhost:{ports.rasa}", rasa.pid, action.pid)
         try:
             wait_for_answer(running)

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "iclei.tar.gz"
@@ -193,6 +194,33 @@ def wait_for_http(url: str, group: ServerGroup, timeout: float = 180.0) -> bool:
     return False
 
 
+def rasa_workers(env: dict[str, str] | None = None) -> int:
+    """RASA_WORKERS: how many Sanic worker processes the Rasa server runs (default 1)."""
+    env = os.environ if env is None else env
+    raw = env.get("RASA_WORKERS", "").strip() or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"RASA_WORKERS must be a whole number >= 1, not {raw!r}")
+    return int(raw)
+
+
+def _with_shared_redis(endpoints: str, env: dict[str, str], workers: int) -> tuple[str, Any]:
+    """Several Sanic workers need what several replicas need: a lock store they share
+    (Rasa refuses workers with the in-memory one) and shared channel limits. Starts a
+    private redis-server (Debian) under var/redis and returns an endpoints file using it."""
+    import yaml
+
+    from bot.ops.redis_server import RedisServer
+
+    redis = RedisServer(PROJECT_ROOT / "var" / "redis")
+    redis.start()
+    config = yaml.safe_load((PROJECT_ROOT / endpoints).read_text(encoding="utf-8"))
+    config["lock_store"] = {"type": "redis", "url": "127.0.0.1", "port": redis.port, "db": 1}
+    path = PROJECT_ROOT / "var" / "redis" / "endpoints.workers.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env.update(SANIC_WORKERS=str(workers), REDIS_URL=f"redis://127.0.0.1:{redis.port}/2")
+    return str(path), redis
+
+
 def start_servers(
     ports: Ports,
     model: Path = DEFAULT_MODEL,
@@ -204,9 +232,16 @@ def start_servers(
     """Start the action server and the Rasa server (into `group`) and wait until both answer."""
     env = server_env(ports, extra_env)
     group = group if group is not None else ServerGroup()
+    endpoints = endpoints_file(env)
+    workers = rasa_workers(env)
+    redis = None
+    if workers > 1:
+        endpoints, redis = _with_shared_redis(endpoints, env, workers)
     group.start(action_server_command(ports), env, **kwargs)
-    command = rasa_server_command(ports, model, credentials, endpoints_file(env), api_token(env))
+    command = rasa_server_command(ports, model, credentials, endpoints, api_token(env))
     group.start(command, env, **kwargs)
+    if redis is not None:  # after the two servers: callers find them first in the group
+        group.processes.append(redis.process)
     ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(
         f"http://localhost:{ports.rasa}/", group
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ops.processes import Ports, api_token, rasa_server_command
+from bot.ops.processes import Ports, api_token, rasa_server_command, rasa_workers
 
 
 def test_the_http_api_is_off_by_default() -> None:
@@ -28,3 +28,44 @@ def test_a_short_token_is_refused() -> None:
 def test_the_endpoints_file_is_on_the_command_line() -> None:
     command = rasa_server_command(Ports(), endpoints="endpoints.production.yml")
     assert command[command.index("--endpoints") + 1] == "endpoints.production.yml"
+
+
+def test_the_rasa_server_starts_through_the_project_entry_point() -> None:
+    """`python -m bot.rasa_server` installs the Rasa patches before Rasa runs."""
+    command = rasa_server_command(Ports())
+    assert command[1:4] == ["-m", "bot.rasa_server", "run"]
+
+
+def test_workers_default_to_one_and_bad_values_are_refused() -> None:
+    assert rasa_workers({}) == 1
+    assert rasa_workers({"RASA_WORKERS": "2"}) == 2
+    for bad in ("0", "two", "-1"):
+        with pytest.raises(ValueError, match="RASA_WORKERS"):
+            rasa_workers({"RASA_WORKERS": bad})
+
+
+def test_several_workers_share_a_private_redis_lock_store(tmp_path, monkeypatch) -> None:
+    import yaml
+
+    import bot.ops.processes as processes
+
+    monkeypatch.setattr(processes, "PROJECT_ROOT", tmp_path)
+    (tmp_path / "endpoints.yml").write_text(
+        "tracker_store:\n  type: sql\nlock_store:\n  type: in_memory\n"
+    )
+    env: dict[str, str] = {}
+    path, redis = processes._with_shared_redis("endpoints.yml", env, 2)
+    try:
+        assert redis.ping()
+        config = yaml.safe_load(open(path).read())
+        assert config["lock_store"] == {
+            "type": "redis",
+            "url": "127.0.0.1",
+            "port": redis.port,
+            "db": 1,
+        }
+        assert config["tracker_store"] == {"type": "sql"}
+        assert env["SANIC_WORKERS"] == "2"
+        assert env["REDIS_URL"] == f"redis://127.0.0.1:{redis.port}/2"
+    finally:
+        redis.stop()
