@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,15 +29,35 @@ def _stop_on_signals(group: ServerGroup) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+# Each worker holds a model (about 1.2 GB); past 4 the action server becomes the bottleneck.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers(env: dict[str, str] | None = None, cores: int | None = None) -> str:
+    """RASA_WORKERS for `make run`: as set, else one Sanic worker per core (at most 4) on a
+    multi-core machine with redis-server installed (the lock store several workers need),
+    else 1. Rasa runs one worker on one core otherwise: half of a 2-core machine idles."""
+    env = os.environ if env is None else env
+    if env.get("RASA_WORKERS", "").strip():
+        return env["RASA_WORKERS"].strip()
+    cores = cores or os.cpu_count() or 1
+    has_redis = shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()
+    return str(min(cores, MAX_DEFAULT_WORKERS)) if cores > 1 and has_redis else "1"
+
+
 def serve(model: Path = DEFAULT_MODEL) -> int:
     """Run both servers until one of them ends or SIGTERM / Ctrl-C arrives."""
     ports = Ports.from_env()
-    print(f"Starting the action server on :{ports.action} and Rasa on :{ports.rasa} ...")
+    workers = default_workers()
+    print(
+        f"Starting the action server on :{ports.action} and Rasa on :{ports.rasa} "
+        f"({workers} worker{'s' if workers != '1' else ''}) ..."
+    )
     # Handlers first: a SIGTERM during the start-up must stop what has started too.
     group = ServerGroup()
     _stop_on_signals(group)
     try:
-        start_servers(ports, model, group=group)
+        start_servers(ports, model, extra_env={"RASA_WORKERS": workers}, group=group)
     except ValueError as error:  # a bad setting, e.g. a short RASA_API_TOKEN
         print(f"Not started: {error}", file=sys.stderr)
         group.stop()

@@ -69,3 +69,16 @@ def test_several_workers_share_a_private_redis_lock_store(tmp_path, monkeypatch)
         assert env["REDIS_URL"] == f"redis://127.0.0.1:{redis.port}/2"
     finally:
         redis.stop()
+
+
+def test_make_run_uses_a_worker_per_core_where_redis_is_installed(monkeypatch) -> None:
+    import bot.ops.serve as serve
+
+    assert serve.default_workers({"RASA_WORKERS": "3"}, cores=8) == "3"
+    monkeypatch.setattr(serve.shutil, "which", lambda name: "/usr/bin/redis-server")
+    assert serve.default_workers({}, cores=2) == "2"
+    assert serve.default_workers({}, cores=16) == "4"
+    assert serve.default_workers({}, cores=1) == "1"
+    monkeypatch.setattr(serve.shutil, "which", lambda name: None)
+    monkeypatch.setattr(serve.Path, "exists", lambda self: False)
+    assert serve.default_workers({}, cores=8) == "1"
