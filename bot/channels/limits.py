@@ -22,6 +22,7 @@ without the sender or address.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import logging
 import math
@@ -104,7 +105,7 @@ class LimitSettings:
 def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str:
     """The client's address: `peer`, unless it is a trusted proxy, then the nearest address
     in X-Forwarded-For that is not a trusted proxy (proxies append, so read right to left)."""
-    networks = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted]
+    networks = _networks(trusted)
 
     def is_trusted(address: str) -> bool:
         try:
@@ -121,6 +122,12 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple[s
         if not is_trusted(hop):
             break
     return address
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Any, ...]:
+    """TRUSTED_PROXIES parsed once, not on every request."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in trusted)
 
 
 class SlidingWindow:

@@ -346,9 +346,7 @@ class LineInput(GuardedInput):
     async def handle_event(self, event: LineEvent, on_new_message: OnNewMessage) -> None:
         """Answers one event from a user."""
         user_id = event.user_id or ""
-        if event.type == "unfollow":
-            self._forget_user(user_id)
-            return
+        # An unfollow never gets here: `_dispatch` applies it at once.
         if event.type not in ("follow", "message", "postback"):
             logger.debug("LINE: %s event ignored", event.type)
             return

@@ -70,13 +70,6 @@ class ExpiringLru:
         while len(self._items) > self._max_items:
             self._items.popitem(last=False)
 
-    def add(self, key: Hashable) -> bool:
-        """Remembers `key`; True if it was new (not remembered, or expired)."""
-        if key in self:
-            return False
-        self.put(key)
-        return True
-
     def discard(self, key: Hashable) -> None:
         """Forgets `key`."""
         self._items.pop(key, None)

@@ -191,6 +191,13 @@ def send(message: EmailMessage, settings: SmtpSettings) -> None:
         client.send_message(message)
 
 
+def _in_background(target: Callable[..., object], args: tuple, name: str) -> threading.Thread:
+    """Run `target(*args)` in a daemon thread, so a slow mail server never holds a turn."""
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 class Notifier:
     """Notifies offices of new enquiries by email in daemon threads; a no-op when disabled."""
 
@@ -227,14 +234,7 @@ class Notifier:
                 enquiry.reference,
             )
             return None
-        thread = threading.Thread(
-            target=self.deliver,
-            args=(enquiry,),
-            name=f"notify-{enquiry.reference}",
-            daemon=True,
-        )
-        thread.start()
-        return thread
+        return _in_background(self.deliver, (enquiry,), f"notify-{enquiry.reference}")
 
     def alert_rejected(
         self, draft: EnquiryDraft, idempotency_key: str, office_id: str, reason: str
@@ -244,14 +244,11 @@ class Notifier:
         line and `Spool.rejected_count()` are all staff get."""
         if self.settings is None or not self.settings.recipients_for(office_id):
             return None
-        thread = threading.Thread(
-            target=self._deliver_alert,
-            args=(draft, idempotency_key, office_id, reason),
-            name=f"alert-rejected-{idempotency_key[:16]}",
-            daemon=True,
+        return _in_background(
+            self._deliver_alert,
+            (draft, idempotency_key, office_id, reason),
+            f"alert-rejected-{idempotency_key[:16]}",
         )
-        thread.start()
-        return thread
 
     def _deliver_alert(
         self, draft: EnquiryDraft, idempotency_key: str, office_id: str, reason: str

@@ -237,11 +237,13 @@ def start_servers(
     redis = None
     if workers > 1:
         endpoints, redis = _with_shared_redis(endpoints, env, workers)
-    group.start(action_server_command(ports), env, **kwargs)
-    command = rasa_server_command(ports, model, credentials, endpoints, api_token(env))
-    group.start(command, env, **kwargs)
-    if redis is not None:  # after the two servers: callers find them first in the group
-        group.processes.append(redis.process)
+    try:
+        group.start(action_server_command(ports), env, **kwargs)
+        command = rasa_server_command(ports, model, credentials, endpoints, api_token(env))
+        group.start(command, env, **kwargs)
+    finally:
+        if redis is not None:  # after the two servers: callers find them first in the group
+            group.processes.append(redis.process)
     ready = wait_for_http(f"http://localhost:{ports.action}/health", group) and wait_for_http(
         f"http://localhost:{ports.rasa}/", group
     )
