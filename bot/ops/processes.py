@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "iclei.tar.gz"
 MIN_API_TOKEN_CHARS = 24
@@ -67,16 +69,37 @@ def system_binary(name: str, *fallbacks: str) -> str:
     return found
 
 
+def _descendants(process: subprocess.Popen) -> list[psutil.Process]:
+    try:
+        return psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _kill_leftovers(children: list[psutil.Process], timeout: float) -> None:
+    """Wait up to `timeout` for `children` (a server's forked workers) to end, then SIGKILL
+    the rest: a worker that outlives its parent would keep serving on the port."""
+    _, alive = psutil.wait_procs(children, timeout=timeout)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=5)
+
+
 def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
-    """SIGTERM `process`, then SIGKILL it if it is still alive after `timeout` seconds."""
+    """SIGTERM `process`, then SIGKILL it (and what it forked) if still alive after `timeout`."""
     if process is None or process.poll() is not None:
         return
+    children = _descendants(process)
     process.terminate()
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    _kill_leftovers(children, timeout=2)
 
 
 def free_port() -> int:
@@ -165,7 +188,9 @@ class ServerGroup:
         return None
 
     def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM every process, then SIGKILL what is still alive after `timeout`."""
+        """SIGTERM every process, then SIGKILL what is still alive after `timeout`, forked
+        workers included."""
+        children = [child for process in self.processes for child in _descendants(process)]
         for process in self.processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -176,6 +201,7 @@ class ServerGroup:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        _kill_leftovers(children, timeout=max(0.1, deadline - time.monotonic()))
 
 
 def wait_for_http(url: str, group: ServerGroup, timeout: float = 180.0) -> bool:
