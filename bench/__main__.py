@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -65,6 +66,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=1,
         help="Sanic workers of our Rasa server (RASA_WORKERS; > 1 starts a private Redis)",
     )
+    parser.add_argument(
+        "--sample-every",
+        type=float,
+        default=60.0,
+        help="seconds between memory samples during a level (60); a level of 600 s or more "
+        "at 16 users shows whether memory grows",
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     return parser.parse_args(argv)
 
@@ -72,6 +80,42 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def log(message: str) -> None:
     """Progress, on stderr (the report goes to stdout)."""
     print(message, file=sys.stderr, flush=True)
+
+
+class MemorySampler:
+    """Samples the servers' RSS every `every` seconds in a thread while a level runs, and
+    once more when it ends."""
+
+    def __init__(self, running: assistants.Running, every: float) -> None:
+        self.running, self.every = running, every
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._started = 0.0
+
+    def _sample(self) -> None:
+        rasa, action = self.running.memory()
+        total = rasa.rss_mb + (action.rss_mb if action else 0.0)
+        self.samples.append((round(time.monotonic() - self._started, 1), round(total, 1)))
+
+    def _run(self) -> None:
+        while True:
+            self._sample()
+            if self._stop.wait(self.every):
+                return
+
+    def start(self) -> None:
+        """Take the first sample now and go on in the background."""
+        self._started = time.monotonic()
+        self._thread.start()
+
+    def stop(self) -> list[tuple[float, float]]:
+        """Stop sampling; take the last sample; return them all."""
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+            self._sample()
+        return self.samples
 
 
 def measure(
@@ -105,14 +149,20 @@ def measure(
                 sender_prefix=f"bench-{users}",
             )
             cpu_at_start: list[float] = []
-            result = asyncio.run(
-                run_level(spec, lambda mark=cpu_at_start: mark.append(running.cpu_seconds()))
-            )
+            sampler = MemorySampler(running, args.sample_every)
+
+            def window_starts(mark=cpu_at_start, sampler=sampler) -> None:
+                mark.append(running.cpu_seconds())
+                sampler.start()
+
+            result = asyncio.run(run_level(spec, window_starts))
+            samples = sampler.stop()
             running.check_alive()
             rasa, action = running.memory()
             level = report.LevelFigures.from_result(
                 result, rasa, action, running.cpu_seconds() - cpu_at_start[0]
             )
+            level.memory_samples = samples
             figures.levels.append(level)
             log(
                 f"{running.name}: {users} users: {level.requests} requests, "

@@ -1,10 +1,12 @@
-"""Memory and CPU time of a running process, from /proc (Linux)."""
+"""Memory and CPU time of a running server, its forked workers included, from /proc (Linux)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -35,11 +37,35 @@ def parse_cpu_seconds(text: str, ticks: int = CLOCK_TICKS) -> float:
     return (utime + stime) / ticks
 
 
+def tree(pid: int) -> list[int]:
+    """`pid` and every process it forked (a Rasa server with several Sanic workers is a
+    parent and its workers), leaving out those that have just ended."""
+    try:
+        return [pid] + [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return [pid]
+
+
+def _each(pid: int, read) -> list:
+    figures = []
+    for member in tree(pid):
+        try:
+            figures.append(read(member))
+        except (FileNotFoundError, ProcessLookupError):
+            if member == pid:
+                raise
+    return figures
+
+
 def memory(pid: int) -> Memory:
-    """The memory of process `pid`."""
-    return parse_status(Path(f"/proc/{pid}/status").read_text())
+    """The memory of process `pid` and its workers, added up (shared pages count once per
+    process, so this is an upper bound)."""
+    parts = _each(pid, lambda member: parse_status(Path(f"/proc/{member}/status").read_text()))
+    return Memory(rss_mb=sum(m.rss_mb for m in parts), peak_mb=sum(m.peak_mb for m in parts))
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time process `pid` has used so far."""
-    return parse_cpu_seconds(Path(f"/proc/{pid}/stat").read_text())
+    """The CPU time process `pid` and its workers have used so far."""
+    return sum(
+        _each(pid, lambda member: parse_cpu_seconds(Path(f"/proc/{member}/stat").read_text()))
+    )

@@ -13,6 +13,8 @@ NAMES = {"ours": "ICLEI assistant (ours)", "template": "Rasa starter (`rasa init
 THROUGHPUT_USERS = 16
 THROUGHPUT_TARGET, THROUGHPUT_AIM = 1.0, 1.5
 P50_TARGET = 1.2
+MEMORY_GROWTH_TARGET_MB = 100.0
+MEMORY_GROWTH_MIN_SECONDS = 300.0  # shorter levels say little about a leak
 
 
 @dataclass
@@ -35,6 +37,15 @@ class LevelFigures:
     cpu_ms_per_message: float | None = None
     error_reasons: dict[str, int] = field(default_factory=dict)
     empty_messages: dict[str, int] = field(default_factory=dict)
+    # (seconds into the level, Rasa + action server RSS in MB), sampled while it ran
+    memory_samples: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def memory_growth_mb(self) -> float | None:
+        """RSS at the last sample minus RSS at the first (None with fewer than two)."""
+        if len(self.memory_samples) < 2:
+            return None
+        return self.memory_samples[-1][1] - self.memory_samples[0][1]
 
     @classmethod
     def from_result(
@@ -130,6 +141,25 @@ def targets(ours: AssistantFigures | None, template: AssistantFigures | None) ->
             None if ratio is None else ratio <= P50_TARGET,
         )
     )
+    long_levels = [
+        level
+        for level in (ours.levels if ours else [])
+        if level.memory_growth_mb is not None
+        and level.memory_samples[-1][0] >= MEMORY_GROWTH_MIN_SECONDS
+    ]
+    if long_levels:
+        longest = max(long_levels, key=lambda level: level.memory_samples[-1][0])
+        growth = longest.memory_growth_mb or 0.0
+        result.append(
+            Target(
+                f"memory growth over {longest.memory_samples[-1][0] / 60:.0f} min at "
+                f"{longest.users} users (ours, Rasa + action server RSS)",
+                f"{growth:+,.0f} MB ({longest.memory_samples[0][1]:,.0f} -> "
+                f"{longest.memory_samples[-1][1]:,.0f} MB)",
+                f"<= {MEMORY_GROWTH_TARGET_MB:.0f} MB",
+                growth <= MEMORY_GROWTH_TARGET_MB,
+            )
+        )
     errors = [level.errors for level in ours.levels] if ours else []
     result.append(
         Target(
@@ -247,6 +277,12 @@ def notes(assistants: Sequence[AssistantFigures], duration: float, warmup: int) 
                 f"{r} ({n})" for r, n in sorted(reasons.items(), key=lambda i: -i[1])
             )
             lines.append(f"{a.name}: errors by kind: {listed}.")
+        for level in a.levels:
+            if len(level.memory_samples) > 2:
+                listed = ", ".join(f"{mb:,.0f} MB at {t:.0f} s" for t, mb in level.memory_samples)
+                lines.append(
+                    f"{a.name}, {level.users} users: Rasa + action server RSS {listed}."
+                )
     return lines
 
 

@@ -136,3 +136,43 @@ def test_markdown_and_json() -> None:
     assert data["assistants"]["ours"]["levels"][1]["messages_per_second"] == 30
     assert data["targets"][0]["passed"] is True
     assert data["settings"] == {"levels": [1, 16]}
+
+
+def test_memory_growth_over_a_long_level_is_a_target() -> None:
+    soak = level(16, 900, 30)
+    soak.memory_samples = [(0.0, 2300.0), (60.0, 2350.0), (300.0, 2360.0), (600.0, 2380.0)]
+    short = level(8, 500, 20)
+    short.memory_samples = [(0.0, 2000.0), (30.0, 2600.0)]  # too short to count
+    growth = targets(figures("ours", [short, soak]), None)[2]
+    assert growth.name.startswith("memory growth over 10 min at 16 users")
+    assert (growth.value.split()[0], growth.passed) == ("+80", True)
+    soak.memory_samples.append((660.0, 2450.0))
+    assert targets(figures("ours", [short, soak]), None)[2].passed is False
+    assert "2,450 MB at 660 s" in " ".join(notes([figures("ours", [soak])], 600, 2))
+
+
+def test_no_memory_target_without_a_long_level() -> None:
+    short = level(16, 900, 30)
+    short.memory_samples = [(0.0, 2000.0), (30.0, 2100.0)]
+    assert not any(t.name.startswith("memory") for t in targets(figures("ours", [short]), None))
+
+
+def test_the_sampler_samples_at_start_every_interval_and_at_the_end() -> None:
+    import time
+
+    from bench.__main__ import MemorySampler
+
+    class Servers:
+        calls = 0
+
+        def memory(self):
+            Servers.calls += 1
+            return Memory(100.0 * Servers.calls, 0.0), Memory(1.0, 0.0)
+
+    sampler = MemorySampler(Servers(), every=0.05)
+    sampler.start()
+    time.sleep(0.18)
+    samples = sampler.stop()
+    assert 4 <= len(samples) <= 7
+    assert [mb for _, mb in samples[:2]] == [101.0, 201.0]
+    assert samples[-1][0] >= 0.15 and samples == sorted(samples)

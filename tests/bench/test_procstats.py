@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from bench.procstats import cpu_seconds, memory, parse_cpu_seconds, parse_status
+from bench.procstats import cpu_seconds, memory, parse_cpu_seconds, parse_status, tree
 
 STATUS = """Name:\tpython
 VmPeak:\t 3060000 kB
@@ -32,3 +35,24 @@ def test_this_process() -> None:
     figures = memory(os.getpid())
     assert 0 < figures.rss_mb <= figures.peak_mb
     assert cpu_seconds(os.getpid()) > 0
+
+
+def test_a_server_with_workers_counts_them_too() -> None:
+    # A parent and two forked "workers", each holding 64 MiB that the parent does not.
+    script = (
+        "import os, sys, time\n"
+        "for _ in range(2):\n"
+        "    if os.fork() == 0:\n"
+        "        ballast = b'x' * (64 * 2**20); print('up', flush=True); time.sleep(30)\n"
+        "        os._exit(0)\n"
+        "time.sleep(30)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert [process.stdout.readline().strip() for _ in range(2)] == ["up", "up"]
+        assert len(tree(process.pid)) == 3
+        own = parse_status(Path(f"/proc/{process.pid}/status").read_text())
+        assert memory(process.pid).rss_mb >= own.rss_mb + 2 * 64
+    finally:
+        process.kill()
+        process.wait()
