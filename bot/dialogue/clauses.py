@@ -34,6 +34,14 @@ _JA_CUT = re.compile(
 )
 # 「設立年と職員数を教えて」: と between two nouns (kanji or katakana) joins two things asked.
 _JA_AND = re.compile(r"(?<=[\u4e00-\u9fff\u30a1-\u30ff])と(?:、)?(?=[\u4e00-\u9fff\u30a1-\u30ff])")
+# English: a question reported inside a statement ("my mayor wants to know what you do",
+# "I was wondering whether..."): the question is cut from its reporting words, which ask
+# nothing on their own.
+_EN_EMBEDDED = re.compile(
+    r"\b(?:know|knows|wonder|wondering|wondered|find out|curious|understand)\s+"
+    r"(?=(?:what|where|when|who|whom|why|how|which|whether|if)\b)",
+    re.IGNORECASE,
+)
 _MIN_CHARS = 2
 
 
@@ -41,12 +49,22 @@ def split_clauses(text: str) -> list[str]:
     """The message's candidate clauses in order (one item when there is nothing to cut)."""
     clauses: list[str] = []
     for sentence in _SENTENCE.split(text or ""):
-        for part in _EN_JOIN.split(sentence):
+        for part in (
+            piece for joined in _EN_JOIN.split(sentence) for piece in _cut_embedded(joined)
+        ):
             for clause in _cut_japanese(part):
                 clause = clause.strip(" 　、,")
                 if len(clause) >= _MIN_CHARS:
                     clauses.append(clause)
     return clauses or [text.strip()]
+
+
+def _cut_embedded(part: str) -> list[str]:
+    """Cut before a reported question ("...wants to know | what you do")."""
+    match = _EN_EMBEDDED.search(part)
+    if match is None or match.start() == 0:
+        return [part]
+    return [part[: match.end()], part[match.end() :]]
 
 
 def _cut_japanese(part: str) -> list[str]:

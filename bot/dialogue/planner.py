@@ -27,14 +27,38 @@ _QUESTION = re.compile(
 )
 
 
-# Self-introductions ask nothing even when they name a place ("I'm an officer at Yokohama
-# City."): beside a question they are context, not a question about Yokohama's office.
+# Self-introductions and self-descriptions ask nothing even when they name a place ("I'm an
+# officer at Yokohama City.", 「うちは人口5万人くらいの市です」): beside a question they are
+# context, not a question about Yokohama's office or about why cities matter.
 _INTRODUCTION = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
-    r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will)\b"
+    r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will|"
+    r"(?:our|my) (?:city|town|village|council|municipality|county|district|region|prefecture|"
+    r"organi[sz]ation|team|department|office|mayor)\b)\b"
     r"|^[\w .'-]{2,60} here[.!]?$"
-    r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属)",
+    r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属|職員です|職員ですが)"
+    r"|^(?:うち|当市|本市|弊市|当町|本町|当村|私ども|わたくしども|私たち|わたしたち|我々|弊団体|"
+    r"私の(?:市|町|村|自治体)|うちの(?:市|町|村|自治体))(?:は|も|では)",
     re.IGNORECASE,
+)
+# Greetings and set phrases on their own ("Good afternoon.", 「お世話になっております。」):
+# filler whatever the model makes of words it was not trained on.
+_PLEASANTRY = re.compile(
+    r"^(?:(?:good (?:morning|afternoon|evening|day)|hello|hi|hey|hiya|greetings|howdy)"
+    r"(?: there| all| team| everyone| folks| again)?|dear (?:sir|madam|sir or madam|all|team|"
+    r"iclei(?: team)?)|hope (?:you're|you are|this finds you) well|i hope (?:you're|you are) well"
+    r"|(?:many )?thanks(?: in advance| a lot)?|thank you(?: (?:so|very) much)?(?: in advance)?)"
+    r"[\s,.!~]*$"
+    r"|^(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております"
+    r"|いつもお世話になっております|お疲れ様です|突然のご連絡失礼いたします|失礼いたします"
+    r"|よろしくお願いします|よろしくお願いいたします|ありがとうございます)[。、！!\s]*$",
+    re.IGNORECASE,
+)
+
+# The words that report a question the next clause holds ("my mayor wants to know | what you
+# do", bot/dialogue/clauses.py): they ask nothing of their own.
+_REPORTING = re.compile(
+    r"\b(?:know|knows|wonder|wondering|wondered|find out|curious|understand)\W*$", re.IGNORECASE
 )
 
 
@@ -62,6 +86,8 @@ class Parsed:
     def asks(self) -> bool:
         """True when the clause asks or requests something."""
         if self.intent in FILLER_INTENTS or not self.intent:
+            return False
+        if _PLEASANTRY.match(self.text.strip()) or _REPORTING.search(self.text):
             return False
         if self.intent == "out_of_scope":
             return bool(_QUESTION.search(self.text.strip()))
@@ -112,7 +138,7 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
 def _introduces(clause: Parsed) -> bool:
     """True for a self-introduction that is not also a question."""
     text = clause.text.strip()
-    return bool(_INTRODUCTION.search(text)) and not text.endswith(("?", "？"))
+    return bool(_INTRODUCTION.search(text)) and not _QUESTION.search(text)
 
 
 def _group(asking: list[Parsed]) -> list[list[Parsed]]:

@@ -48,3 +48,17 @@ def test_splits_where_a_second_question_starts(text, clauses):
 )
 def test_one_question_stays_whole(text):
     assert split_clauses(text) == [text.strip()]
+
+
+def test_a_reported_question_is_cut_from_its_reporting_words():
+    assert split_clauses("hey there, my mayor wants to know what you lot actually do") == [
+        "hey there, my mayor wants to know",
+        "what you lot actually do",
+    ]
+    assert split_clauses("Do you know how many people work for ICLEI?") == [
+        "Do you know",
+        "how many people work for ICLEI?",
+    ]
+    # Nothing to cut: the question word opens the message, or no question word follows.
+    assert split_clauses("I know") == ["I know"]
+    assert split_clauses("what do you know about Bonn?") == ["what do you know about Bonn?"]

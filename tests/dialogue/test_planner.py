@@ -130,3 +130,51 @@ def test_a_name_followed_by_here_is_an_introduction():
     ]
     units = plan(whole, clauses)
     assert len(units) == 1 and units[0].text == whole.text
+
+
+def test_a_greeting_the_model_misreads_is_not_answered():
+    # "Good afternoon." was read as a history question: set phrases ask nothing.
+    whole = parsed("Good afternoon. Which office handles Canada?", "ask_office_contact", "Canada")
+    clauses = [
+        parsed("Good afternoon.", "ask_history"),
+        parsed("Which office handles Canada?", "ask_office_contact", "Canada"),
+    ]
+    units = plan(whole, clauses)
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_office_contact"]
+
+
+def test_a_self_description_beside_a_question_is_context():
+    whole = parsed(
+        "会員になるにはどうしたらいいでしょうか。うちは人口5万人くらいの市です", "start_enquiry"
+    )
+    clauses = [
+        parsed("会員になるにはどうしたらいいでしょうか。", "ask_membership"),
+        parsed("うちは人口5万人くらいの市です", "ask_why_cities"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_membership"]
+    whole = parsed("Our council is small. How would we join?", "nlu_fallback")
+    clauses = [
+        parsed("Our council is small.", "correct_enquiry"),
+        parsed("How would we join?", "ask_membership"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_membership"]
+
+
+def test_a_self_description_that_asks_is_still_a_question():
+    whole = parsed("当市は会員ですか。職員数は？", "ask_membership")
+    clauses = [parsed("当市は会員ですか。", "ask_membership"), parsed("職員数は？", "ask_size")]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [
+        "ask_membership",
+        "ask_size",
+    ]
+
+
+def test_the_words_reporting_a_question_ask_nothing():
+    whole = parsed("my mayor wants to know what you lot actually do", "nlu_fallback")
+    clauses = [
+        parsed("my mayor wants to know", "start_enquiry"),
+        parsed("what you lot actually do", "what_is_iclei"),
+    ]
+    units = plan(whole, clauses)
+    assert [u.parse["intent"]["name"] for u in units] == ["what_is_iclei"]
+    assert units[0].focus == "what you lot actually do"
