@@ -280,9 +280,7 @@ def notes(assistants: Sequence[AssistantFigures], duration: float, warmup: int) 
         for level in a.levels:
             if len(level.memory_samples) > 2:
                 listed = ", ".join(f"{mb:,.0f} MB at {t:.0f} s" for t, mb in level.memory_samples)
-                lines.append(
-                    f"{a.name}, {level.users} users: Rasa + action server RSS {listed}."
-                )
+                lines.append(f"{a.name}, {level.users} users: Rasa + action server RSS {listed}.")
     return lines
 
 
