@@ -171,6 +171,28 @@ async def test_at_most_max_cached_conversations_are_kept(db: str) -> None:
     assert list(store._cached) == ["s2", "s3"]
 
 
+async def test_an_idle_conversation_leaves_memory_and_is_reloaded_intact(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("bot.tracker_store._now", lambda: clock[0])
+    store = cached(db, cache_idle_seconds=300)
+    for sender in ("idle", "busy"):
+        tracker = await start(store, sender)
+        tracker = await store.retrieve(sender)
+        tracker.update_with_events(turn(f"hello from {sender}"), DOMAIN)
+        await store.save(tracker)
+    clock[0] += 200
+    await store.retrieve("busy")  # used again: kept
+    clock[0] += 200  # "idle" last used 400 s ago, "busy" 200 s ago
+    tracker = await store.retrieve("busy")
+    tracker.update_with_events(turn("still here"), DOMAIN)
+    await store.save(tracker)
+    assert list(store._cached) == ["busy"]
+    assert dicts(await store.retrieve("idle")) == dicts(await plain(db).retrieve("idle"))
+    assert list(store._cached) == ["busy", "idle"]
+
+
 async def test_with_an_event_broker_every_message_reloads(db: str) -> None:
     class Broker(EventBroker):
         def publish(self, event) -> None:
@@ -190,3 +212,4 @@ def test_rasa_builds_it_from_endpoints_yml(tmp_path: Path) -> None:
     store = TrackerStore.create(read_endpoint_config(str(endpoints), "tracker_store"), DOMAIN)
     inner = getattr(store, "_tracker_store", store)
     assert isinstance(inner, CachedSQLTrackerStore)
+    assert inner.cache_idle_seconds == 300
