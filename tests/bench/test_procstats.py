@@ -43,7 +43,7 @@ def test_a_server_with_workers_counts_them_too() -> None:
         "import os, sys, time\n"
         "for _ in range(2):\n"
         "    if os.fork() == 0:\n"
-        "        ballast = b'x' * (64 * 2**20); print('up', flush=True); time.sleep(30)\n"
+        "        ballast = b'x' * (64 * 2**20); os.write(1, b'up\\n'); time.sleep(30)\n"
         "        os._exit(0)\n"
         "time.sleep(30)\n"
     )
