@@ -37,8 +37,10 @@ _JA_AND = re.compile(r"(?<=[\u4e00-\u9fff\u30a1-\u30ff])と(?:、)?(?=[\u4e00-\u
 # English: a question reported inside a statement ("my mayor wants to know what you do",
 # "I was wondering whether..."): the question is cut from its reporting words, which ask
 # nothing on their own.
+# The planner (bot/dialogue/planner.py) reads a clause ending in these words as asking nothing.
+REPORTING_WORDS = r"(?:know|knows|wonder|wondering|wondered|find out|curious|understand)"
 _EN_EMBEDDED = re.compile(
-    r"\b(?:know|knows|wonder|wondering|wondered|find out|curious|understand)\s+"
+    rf"\b{REPORTING_WORDS}\s+"
     r"(?=(?:what|where|when|who|whom|why|how|which|whether|if)\b)",
     re.IGNORECASE,
 )

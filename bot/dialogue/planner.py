@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue.asked import attributes_asked
+from bot.dialogue.clauses import REPORTING_WORDS
 
 # Intents that carry no question of their own when another clause asks one.
 FILLER_INTENTS = frozenset({"greet", "thank", "goodbye", "affirm", "deny", "nlu_fallback", "help"})
@@ -57,9 +58,7 @@ _PLEASANTRY = re.compile(
 
 # The words that report a question the next clause holds ("my mayor wants to know | what you
 # do", bot/dialogue/clauses.py): they ask nothing of their own.
-_REPORTING = re.compile(
-    r"\b(?:know|knows|wonder|wondering|wondered|find out|curious|understand)\W*$", re.IGNORECASE
-)
+_REPORTING = re.compile(rf"\b{REPORTING_WORDS}\W*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

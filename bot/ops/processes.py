@@ -90,16 +90,8 @@ def _kill_leftovers(children: list[psutil.Process], timeout: float) -> None:
 
 def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
     """SIGTERM `process`, then SIGKILL it (and what it forked) if still alive after `timeout`."""
-    if process is None or process.poll() is not None:
-        return
-    children = _descendants(process)
-    process.terminate()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    _kill_leftovers(children, timeout=2)
+    if process is not None:
+        ServerGroup([process]).stop(timeout)
 
 
 def free_port() -> int:
