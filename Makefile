@@ -117,7 +117,7 @@ test: system-deps ## everything CI runs: system packages, lint, unit, NLU, stori
 latency: $(MODEL) ## single-user REST latency (starts and stops the servers)
 	$(BIN)/python -m bench.latency
 
-bench: $(MODEL) ## ours vs Rasa's starter: training, start-up, REST load at 1-32 users (~15 min)
+bench: $(MODEL) ## ours vs Rasa's starter: training, start-up, REST load at 1-32 users, NLU and conversation scores (~20 min)
 	$(BIN)/python -m bench
 
 clean: ## remove models, results and local databases

@@ -3,6 +3,8 @@
 Training time (from scratch), start-up time, and REST latency, throughput, errors and
 memory under closed-loop load at several numbers of concurrent users. Both assistants are
 served the same way (`rasa run`, REST channel, free ports, telemetry off), one at a time.
+Our served model is then scored on the held-out NLU sets and the conversation sets, so a
+faster setting that loses answers shows beside its speed.
 Prints a Markdown report, writes it and JSON to --out, and checks our targets; exits 0
 whatever the figures (non-zero only when something crashed).
 """
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bench import assistants, report, template, training
+from bench import assistants, quality, report, template, training
 from bench.load import LoadSpec, run_level
 from bench.messages import MESSAGES
 from bot.ops.processes import DEFAULT_MODEL, PROJECT_ROOT
@@ -59,6 +61,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help=f"use {DEFAULT_MODEL.relative_to(PROJECT_ROOT)} instead of training ours (~6 min); "
         "the template is still trained, untimed",
+    )
+    parser.add_argument(
+        "--skip-quality",
+        action="store_true",
+        help="do not score our model on the held-out NLU sets and the conversation sets "
+        "(about 4 minutes)",
     )
     parser.add_argument(
         "--workers",
@@ -169,6 +177,13 @@ def measure(
                 f"p50 {level.p50_ms or 0:.0f} ms, {level.messages_per_second:.1f} msg/s, "
                 f"{level.errors} errors, {level.empty_answers} empty"
             )
+        if running.name == "ours" and not args.skip_quality:
+            log("ours: held-out NLU sets and conversation sets ...")
+            figures.quality = quality.measure(model, running.base_url, args.out / "quality")
+            log(
+                f"ours: {figures.quality.conversations_passed} / "
+                f"{figures.quality.conversations_total} conversations passed"
+            )
     return figures
 
 
@@ -234,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "duration_seconds": args.duration,
         "warmup_messages_per_user": args.warmup,
         "skip_training": args.skip_training,
+        "skip_quality": args.skip_quality,
         "messages": list(MESSAGES),
         "cpus": os.cpu_count(),
         "load_average_at_start": load_average,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bench.load import LevelResult
 from bench.procstats import Memory
+from bench.quality import MIN_CONVERSATION_PASS, MIN_ENTITY_F1, MIN_INTENT_F1, Quality
 
 NAMES = {"ours": "ICLEI assistant (ours)", "template": "Rasa starter (`rasa init`)"}
 THROUGHPUT_USERS = 16
@@ -92,6 +93,7 @@ class AssistantFigures:
     idle_action_mb: float | None = None
     model_mb: float | None = None
     levels: list[LevelFigures] = field(default_factory=list)
+    quality: Quality | None = None  # ours only; None: not measured (--skip-quality)
 
     def level(self, users: int) -> LevelFigures | None:
         """The figures at `users` concurrent users, if measured."""
@@ -160,6 +162,8 @@ def targets(ours: AssistantFigures | None, template: AssistantFigures | None) ->
                 growth <= MEMORY_GROWTH_TARGET_MB,
             )
         )
+    if ours is not None and ours.quality is not None:
+        result += quality_targets(ours.quality)
     errors = [level.errors for level in ours.levels] if ours else []
     result.append(
         Target(
@@ -170,6 +174,32 @@ def targets(ours: AssistantFigures | None, template: AssistantFigures | None) ->
         )
     )
     return result
+
+
+def quality_targets(quality: Quality) -> list[Target]:
+    """The model the bench served still passes `make test-nlu` and `make test-conversations`."""
+    nlu = ", ".join(
+        f"{s.name} {s.intent_macro_f1:.3f} / "
+        + ("–" if s.entity_f1 is None else f"{s.entity_f1:.3f}")
+        for s in quality.nlu
+    )
+    under = quality.nlu_below_gates()
+    cells = quality.conversation_cells_below()
+    return [
+        Target(
+            "held-out NLU, intent macro-F1 / entity F1 per language (ours)",
+            nlu + (f"; under: {', '.join(under)}" if under else ""),
+            f">= {MIN_INTENT_F1:.2f} / >= {MIN_ENTITY_F1:.2f}",
+            not under,
+        ),
+        Target(
+            "conversation sets, every category and language (ours)",
+            f"{quality.conversations_passed} / {quality.conversations_total} passed"
+            + (f"; under: {', '.join(cells)}" if cells else ""),
+            f">= {MIN_CONVERSATION_PASS:.0%} per cell",
+            not cells,
+        ),
+    ]
 
 
 def _num(value: float | None, digits: int = 0) -> str:
@@ -291,6 +321,11 @@ def markdown(
     parts = [
         "### Start-up and training\n\n" + summary_table(assistants),
         "### REST load\n\n" + load_table(assistants),
+        *(
+            f"### What the served model gets right ({a.name})\n\n" + a.quality.markdown()
+            for a in assistants
+            if a.quality is not None
+        ),
         "### Targets\n\n" + targets_list(items),
         "### Notes\n\n" + "\n".join(f"- {line}" for line in note_lines),
     ]
@@ -306,7 +341,13 @@ def to_json(
     """Everything as a JSON-ready dict."""
     return {
         "settings": settings,
-        "assistants": {a.name: asdict(a) for a in assistants},
+        "assistants": {
+            a.name: {
+                **asdict(replace(a, quality=None)),
+                "quality": a.quality.to_json() if a.quality else None,
+            }
+            for a in assistants
+        },
         "targets": [asdict(t) for t in items],
         "notes": list(note_lines),
     }
