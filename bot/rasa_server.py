@@ -25,9 +25,11 @@ def _reset_worker_signals() -> None:
 
 def main() -> None:
     """Install the patches, then run Rasa's CLI with this process's arguments."""
-    from bot import rasa_compat  # imports Rasa: not at module level, so tests import cheaply
+    # Imports Rasa and Sanic: not at module level, so tests import this module cheaply.
+    from bot import rasa_compat, sanic_workers
 
     rasa_compat.install()
+    sanic_workers.install()
     os.register_at_fork(after_in_child=_reset_worker_signals)
     from rasa.__main__ import main as rasa_main
 
