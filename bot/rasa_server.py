@@ -1,5 +1,6 @@
 """`python -m bot.rasa_server run ...`: Rasa's own command line, with this project's patches
-(bot/rasa_compat.py) installed first, explicitly, and refused on a Rasa they do not fit.
+(bot/rasa_compat.py) installed first, explicitly, and refused on a Rasa they do not fit;
+with several workers, each listens on its own socket (bot/sanic_workers.py).
 
 `make run`, `make cluster` and the tests start the Rasa server this way."""
 
