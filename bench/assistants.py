@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import yaml
 
 from bench import procstats, template
@@ -94,6 +95,32 @@ def wait_for_answer(running: Running, timeout: float = START_TIMEOUT) -> None:
         time.sleep(0.2)
 
 
+def listening_workers(rasa_pid: int, port: int) -> int:
+    """How many of the Rasa server's forked workers listen on `port` (each binds its own
+    socket once its model is loaded: bot/sanic_workers.py)."""
+    count = 0
+    for child in psutil.Process(rasa_pid).children():
+        try:
+            sockets = child.connections(kind="tcp")
+        except psutil.Error:
+            continue
+        count += any(c.status == psutil.CONN_LISTEN and c.laddr.port == port for c in sockets)
+    return count
+
+
+def wait_for_workers(
+    running: Running, port: int, workers: int, timeout: float = START_TIMEOUT
+) -> None:
+    """Wait until every worker listens. A level's clients keep their connections, so
+    connecting while one worker is still loading would leave the other core idle."""
+    deadline = time.monotonic() + timeout
+    while listening_workers(running.rasa_pid, port) < workers:
+        running.check_alive()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{running.name}: {workers} workers not all listening")
+        time.sleep(0.2)
+
+
 def bench_endpoints(workdir: Path, source: Path = ENDPOINTS_FILE) -> Path:
     """A copy of the project's endpoints.yml whose SQLite tracker store lives in `workdir`,
     so benchmark conversations neither pile up in var/tracker.db nor show in `bot report`."""
@@ -144,6 +171,8 @@ def ours(model: Path, workdir: Path, log: Path, workers: int = 1) -> Iterator[Ru
         try:
             wait_for_answer(running)
             running.startup_seconds = time.perf_counter() - start
+            if workers > 1:
+                wait_for_workers(running, ports.rasa, workers)
             yield running
         finally:
             group.stop()

@@ -132,3 +132,38 @@ def test_main_writes_the_report(
     data = json.loads((tmp_path / "bench.json").read_text())
     assert data["settings"]["levels"] == [1]
     assert data["assistants"]["ours"]["training_seconds"] is None
+
+
+def test_listening_workers_counts_the_forked_workers_that_listen_on_the_port(tmp_path):
+    """The bench starts a level only once every worker listens (bench/assistants.py)."""
+    import subprocess
+    import sys
+    import time
+
+    from bench.assistants import listening_workers
+    from bot.ops.processes import free_port
+
+    port = free_port()
+    script = tmp_path / "two.py"
+    script.write_text(
+        "import os, socket, sys, time\n"
+        "port = int(sys.argv[1])\n"
+        "for delay in (0, 3):\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(delay)\n"
+        "        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)\n"
+        "        s.bind(('127.0.0.1', port)); s.listen(); time.sleep(60)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script), str(port)])
+    children = []
+    try:
+        time.sleep(1.5)
+        children = __import__("psutil").Process(parent.pid).children()
+        assert listening_workers(parent.pid, port) == 1  # the second is still "loading"
+        time.sleep(3)
+        assert listening_workers(parent.pid, port) == 2
+    finally:
+        for process in [*children, parent]:
+            process.kill()
+        parent.wait()
