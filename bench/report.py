@@ -8,7 +8,8 @@ from typing import Any
 
 from bench.load import LevelResult
 from bench.procstats import Memory
-from bench.quality import MIN_CONVERSATION_PASS, MIN_ENTITY_F1, MIN_INTENT_F1, Quality
+from bench.quality import MIN_CONVERSATION_PASS, Quality
+from bot.ops.nlu_evaluation import MIN_ENTITY_F1, MIN_INTENT_F1
 
 NAMES = {"ours": "ICLEI assistant (ours)", "template": "Rasa starter (`rasa init`)"}
 THROUGHPUT_USERS = 16

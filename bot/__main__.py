@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 # Light: argparse only; the database code is imported when the command runs.
+from bot.ops import nlu_evaluation
 from bot.ops.enquiry_commands import add_enquiry_commands, run_enquiry_command
 from bot.ops.report import add_report_command, run_report_command
 from bot.privacy.command import add_privacy_command, run_privacy_command
@@ -32,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("files", type=Path, nargs="+")
     evaluate.add_argument("--model", type=Path, default=Path("models/iclei.tar.gz"))
     evaluate.add_argument("--out", type=Path, default=Path("results/nlu"))
-    evaluate.add_argument("--min-intent-f1", type=float, default=0.95)
-    evaluate.add_argument("--min-entity-f1", type=float, default=0.90)
+    evaluate.add_argument("--min-intent-f1", type=float, default=nlu_evaluation.MIN_INTENT_F1)
+    evaluate.add_argument("--min-entity-f1", type=float, default=nlu_evaluation.MIN_ENTITY_F1)
 
     commands.add_parser("validate", help="rasa data validate, strict")
     stories = commands.add_parser("test-stories", help="rasa test core on tests/stories")
@@ -79,10 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return shell(args.model, args.explain)
     if args.command == "evaluate-nlu":
-        from bot.ops.nlu_evaluation import evaluate, report
-
-        scores = evaluate(args.model, args.files, args.out)
-        return 0 if report(scores, args.min_intent_f1, args.min_entity_f1) else 1
+        scores = nlu_evaluation.evaluate(args.model, args.files, args.out)
+        return 0 if nlu_evaluation.report(scores, args.min_intent_f1, args.min_entity_f1) else 1
     if args.command == "validate":
         from bot.ops.data_validation import validate
 

@@ -68,3 +68,9 @@ def test_the_report_shows_the_scores_and_the_json_carries_them() -> None:
         "conversations_total": 15,
         "conversation_cells_below": [],
     }
+
+
+def test_a_set_without_an_entity_figure_fails_as_in_make_test_nlu() -> None:
+    quality = Quality([scores("en", 0.961, None)], [])
+    nlu = targets(ours(quality), None)[2]
+    assert nlu.passed is False and nlu.value.endswith("; under: en entity F1 n/a")

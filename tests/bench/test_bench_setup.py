@@ -140,6 +140,8 @@ def test_listening_workers_counts_the_forked_workers_that_listen_on_the_port(tmp
     import sys
     import time
 
+    import psutil
+
     from bench.assistants import listening_workers
     from bot.ops.processes import free_port
 
@@ -159,7 +161,7 @@ def test_listening_workers_counts_the_forked_workers_that_listen_on_the_port(tmp
     children = []
     try:
         time.sleep(1.5)
-        children = __import__("psutil").Process(parent.pid).children()
+        children = psutil.Process(parent.pid).children()
         assert listening_workers(parent.pid, port) == 1  # the second is still "loading"
         time.sleep(3)
         assert listening_workers(parent.pid, port) == 2
