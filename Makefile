@@ -68,7 +68,7 @@ system-deps: ## install the Debian packages the tests use, only those missing (n
 setup: $(BIN)/rasa ## install Python 3.10 deps into .venv with uv (from uv.lock)
 
 $(MODEL): $(BIN)/rasa $(MODEL_INPUTS)
-	$(BIN)/rasa train --fixed-model-name iclei --out models
+	$(BIN)/python -m bot train --fixed-model-name iclei --out models
 	@touch $@
 
 train: $(MODEL) ## train the model (only when data, domain or config changed)

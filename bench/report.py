@@ -221,7 +221,7 @@ def summary_table(assistants: Sequence[AssistantFigures]) -> str:
     """Training, start-up and idle memory, one column per assistant."""
     rows = [
         (
-            "training time (`rasa train`, empty cache)",
+            "training time (empty cache)",
             [_seconds(a.training_seconds) for a in assistants],
         ),
         (

@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-intent-f1", type=float, default=nlu_evaluation.MIN_INTENT_F1)
     evaluate.add_argument("--min-entity-f1", type=float, default=nlu_evaluation.MIN_ENTITY_F1)
 
+    commands.add_parser("train", help="rasa train, with the training step traced once")
     commands.add_parser("validate", help="rasa data validate, strict")
     stories = commands.add_parser("test-stories", help="rasa test core on tests/stories")
     stories.add_argument("rasa_args", nargs="*", help="passed on to `rasa test core`")
@@ -61,11 +62,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["test-stories"]:
-        # Everything after the command belongs to `rasa test core`, options included.
-        from bot.ops.story_tests import run
+    if argv[:1] in (["train"], ["test-stories"]):
+        # Everything after the command belongs to Rasa's, options included.
+        from bot.ops.rasa_commands import COMMANDS
 
-        return run(argv[1:])
+        return COMMANDS[argv[0]](argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         from bot.ops.serve import serve

@@ -13,6 +13,9 @@ fails loudly at start-up instead of misbehaving quietly.
   out of the comparison, since test stories cannot annotate it around a `place` entity.
 - `RasaModel.load`: DIET and TED are built for serving by one prediction instead of one
   training step, which cut start-up to the first answer from 50 s to 20 s (bot/model_loading.py).
+- `RasaModel.fit` (training only, installed by `python -m bot train`): the variables are
+  created before the training step is traced, so it is traced once instead of twice
+  (bot/model_training.py).
 - The channels' apology relies on Rasa's "Encountered an exception while running action"
   log line (bot/channels/pipeline.py: `watch_action_failures`), pinned by a test.
 
@@ -25,7 +28,7 @@ from __future__ import annotations
 import rasa
 from rasa.core.processor import MessageProcessor
 
-from bot import action_response_validation, model_loading
+from bot import action_response_validation, model_loading, model_training
 from bot.dialogue import turns
 
 LANGUAGE_ENTITY = "language"
@@ -37,16 +40,26 @@ class UnsupportedRasaVersion(RuntimeError):
     """The installed Rasa is not the version these patches were written for."""
 
 
-def install() -> None:
-    """Install every patch once (idempotent); raise on an unsupported Rasa version."""
+def _check_version() -> None:
     if not rasa.__version__.startswith(SUPPORTED):
         raise UnsupportedRasaVersion(
             f"bot/rasa_compat.py was written for Rasa {SUPPORTED}x, found {rasa.__version__}"
         )
+
+
+def install() -> None:
+    """Install every serving patch once (idempotent); raise on an unsupported Rasa version."""
+    _check_version()
     action_response_validation.install()
     model_loading.install()
     if not hasattr(MessageProcessor.handle_message, "__wrapped__"):
         MessageProcessor.handle_message = turns.wrap(MessageProcessor.handle_message)  # type: ignore[method-assign]
+
+
+def install_training() -> None:
+    """Install the training patch (idempotent); raise on an unsupported Rasa version."""
+    _check_version()
+    model_training.install()
 
 
 def installed() -> bool:

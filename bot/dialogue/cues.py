@@ -37,6 +37,9 @@ from bot.knowledge import find_places, gazetteer, get_knowledge
 
 # Intents a cue never overrides: they belong to the enquiry form and to yes/no answers.
 _KEPT = frozenset({"start_enquiry", "cancel", "correct_enquiry", "affirm", "deny", "thank"})
+# Of those, the answers to a question, which a language request does not override either
+# ("yes, in English please" answers the question asked).
+_ANSWERS = frozenset({"affirm", "deny"})
 # Questions about ICLEI in general: a named place with an office word means an office.
 _GENERAL = frozenset(
     {
@@ -64,9 +67,16 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     aside ("I work in Quito. Which office should we contact?"): its places count only for a
     question about whom to contact."""
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
-    if intent in _KEPT or not text or text.startswith("/"):
+    if not text or text.startswith("/"):
         return parse
-    wanted = _cued_intent(intent, text, parse, context)
+    # A request to talk in a language is a switch whatever the model read: "Can we continue
+    # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
+    if language_requested(text) and intent not in _ANSWERS:
+        wanted: str | None = "switch_language"
+    elif intent in _KEPT:
+        return parse
+    else:
+        wanted = _cued_intent(intent, text, parse, context)
     if wanted is None or wanted == intent:
         return parse
     parse = copy.deepcopy(parse)
@@ -76,8 +86,6 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
 
 
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
-    if language_requested(text):
-        return "switch_language"
     if is_travel_or_everyday(text):
         return "out_of_scope"
     office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"

@@ -62,9 +62,10 @@ def evaluate(model: Path, test_files: list[Path], out_root: Path) -> list[NluSco
         name = test_file.stem.removeprefix("test_")
         out = out_root / name
         command = [
-            str(Path(sys.executable).parent / "rasa"),
-            "test",
-            "nlu",
+            sys.executable,
+            "-m",
+            "bot.ops.rasa_commands",
+            "test-nlu",
             "--model",
             str(model),
             "--nlu",

@@ -11,6 +11,7 @@ import yaml
 
 from bench import assistants, template, training
 from bench.__main__ import levels, parse_args
+from bot.ops.processes import PROJECT_ROOT
 
 
 def test_scaffold_copies_rasa_init_project_untrained(tmp_path: Path) -> None:
@@ -37,9 +38,14 @@ def test_template_server_command(tmp_path: Path) -> None:
     ]
 
 
-def test_train_command(tmp_path: Path) -> None:
-    command = training.train_command("iclei", tmp_path)
-    assert command[1:] == ["train", "--fixed-model-name", "iclei", "--out", str(tmp_path)]
+def test_train_command_trains_ours_through_the_bot_and_the_template_with_rasa(
+    tmp_path: Path,
+) -> None:
+    ours = training.train_command(PROJECT_ROOT, "iclei", tmp_path)
+    assert ours[1:] == ["-m", "bot", "train", "--fixed-model-name", "iclei", "--out", str(tmp_path)]
+    template = training.train_command(tmp_path / "template", "template", tmp_path)
+    assert Path(template[0]).name == "rasa"
+    assert template[1:] == ["train", "--fixed-model-name", "template", "--out", str(tmp_path)]
 
 
 ENDPOINTS = """

@@ -17,6 +17,10 @@ def parse(intent: str, *places: str) -> dict:
     [
         ("Can we continue this chat in Japanese?", "nlu_fallback", "switch_language"),
         ("英語で説明してくれる？", "help", "switch_language"),
+        # Intents of the form and of thanks, which no other cue overrides.
+        ("Can we continue this chat in Japanese?", "cancel", "switch_language"),
+        ("海外の同僚と画面を共有しているので、英語のほうが助かります", "thank", "switch_language"),
+        ("ここからは日本語で続けてもらえますか", "correct_enquiry", "switch_language"),
         ("Any good hotels near Freiburg station?", "ask_office_contact", "out_of_scope"),
         ("デンバーって今何度くらい？", "ask_office_contact", "out_of_scope"),
         ("Auckland Council here. Where's the closest ICLEI office to us?", "ask_name",
@@ -44,6 +48,9 @@ def test_cues_give_the_intent(text, intent, expected):
         ("When was ICLEI founded?", "ask_founding"),
         ("What's ICLEI's name in Japanese?", "ask_name"),
         ("yes", "affirm"),
+        ("yes, in English please", "affirm"),
+        ("thanks a lot", "thank"),
+        ("cancel the enquiry", "cancel"),
         ("Where is the Tokyo office?", "ask_office_contact"),
         ("I'd like to join", "start_enquiry"),
     ],

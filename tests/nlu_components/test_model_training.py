@@ -1,0 +1,119 @@
+"""Training traces DIET's training step once (bot/model_training.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.models import RasaModel
+
+from bot import model_training
+
+EXAMPLES = {
+    "greet": ["hello", "hi there", "good morning", "hey"],
+    "ask_office": ["where is the office", "office address please", "which office"],
+    "goodbye": ["bye", "see you", "good night"],
+}
+
+
+def _featurized(storage: LocalModelStorage, context: ExecutionContext) -> TrainingData:
+    data = TrainingData(
+        [Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts]
+    )
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(data)
+    featurizer = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("cvf"), context
+    )
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    return data
+
+
+@pytest.fixture
+def traces(monkeypatch) -> list[str]:
+    """Names of the models whose training step was traced (Python runs only when tracing)."""
+    seen: list[str] = []
+    original = RasaModel.train_step
+
+    def recording(self, batch_in):
+        seen.append(type(self).__name__)
+        return original(self, batch_in)
+
+    monkeypatch.setattr(RasaModel, "train_step", recording)
+    return seen
+
+
+def _train_diet(tmp_path: Path, name: str, epochs: int = 3) -> tuple[DIETClassifier, TrainingData]:
+    (tmp_path / name).mkdir()
+    storage = LocalModelStorage(tmp_path / name)
+    context = ExecutionContext(GraphSchema({}), name)
+    data = _featurized(storage, context)
+    config = {
+        **DIETClassifier.get_default_config(),
+        "epochs": epochs,
+        "number_of_transformer_layers": 0,
+        "random_seed": 1,
+    }
+    diet = DIETClassifier.create(config, storage, Resource(f"diet_{name}"), context)
+    diet.train(data)
+    return diet, data
+
+
+@pytest.mark.parametrize("installed, expected_traces", [(False, 2), (True, 1)])
+def test_the_training_step_is_traced_once_with_the_patch_and_twice_without(
+    tmp_path, traces, installed, expected_traces
+):
+    if installed:
+        model_training.install()
+    try:
+        diet, _ = _train_diet(tmp_path, "diet")
+    finally:
+        model_training.uninstall()
+    assert traces == ["DIET"] * expected_traces
+    # Building the variables trained nothing: one optimizer step per batch of each epoch
+    # (10 examples, batch size 64: one batch per epoch).
+    assert int(diet.model.optimizer.iterations.numpy()) == 3
+
+
+def _predicted_intents(diet: DIETClassifier, data: TrainingData) -> list[str]:
+    messages = [
+        Message(data=dict(m.data, intent=None), features=m.features) for m in data.training_examples
+    ]
+    return [m.get("intent")["name"] for m in diet.process(messages)]
+
+
+def test_a_model_trained_with_the_patch_has_rasas_variables_and_learns(tmp_path, traces):
+    plain, _ = _train_diet(tmp_path, "plain", epochs=30)
+    model_training.install()
+    try:
+        patched, data = _train_diet(tmp_path, "patched", epochs=30)
+    finally:
+        model_training.uninstall()
+    assert sorted(str(v.shape) for v in patched.model.variables) == sorted(
+        str(v.shape) for v in plain.model.variables
+    )
+    assert len(patched.model.optimizer.variables) == len(plain.model.optimizer.variables)
+    expected = [m.get("intent") for m in data.training_examples]
+    assert _predicted_intents(patched, data) == expected
+    assert _predicted_intents(plain, data) == expected
+
+
+def test_install_is_idempotent_and_uninstall_restores_keras():
+    try:
+        model_training.install()
+        model_training.install()
+        assert RasaModel.fit is model_training.fit_with_built_variables
+    finally:
+        model_training.uninstall()
+    assert "fit" not in vars(RasaModel)
+    model_training.uninstall()  # twice: no error
