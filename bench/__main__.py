@@ -198,7 +198,7 @@ def run(args: argparse.Namespace, workdir: Path) -> list[report.AssistantFigures
         if args.skip_training:
             trained["ours"] = (DEFAULT_MODEL, None)
         else:
-            log("ours: training from scratch (about 6 minutes) ...")
+            log("ours: training from scratch (about 2 to 3 minutes) ...")
             trained["ours"] = training.train(PROJECT_ROOT, "iclei", models, logs / "train-ours.log")
             log(f"ours: trained in {trained['ours'][1]:.0f} s")
     if "template" in chosen:
