@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+import tensorflow as tf
+from keras.engine import data_adapter
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -117,3 +120,24 @@ def test_install_is_idempotent_and_uninstall_restores_keras():
         model_training.uninstall()
     assert "fit" not in vars(RasaModel)
     model_training.uninstall()  # twice: no error
+
+
+class _Batches(tf.keras.utils.Sequence):
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int):
+        return np.ones((2, 3), "float32"), np.ones((2, 1), "float32")
+
+
+def test_keras_reads_a_sequence_without_autotuning_only_with_the_patch():
+    unpatched = data_adapter.KerasSequenceAdapter(_Batches()).get_dataset()
+    assert unpatched.options().autotune.enabled is not False  # None: tf.data's default, on
+    model_training.install()
+    try:
+        dataset = data_adapter.KerasSequenceAdapter(_Batches()).get_dataset()
+        assert dataset.options().autotune.enabled is False
+        assert len(list(dataset.take(2))) == 2  # still yields the batches
+    finally:
+        model_training.uninstall()
+    assert data_adapter.KerasSequenceAdapter.get_dataset is model_training._SEQUENCE_DATASET
