@@ -15,8 +15,9 @@ both are reproducible. `python -m bot train` installs it (bot/ops/rasa_commands.
 It also switches tf.data's autotuning off for the batches Keras reads from Rasa's data
 generator. The pipeline has nothing to tune (one generator, a fixed prefetch of one
 batch), but autotuning runs a thread of its own, and at the end of DIET's `fit` deleting
-the iterator sometimes waited 45-55 s to join that thread: py-spy caught the main thread
-in `RootDataset::Iterator::~Iterator` joining it, in 3 of 8 trainings from scratch.
+the iterator sometimes waited 46-57 s to join that thread (4 of 10 trainings from scratch
+in fresh clones): py-spy caught the main thread in `RootDataset::Iterator::~Iterator`
+joining it.
 """
 
 from __future__ import annotations
