@@ -163,6 +163,31 @@ def language_requested(text: str) -> Language | None:
     return None
 
 
+# The answer to "Do you agree?" in the words of the question: 「同意します」, "I agree". The
+# whole message must be the answer, so "what if I don't agree?" is not one.
+_AGREE = re.compile(
+    r"(?:はい|ええ|yes|yeah|ok|okay)?[、,\s]*"
+    r"(?:同意|承諾|了承)(?:します|いたします|する|です|しました|で(?:す|お願いします))?"
+    r"|(?:yes|yeah|ok|okay)?[,\s]*(?:i\s+)?(?:agreed?|consent|accept)(?:\s+(?:to\s+)?(?:that|this|it|them))?"
+)
+_DISAGREE = re.compile(
+    r"(?:いいえ|いえ|no)?[、,\s]*(?:同意|承諾|了承)(?:しません|できません|しない|いたしません)"
+    r"|(?:no|nope)?[,\s]*(?:i\s+)?(?:don'?t|do\s+not|can'?t|cannot|won'?t)\s+"
+    r"(?:agree|consent|accept)(?:\s+(?:to\s+)?(?:that|this|it|them))?|(?:no,?\s*)?i\s+disagree"
+)
+
+
+def consent_answer(text: str) -> bool | None:
+    """True for a whole message that agrees ("I agree", 「同意します」), False for one that
+    refuses in the same words, None for anything else."""
+    norm = re.sub(r"[。．.!！\s]+$", "", _norm(text).strip())
+    if _DISAGREE.fullmatch(norm):
+        return False
+    if _AGREE.fullmatch(norm):
+        return True
+    return None
+
+
 # Who leads ICLEI or an office, fees, events, jobs: the page lists none of these.
 _NOT_ON_PAGE = re.compile(
     r"president|secretary[- ]general|director|\bceo\b|\bhead of\b|who (?:runs|leads|heads|manages)|"

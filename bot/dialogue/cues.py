@@ -26,6 +26,7 @@ from bot.dialogue.asked import (
     asks_who_leads,
     asks_whom_to_contact,
     attributes_asked,
+    consent_answer,
     facet_asked,
     is_short,
     is_travel_or_everyday,
@@ -60,6 +61,20 @@ def names_a_place(text: str, parse: dict[str, Any]) -> bool:
     return bool(find_places(get_knowledge(), text) or gazetteer.find_in_text(text))
 
 
+def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
+    """The parse as `affirm` or `deny` when the whole message answers "Do you agree?" in
+    its own words (「同意します」, "I don't agree"), whatever the model read: a model once
+    read 「同意します」 as `deny`. Otherwise the same parse."""
+    consent = consent_answer(text)
+    wanted = None if consent is None else ("affirm" if consent else "deny")
+    if wanted is None or wanted == (parse.get("intent") or {}).get("name"):
+        return parse
+    parse = copy.deepcopy(parse)
+    parse["reread_from"] = parse.get("intent")
+    parse["intent"] = {"name": wanted, "confidence": 1.0}
+    return parse
+
+
 def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any]:
     """The parse with the intent the cues call for (the same parse when none applies).
 
@@ -71,6 +86,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         return parse
     # A request to talk in a language is a switch whatever the model read: "Can we continue
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
+    consent = consent_answer(text)
+    if consent is not None:
+        return reread_consent(parse, text)
     if language_requested(text) and intent not in _ANSWERS:
         wanted: str | None = "switch_language"
     elif intent in _KEPT:

@@ -19,7 +19,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.dialogue.asked import language_asked, language_requested
 from bot.dialogue.clauses import split_clauses
-from bot.dialogue.cues import reread
+from bot.dialogue.cues import reread, reread_consent
 from bot.dialogue.planner import Parsed, Unit, plan
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # The slot the language-switch action sets; while set, it overrides the detected language.
 PREFERRED_LANGUAGE_SLOT = "preferred_language"
 SWITCH_LANGUAGE_INTENT = "switch_language"
+# The enquiry form's consent question (domain.yml: a yes/no slot filled from affirm / deny).
+CONSENT_SLOT = "enquiry_consent"
 # A message longer than this is not split (the channels cap messages well below it).
 _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
@@ -73,7 +75,10 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     """The planned turns; inside a form the message is one answer and is never split."""
     parse = await processor.parse_message(message, tracker)
     if tracker is not None and tracker.active_loop_name:
-        # Inside a form the message is an answer: the form reads it, cues do not.
+        # Inside a form the message is an answer: the form reads it, cues do not, but for
+        # the consent question answered in its own words (「同意します」, "I agree").
+        if tracker.get_slot("requested_slot") == CONSENT_SLOT:
+            parse = reread_consent(parse, message.text)
         return [Unit(message.text, parse)]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.

@@ -21,6 +21,12 @@ def parse(intent: str, *places: str) -> dict:
         ("Can we continue this chat in Japanese?", "cancel", "switch_language"),
         ("海外の同僚と画面を共有しているので、英語のほうが助かります", "thank", "switch_language"),
         ("ここからは日本語で続けてもらえますか", "correct_enquiry", "switch_language"),
+        # The consent question answered in its own words, whatever the model read.
+        ("同意します", "deny", "affirm"),
+        ("はい、同意いたします。", "nlu_fallback", "affirm"),
+        ("I agree", "thank", "affirm"),
+        ("同意できません", "affirm", "deny"),
+        ("no, I do not consent", "affirm", "deny"),
         ("Any good hotels near Freiburg station?", "ask_office_contact", "out_of_scope"),
         ("デンバーって今何度くらい？", "ask_office_contact", "out_of_scope"),
         ("Auckland Council here. Where's the closest ICLEI office to us?", "ask_name",
@@ -71,3 +77,10 @@ def test_a_place_in_the_preamble_does_not_make_a_size_question_an_office():
     text = "My supervisor asked me to find out how many regional offices ICLEI has."
     context = "I'm an intern at the environment ministry in Ghana. " + text
     assert reread(parse("ask_size"), text, context)["intent"]["name"] == "ask_size"
+
+
+@pytest.mark.parametrize(
+    "text", ["同意しないとどうなりますか？", "what if I don't agree?", "I agree with your mission"]
+)
+def test_a_question_about_consent_is_not_an_answer(text):
+    assert reread(parse("ask_membership"), text)["intent"]["name"] == "ask_membership"

@@ -81,6 +81,19 @@ async def test_inside_a_form_the_message_is_one_answer():
     assert len(processor.handled) == 1
 
 
+async def test_the_consent_question_answered_in_its_own_words_is_read_as_yes_or_no():
+    for text, expected in [("同意します", "affirm"), ("I don't agree", "deny")]:
+        processor = FakeProcessor({"requested_slot": "enquiry_consent"}, loop="enquiry_form")
+        await handle(processor, message(text))
+        assert processor.handled[0].parse_data["intent"]["name"] == expected
+
+
+async def test_other_questions_of_the_form_are_left_to_the_form():
+    processor = FakeProcessor({"requested_slot": "enquiry_organisation"}, loop="enquiry_form")
+    await handle(processor, message("同意します"))
+    assert processor.handled[0].parse_data["intent"]["name"] == "nlu_fallback"
+
+
 async def test_a_chosen_language_holds_over_the_script():
     processor = FakeProcessor(slots={"preferred_language": "ja"})
     await handle(processor, message("What is ICLEI?"))
