@@ -45,9 +45,9 @@ def build_training_variables(model: RasaModel, data: RasaDataGenerator) -> None:
 
 def fit_with_built_variables(self: RasaModel, x: Any = None, *args: Any, **kwargs: Any) -> Any:
     """`Model.fit`, with the variables created before the training step is traced."""
-    if isinstance(x, RasaDataGenerator) and len(x) and not self.built_for_training:
+    # Only a model without variables: Rasa's fine-tuning load has built them already.
+    if isinstance(x, RasaDataGenerator) and len(x) and not self.trainable_variables:
         build_training_variables(self, x)
-        self.built_for_training = True
     return tf.keras.Model.fit(self, x, *args, **kwargs)
 
 
@@ -65,7 +65,6 @@ def install() -> None:
     """Give `RasaModel` the fit above, and Keras's `Sequence` datasets no autotuning
     (idempotent)."""
     RasaModel.fit = fit_with_built_variables  # type: ignore[method-assign]
-    RasaModel.built_for_training = False  # type: ignore[attr-defined]
     data_adapter.KerasSequenceAdapter.get_dataset = dataset_without_autotuning  # type: ignore[method-assign]
 
 

@@ -66,7 +66,12 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     its own words (「同意します」, "I don't agree"), whatever the model read: a model once
     read 「同意します」 as `deny`. Otherwise the same parse."""
     consent = consent_answer(text)
-    wanted = None if consent is None else ("affirm" if consent else "deny")
+    return parse if consent is None else _as(parse, "affirm" if consent else "deny")
+
+
+def _as(parse: dict[str, Any], wanted: str | None) -> dict[str, Any]:
+    """`parse` read as `wanted`, the model's own reading kept under `reread_from` (the same
+    parse when there is nothing to change)."""
     if wanted is None or wanted == (parse.get("intent") or {}).get("name"):
         return parse
     parse = copy.deepcopy(parse)
@@ -84,23 +89,16 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
     if not text or text.startswith("/"):
         return parse
-    # A request to talk in a language is a switch whatever the model read: "Can we continue
-    # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     consent = consent_answer(text)
     if consent is not None:
-        return reread_consent(parse, text)
+        return _as(parse, "affirm" if consent else "deny")
+    # A request to talk in a language is a switch whatever the model read: "Can we continue
+    # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
-        wanted: str | None = "switch_language"
-    elif intent in _KEPT:
+        return _as(parse, "switch_language")
+    if intent in _KEPT:
         return parse
-    else:
-        wanted = _cued_intent(intent, text, parse, context)
-    if wanted is None or wanted == intent:
-        return parse
-    parse = copy.deepcopy(parse)
-    parse["reread_from"] = parse.get("intent")
-    parse["intent"] = {"name": wanted, "confidence": 1.0}
-    return parse
+    return _as(parse, _cued_intent(intent, text, parse, context))
 
 
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
