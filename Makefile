@@ -7,6 +7,9 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Python caches compiled modules (.pyc) on first import. Where the environment turns that
+# off, every process compiled Rasa and TensorFlow again: 16 s to import them instead of 6.
+unexport PYTHONDONTWRITEBYTECODE
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 CLUSTER_PORT ?= 8080

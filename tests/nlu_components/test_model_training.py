@@ -18,6 +18,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.layers import CRF
 from rasa.utils.tensorflow.models import RasaModel
 
 from bot import model_training
@@ -116,9 +117,11 @@ def test_install_is_idempotent_and_uninstall_restores_keras():
         model_training.install()
         model_training.install()
         assert RasaModel.fit is model_training.fit_with_built_variables
+        assert CRF.call is model_training.decode_off_the_tape
     finally:
         model_training.uninstall()
     assert "fit" not in vars(RasaModel)
+    assert CRF.call is model_training._CRF_DECODE
     model_training.uninstall()  # twice: no error
 
 
@@ -141,3 +144,33 @@ def test_keras_reads_a_sequence_without_autotuning_only_with_the_patch():
     finally:
         model_training.uninstall()
     assert data_adapter.KerasSequenceAdapter.get_dataset is model_training._SEQUENCE_DATASET
+
+
+def _crf_gradients(crf: CRF) -> tuple[tf.Tensor | None, tf.Tensor, list]:
+    """Gradients to the transitions of the decoded scores and of the loss, and the tags."""
+    logits = tf.constant(np.random.default_rng(0).normal(size=(2, 4, 3)), tf.float32)
+    lengths = tf.constant([4, 2])
+    tags = tf.constant([[1, 2, 0, 1], [2, 1, 0, 0]])
+    with tf.GradientTape(persistent=True) as tape:
+        predicted, scores = crf(logits, lengths)
+        loss = crf.loss(logits, tags, lengths)
+    return (
+        tape.gradient(scores, crf.transition_params),
+        tape.gradient(loss, crf.transition_params),
+        predicted.numpy().tolist(),
+    )
+
+
+def test_the_crf_decodes_off_the_tape_with_the_same_tags_and_loss_gradients():
+    tf.keras.utils.set_random_seed(1)
+    crf = CRF(num_tags=3, reg_lambda=0.0, scale_loss=False)
+    on_tape, loss_gradient, tags = _crf_gradients(crf)
+    assert on_tape is not None  # Rasa records the decoding
+    model_training.install()
+    try:
+        off_tape, patched_loss_gradient, patched_tags = _crf_gradients(crf)
+    finally:
+        model_training.uninstall()
+    assert off_tape is None
+    assert patched_tags == tags
+    np.testing.assert_allclose(patched_loss_gradient.numpy(), loss_gradient.numpy())
