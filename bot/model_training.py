@@ -30,8 +30,8 @@ from typing import Any
 
 import tensorflow as tf
 from keras.engine import data_adapter
-from rasa.utils.tensorflow.layers import CRF
 from rasa.utils.tensorflow.data_generator import RasaDataGenerator
+from rasa.utils.tensorflow.layers import CRF
 from rasa.utils.tensorflow.models import RasaModel
 from tensorflow.python.eager import tape
 
