@@ -5,12 +5,16 @@ creates variables on its first call is traced a second time, to get a function t
 not create them (TensorFlow's rule for variables in functions), and the training step is
 the most expensive graph to trace: the entity CRF's gradients alone take about 10 s. So
 `install()` creates the variables before `fit`: one eager forward pass over the first
-batch builds every layer, and the optimizer builds its slots for the trainable variables.
-The training step is then traced once.
+batch builds every layer it runs, tracing that pass (without running it) builds the
+layers of the `tf.cond` branches it did not take, and the optimizer builds its slots for
+the trainable variables. The training step is then traced once. The trace matters for
+TED, which chooses branches by the batch (one without text or slot features takes the
+"fake features" branch): a layer first built inside the training step is unknown to the
+optimizer, a KeyError when Rasa's fine-tuning loaded TED from a one-example batch.
 
 The initial weights come from the same seeded initializers, drawn eagerly instead of in
-a graph, so a model trained with the patch is not bit-identical to one trained without;
-both are reproducible. `python -m bot train` installs it (bot/ops/rasa_commands.py).
+the training graph, so a model trained with the patch is not bit-identical to one trained
+without; both are reproducible. `python -m bot train` installs it (bot/ops/rasa_commands.py).
 
 It also switches tf.data's autotuning off for the batches Keras reads from Rasa's data
 generator. The pipeline has nothing to tune (one generator, a fixed prefetch of one
@@ -42,10 +46,12 @@ def build_training_variables(model: RasaModel, data: RasaDataGenerator) -> None:
     model._training = True  # what `train_step` sets: dropout and the training-only losses
     try:
         model.batch_loss(batch)
+        # An eager pass builds the `tf.cond` branches it takes; tracing builds the others.
+        tf.function(model.batch_loss).get_concrete_function(batch)
     finally:
         model._training = None
     model.optimizer.build(model.trainable_variables)
-    # The forward pass counted towards the metrics; fit resets them per epoch anyway.
+    # The eager pass counted towards the metrics; fit resets them per epoch anyway.
     model.reset_metrics()
 
 

@@ -18,6 +18,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.layers import CRF
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -174,3 +175,47 @@ def test_the_crf_decodes_off_the_tape_with_the_same_tags_and_loss_gradients():
     assert off_tape is None
     assert patched_tags == tags
     np.testing.assert_allclose(patched_loss_gradient.numpy(), loss_gradient.numpy())
+
+
+class _Branchy(RasaModel):
+    """A loss that, like TED's, takes a `tf.cond` branch by the batch: a layer only on one."""
+
+    def __init__(self) -> None:
+        super().__init__(random_seed=1)
+        # Rasa's train step adds up the regularization losses: it needs one.
+        self.real = tf.keras.layers.Dense(1, kernel_regularizer="l2")
+
+    def batch_loss(self, batch_in):
+        x = tf.convert_to_tensor(batch_in[0], tf.float32)
+        return tf.cond(
+            tf.shape(x)[0] > 0, lambda: tf.reduce_mean(self.real(x) ** 2), lambda: tf.constant(0.0)
+        )
+
+
+class _FirstBatchEmpty(RasaBatchDataGenerator):
+    """No rows in the first batch (TED's "fake features" case), two in the second."""
+
+    def __init__(self) -> None:
+        self.batches = [(np.zeros((0, 3), "float32"),), (np.ones((2, 3), "float32"),)]
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, index: int):
+        return self.batches[index], None
+
+    def on_epoch_end(self) -> None:
+        pass
+
+
+def test_a_layer_built_only_in_a_branch_the_first_batch_skips_is_trained(traces):
+    model = _Branchy()
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.1))
+    model_training.install()
+    try:
+        model.fit(_FirstBatchEmpty(), epochs=2, verbose=0)
+    finally:
+        model_training.uninstall()
+    assert traces == ["_Branchy"]
+    assert len(model.trainable_variables) == 2  # the branch's kernel and bias
+    assert int(model.optimizer.iterations.numpy()) == 4
