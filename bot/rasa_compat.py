@@ -13,6 +13,9 @@ fails loudly at start-up instead of misbehaving quietly.
   out of the comparison, since test stories cannot annotate it around a `place` entity.
 - `RasaModel.load`: DIET and TED are built for serving by one prediction instead of one
   training step, which cut start-up to the first answer from 50 s to 20 s (bot/model_loading.py).
+- `TEDPolicy.predict_action_probabilities` and the policy ensemble's `combine_predictions`:
+  TED's prediction is computed only when a rule or memoized story does not already settle
+  the action (bot/ted_on_demand.py).
 - `RasaModel.fit` (training only, installed by `python -m bot train`): the variables are
   created before the training step is traced, so it is traced once instead of twice
   (bot/model_training.py).
@@ -52,11 +55,12 @@ def install() -> None:
     _check_version()
     from rasa.core.processor import MessageProcessor
 
-    from bot import action_response_validation, model_loading
+    from bot import action_response_validation, model_loading, ted_on_demand
     from bot.dialogue import turns
 
     action_response_validation.install()
     model_loading.install()
+    ted_on_demand.install()
     if not hasattr(MessageProcessor.handle_message, "__wrapped__"):
         MessageProcessor.handle_message = turns.wrap(MessageProcessor.handle_message)  # type: ignore[method-assign]
 
