@@ -65,8 +65,13 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     """The parse as `affirm` or `deny` when the whole message answers "Do you agree?" in
     its own words (「同意します」, "I don't agree"), whatever the model read: a model once
     read 「同意します」 as `deny`. Otherwise the same parse."""
+    return _as(parse, _consent_intent(text))
+
+
+def _consent_intent(text: str) -> str | None:
+    """`affirm` or `deny` for a whole message that answers "Do you agree?", else None."""
     consent = consent_answer(text)
-    return parse if consent is None else _as(parse, "affirm" if consent else "deny")
+    return None if consent is None else ("affirm" if consent else "deny")
 
 
 def _as(parse: dict[str, Any], wanted: str | None) -> dict[str, Any]:
@@ -89,9 +94,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
     if not text or text.startswith("/"):
         return parse
-    consent = consent_answer(text)
-    if consent is not None:
-        return _as(parse, "affirm" if consent else "deny")
+    consented = _consent_intent(text)
+    if consented is not None:
+        return _as(parse, consented)
     # A request to talk in a language is a switch whatever the model read: "Can we continue
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
