@@ -212,4 +212,4 @@ def test_rasa_builds_it_from_endpoints_yml(tmp_path: Path) -> None:
     store = TrackerStore.create(read_endpoint_config(str(endpoints), "tracker_store"), DOMAIN)
     inner = getattr(store, "_tracker_store", store)
     assert isinstance(inner, CachedSQLTrackerStore)
-    assert inner.cache_idle_seconds == 120
+    assert inner.cache_idle_seconds == 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -56,11 +57,16 @@ def _read_scores(name: str, out: Path) -> NluScores:
 
 def evaluate(model: Path, test_files: list[Path], out_root: Path) -> list[NluScores]:
     """Run `rasa test nlu` on each file and collect its figures."""
+    # Rasa would quietly test the newest model in models/ instead of a missing one.
+    if not Path(model).is_file():
+        raise SystemExit(f"No trained model at {model}: run `make train` or pass --model.")
     scores = []
     env = server_env(Ports.from_env())
     for test_file in test_files:
         name = test_file.stem.removeprefix("test_")
         out = out_root / name
+        # A report left from another model (another entity extractor) must not be read.
+        shutil.rmtree(out, ignore_errors=True)
         command = [
             sys.executable,
             "-m",
