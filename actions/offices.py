@@ -95,6 +95,16 @@ def office_events(office: Office | None) -> list[dict[str, Any]]:
     return events
 
 
+def _head_office_of(knowledge: Knowledge, match: PlaceMatch, text: str) -> Office | None:
+    """The World Secretariat when the message asks for the head office in its own country
+    (「ドイツの本部の住所」, "ICLEI's headquarters in Germany"): Germany alone routes to the
+    European Secretariat in Freiburg, but the head office there is the one in Bonn."""
+    if match.kind != "country" or match.country is None or not names_the_head_office(text):
+        return None
+    head = knowledge.office(answers.HEADQUARTERS_ID)
+    return head if match.country.code == head.country and head not in match.offices else None
+
+
 def answer_place(
     knowledge: Knowledge, tracker: Tracker, lang: str, want_list: bool
 ) -> tuple[list[Reply], Office | None] | None:
@@ -102,6 +112,11 @@ def answer_place(
     None when it names no place that either knows."""
     text = latest_text(tracker)
     match, asked = _match_from_tracker(knowledge, tracker)
+    head = _head_office_of(knowledge, match, text) if match is not None else None
+    if head is not None:
+        if [a for a in attributes_asked(text) if a != "address"] or asks_what_the_page_lacks(text):
+            return office_replies(knowledge, head, text, lang), head
+        return answers.headquarters(knowledge, lang, text), head
     if match is not None:
         if match.kind == "region" and match.region_ids and want_list:
             offices = tuple(

@@ -188,19 +188,19 @@ def consent_answer(text: str) -> bool | None:
     return None
 
 
-# Who leads ICLEI or an office, fees, events, jobs: the page lists none of these.
-_NOT_ON_PAGE = re.compile(
+# Who leads ICLEI or an office: the page names nobody.
+_LEADER_WORDS = (
     r"president|secretary[- ]general|director|\bceo\b|\bhead of\b|who (?:runs|leads|heads|manages)|"
-    r"\bchair|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|vacanc|"
-    r"intern|career|budget|"
-    r"会長|代表|所長|局長|理事|事務局長|トップ|責任者|会費|費用|料金|いくら|イベント|会議|採用|求人|"
-    r"インターン|予算"
+    r"\bboss\b|\bchief executive|\bleaders? of iclei|iclei'?s leaders?\b|"
+    r"who(?:'s| is| are) (?:the )?leaders?\b|\bchair|"
+    r"会長|所長|局長|事務局長|トップ|責任者|ボス|リーダー"
 )
-
-
-_LEADER = re.compile(
-    r"president|secretary[- ]general|director|\bceo\b|\bhead of\b|who (?:runs|leads|heads|manages)|"
-    r"\bchair|leads? (?:iclei|it)|会長|代表者|所長|局長|理事長|事務局長|トップ|責任者"
+_LEADER = re.compile(_LEADER_WORDS + r"|leads? (?:iclei|it)|代表者|理事長")
+# Leaders, fees, events, jobs: the page lists none of these.
+_NOT_ON_PAGE = re.compile(
+    _LEADER_WORDS + r"|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|"
+    r"vacanc|intern|career|budget|代表|理事|会費|費用|料金|いくら|イベント|会議|採用|求人|"
+    r"インターン|予算"
 )
 
 
@@ -216,7 +216,8 @@ def asks_what_the_page_lacks(text: str) -> bool:
 
 # Words that make a message with a place in it a question about an office.
 _OFFICE_WORDS = re.compile(
-    r"\boffices?\b|secretariat|\bcontact\b|branch|who should|which office|closest|nearest|near us|"
+    r"\boffices?\b|secretariat|\bcontact\b|branch|who should|which office|look(?:s|ing)? after|"
+    r"closest|nearest|near us|"
     r"near me|nearby|responsible|cover|in charge|reach out|get in touch|talk to|speak to|"
     r"who do (?:we|i)|who should|who can (?:we|i)|anyone|anybody|someone|representative|"
     r"presence|based in|located in|"
@@ -227,7 +228,8 @@ _OFFICE_WORDS = re.compile(
 # "Which office should we get in touch with?": a question whose answer depends on where the
 # visitor is (a place they named earlier in the message).
 _WHOM = re.compile(
-    r"which office|who should|who do (?:we|i)|who can (?:we|i)|\bcontact\b|get in touch|reach out|"
+    r"which (?:iclei |regional |local )?office|look(?:s|ing)? after|who should|who do (?:we|i)|"
+    r"who can (?:we|i)|\bcontact\b|get in touch|reach out|"
     r"closest|nearest|responsible|in charge|talk to|speak to|"
     r"担当|窓口|問い合わせ先|連絡先|どちらの事務所|どの事務所"
 )
@@ -273,3 +275,33 @@ _HEAD_OFFICE = re.compile(
 def names_the_head_office(text: str) -> bool:
     """True when a message names ICLEI's head office (the World Secretariat)."""
     return bool(_HEAD_OFFICE.search(_norm(text)))
+
+
+# Questions the model sometimes does not place, in words that name the fact asked for.
+# Read only for a message the model did not understand (cues.py).
+_AGE = re.compile(
+    r"how old|how long (?:has|have|did) (?:iclei|it|you)|(?:iclei|it)'?s? age\b|"
+    r"何年(?:目|になり|になる|経|た)|何周年|創立何年|設立何年|歴史は何年"
+)
+_RENAMED = re.compile(
+    r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"
+    r"(?:old|former|previous|original|earlier) name|new name|called (?:before|originally)|"
+    r"名前を変え|名前が変わ|名称を変え|名称が変わ|名称変更|改名|旧名|昔の名前|以前の名前|元の名前"
+)
+_PURPOSE = re.compile(
+    r"trying to (?:achieve|do|accomplish)|want(?:s)? to achieve|\bgoals?\b|\baims?\b|"
+    r"\bobjectives?\b|\bpurpose\b|目指し|めざし|目的|目標|狙い|ねらい"
+)
+
+
+def fact_named(text: str) -> Literal["ask_founding", "ask_name", "ask_mission"] | None:
+    """The intent of a question that names its fact: ICLEI's age ("how old is ICLEI?"),
+    its change of name (「名前を変えたのはいつ」), its aims ("what is it trying to achieve?")."""
+    norm = _norm(text)
+    if _RENAMED.search(norm):
+        return "ask_name"
+    if _AGE.search(norm):
+        return "ask_founding"
+    if _PURPOSE.search(norm):
+        return "ask_mission"
+    return None

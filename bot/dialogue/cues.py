@@ -9,8 +9,8 @@ and the gazetteer than as more examples (and cost no training time):
 - a place (any city, province, country or region) named together with an office or a
   contact, whatever the model guessed ("Auckland Council here. Where's the closest office?");
 - for a message the model did not understand: a place, a question about what the page does
-  not list (leaders, fees, events), or a short follow-up on a detail ("got a number I can
-  ring?").
+  not list (leaders, fees, events), a question that names its fact (ICLEI's age, its change
+  of name, its aims), or a short follow-up on a detail ("got a number I can ring?").
 
 The parse keeps the model's own reading under `reread_from`, for the staff shell.
 """
@@ -28,6 +28,7 @@ from bot.dialogue.asked import (
     attributes_asked,
     consent_answer,
     facet_asked,
+    fact_named,
     is_short,
     is_travel_or_everyday,
     language_requested,
@@ -128,6 +129,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         return "start_enquiry"
     if asks_what_the_page_lacks(text):
         return "ask_other_iclei_topic"
+    fact = fact_named(text)
+    if fact is not None:
+        return fact
     if is_short(text) and facet_asked(text):
         return "ask_followup"
     return None

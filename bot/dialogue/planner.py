@@ -120,6 +120,10 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
             )
         )
         return [_unit(group) for group in groups]
+    if len(groups) == 1 and len(clauses) > 1 and _points_back(groups[0], whole):
+        # "We're in Kenya and thinking of joining, how does that work?": the question is
+        # about the preamble, which the whole message's reading holds.
+        return [Unit(whole.text, whole.parse)]
     if len(groups) == 1 and len(clauses) > 1 and groups[0][0].intent != whole.intent:
         # One real question behind a preamble: answer it, with the whole message's places.
         parse = copy.deepcopy(whole.parse)
@@ -132,6 +136,17 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         focus = " ".join(clause.text for clause in groups[0])
         return [Unit(whole.text, parse, focus)]
     return [Unit(whole.text, whole.parse)]
+
+
+def _points_back(group: list[Parsed], whole: Parsed) -> bool:
+    """True when the one question is a follow-up naming no detail ("how does that work?")
+    and the whole message reads as a question of its own: "that" is in the message."""
+    return (
+        group[0].intent == "ask_followup"
+        and not attributes_asked(" ".join(clause.text for clause in group))
+        and whole.intent not in FILLER_INTENTS
+        and whole.intent not in ("ask_followup", "out_of_scope")
+    )
 
 
 def _introduces(clause: Parsed) -> bool:

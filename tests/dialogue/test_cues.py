@@ -40,6 +40,17 @@ def parse(intent: str, *places: str) -> dict:
         ("got a number I can ring?", "nlu_fallback", "ask_followup"),
         ("in which city?", "nlu_fallback", "ask_followup"),
         ("can I send a membership enquiry through this chat?", "nlu_fallback", "start_enquiry"),
+        # Leaders in everyday words: the page names nobody.
+        ("so who's the boss over there?", "nlu_fallback", "ask_other_iclei_topic"),
+        ("who are the leaders of ICLEI", "what_is_iclei", "ask_other_iclei_topic"),
+        ("イクレイのリーダーは誰？", "nlu_fallback", "ask_other_iclei_topic"),
+        # A question that names its fact, which the model did not place.
+        ("ok but how old is the organisation?", "nlu_fallback", "ask_founding"),
+        ("創立何年になりますか", "nlu_fallback", "ask_founding"),
+        ("when was it renamed?", "nlu_fallback", "ask_name"),
+        ("名称が変わったのはなぜ？", "nlu_fallback", "ask_name"),
+        ("what are they actually trying to achieve", "nlu_fallback", "ask_mission"),
+        ("この団体の目標って？", "nlu_fallback", "ask_mission"),
     ],
 )  # fmt: skip
 def test_cues_give_the_intent(text, intent, expected):
@@ -59,6 +70,9 @@ def test_cues_give_the_intent(text, intent, expected):
         ("cancel the enquiry", "cancel"),
         ("Where is the Tokyo office?", "ask_office_contact"),
         ("I'd like to join", "start_enquiry"),
+        # Words of the new cues inside questions the model placed.
+        ("What does ICLEI do for city leaders?", "what_is_iclei"),
+        ("How old was the network when it moved to Bonn?", "ask_history"),
     ],
 )
 def test_no_cue_keeps_the_model_reading(text, intent):
@@ -84,3 +98,15 @@ def test_a_place_in_the_preamble_does_not_make_a_size_question_an_office():
 )
 def test_a_question_about_consent_is_not_an_answer(text):
     assert reread(parse("ask_membership"), text)["intent"]["name"] == "ask_membership"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My town is Leeds, which ICLEI office would look after us?", "Which office looks after us?"],
+)
+def test_which_iclei_office_and_look_after_ask_whom_to_contact(text):
+    question = text.split(", ")[-1]
+    context = "Our council is in Quito, Ecuador. " + text
+    assert (
+        reread(parse("nlu_fallback"), question, context)["intent"]["name"] == "ask_office_contact"
+    )

@@ -178,3 +178,32 @@ def test_the_words_reporting_a_question_ask_nothing():
     units = plan(whole, clauses)
     assert [u.parse["intent"]["name"] for u in units] == ["what_is_iclei"]
     assert units[0].focus == "what you lot actually do"
+
+
+def test_a_follow_up_about_the_preamble_takes_the_whole_message_reading():
+    whole = parsed(
+        "we're a municipality in Kenya thinking about signing up, how does that work?",
+        "ask_membership",
+        "Kenya",
+    )
+    clauses = [
+        parsed("we're a municipality in Kenya thinking about signing up", "ask_office_contact"),
+        parsed("how does that work?", "ask_followup"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1 and units[0].text == whole.text
+    assert units[0].parse["intent"]["name"] == "ask_membership"
+
+
+def test_a_follow_up_naming_a_detail_stays_the_question():
+    whole = parsed(
+        "we're a municipality in Kenya thinking about signing up, what's their phone number?",
+        "ask_membership",
+        "Kenya",
+    )
+    clauses = [
+        parsed("we're a municipality in Kenya thinking about signing up", "ask_office_contact"),
+        parsed("what's their phone number?", "ask_followup"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1 and units[0].parse["intent"]["name"] == "ask_followup"
