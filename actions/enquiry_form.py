@@ -170,14 +170,16 @@ class ValidateEnquiryForm(FormValidationAction):
         """Whether the message is a question to answer instead of the field's answer."""
         if field in ANSWER_ONLY_FIELDS or repeated:
             return False
+        text = (tracker.latest_message or {}).get("text") or ""
+        # 「山田花子です。フルネームでいいですか？」: a name in a sentence, then a remark on it.
+        if field == "name" and validation.name_in_sentence(text):
+            return False
         # A valid country, email or population is an answer whatever the NLU thought.
         if field in STRICT_FIELDS and checked.ok:
             return False
         intent = (tracker.latest_message or {}).get("intent") or {}
         return interruptions.is_interruption(
-            intent.get("name"),
-            float(intent.get("confidence") or 0),
-            (tracker.latest_message or {}).get("text") or "",
+            intent.get("name"), float(intent.get("confidence") or 0), text
         )
 
     async def validate_enquiry_organisation(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]

@@ -102,9 +102,21 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
         return _as(parse, "switch_language")
+    if intent == "start_enquiry" and _asks_whom_near(text, parse, context):
+        # "I'm a councillor from Auckland. Is there someone near us we could talk to?" asks
+        # for an office, not to fill in the enquiry form.
+        return _as(parse, "ask_office_contact")
     if intent in _KEPT:
         return parse
     return _as(parse, _cued_intent(intent, text, parse, context))
+
+
+def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
+    """True when a message asks whom to talk to, names a place (in the question or its
+    preamble) and does not ask to send an enquiry."""
+    if not asks_whom_to_contact(text) or wants_to_enquire(text):
+        return False
+    return names_a_place(text, parse) or bool(context and names_a_place(context, {}))
 
 
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:

@@ -121,9 +121,35 @@ def validate_organisation(value: str | None) -> Checked[str]:
     return _text(value, MAX_ORGANISATION)
 
 
+# A name given in a sentence: 「山田花子です。」, 「佐藤と申します」, "My name is Jane Doe.",
+# "I'm Jane Doe" (a capital letter after "I'm": "I'm not sure" is no name). What follows the
+# first sentence (「フルネームでいいですか？」) is a remark about the answer, not part of it.
+_JA_NAME = re.compile(
+    r"^(?:(?:私|わたし|わたくし)(?:の名前)?は)?(?P<name>[^。．.!！?？、,\s][^。．.!！?？、,]{0,40}?)\s*"
+    r"(?:です|と申します|ともうします|といいます|と言います|でございます)(?:[。．.!！?？、,\s]|$)"
+)
+_EN_NAME = re.compile(
+    r"^(?:(?i:hi|hello)[,!.]?\s+)?"
+    r"(?:(?i:my name is|my name's|name is|name:|this is)|(?i:i'm|i am)(?=\s+[A-Z]))"
+    r"\s*(?P<name>[^\W\d_][^.!?,;:]{0,60}?)\s*(?:[.!?,;]|\s+and\s|$)"
+)
+
+
+def name_in_sentence(text: str | None) -> str | None:
+    """The name in an answer that puts it in a sentence ("My name is Jane Doe.",
+    「山田花子です。フルネームでいいですか？」), or None when the answer is not such a sentence."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    for pattern in (_JA_NAME, _EN_NAME):
+        match = pattern.match(text)
+        if match and match.group("name").strip():
+            return match.group("name").strip()
+    return None
+
+
 def validate_name(value: str | None) -> Checked[str]:
-    """The contact person's name: non-empty, at most MAX_NAME chars."""
-    return _text(value, MAX_NAME)
+    """The contact person's name, out of a sentence that gives it ("My name is …"):
+    non-empty, at most MAX_NAME chars."""
+    return _text(name_in_sentence(value) or value, MAX_NAME)
 
 
 def validate_role(value: str | None) -> Checked[str]:

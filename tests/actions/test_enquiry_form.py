@@ -277,6 +277,29 @@ async def test_valid_email_is_an_answer_even_if_classified_as_a_question(dispatc
     assert result["enquiry_email"] == "amina@nairobi.go.ke"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("山田花子です。フルネームでいいですか？", "山田花子"),
+        ("My name is Jane Doe. Do you need my middle name too?", "Jane Doe"),
+    ],
+)
+async def test_a_name_in_a_sentence_with_a_question_is_the_answer(dispatcher, text, name):
+    # The model is sure the question is about ICLEI's name; the sentence gives a name.
+    tracker = with_confidence(make_tracker(text=text, intent="ask_name"), 0.99)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result["enquiry_name"] == name
+    assert dispatcher.messages == []
+
+
+async def test_a_question_about_icleis_name_is_still_answered_when_asked_for_a_name(dispatcher):
+    text = "What does ICLEI stand for?"
+    tracker = with_confidence(make_tracker(text=text, intent="ask_name"), 0.99)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_name"]
+
+
 async def test_consent_is_recorded_when_it_was_given(dispatcher, database):
     await ActionSubmitEnquiry().run(dispatcher, make_tracker(slots=FILLED, events=CONSENTED), {})
     (stored,) = EnquiryStore(database).list()

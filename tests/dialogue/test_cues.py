@@ -110,3 +110,21 @@ def test_which_iclei_office_and_look_after_ask_whom_to_contact(text):
     assert (
         reread(parse("nlu_fallback"), question, context)["intent"]["name"] == "ask_office_contact"
     )
+
+
+def test_whom_to_talk_to_near_a_named_place_is_an_office_not_the_form():
+    text = "Is there someone in our part of the world we could talk to?"
+    context = "Hello, I'm a councillor from Auckland. " + text
+    read = reread(parse("start_enquiry"), text, context)
+    assert read["intent"]["name"] == "ask_office_contact"
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("I'd like to talk to someone about joining ICLEI", ""),
+        ("We're in Lyon and want to send a membership enquiry, who do we talk to?", ""),
+    ],
+)
+def test_the_enquiry_form_is_kept_without_a_place_or_with_enquiry_words(text, context):
+    assert reread(parse("start_enquiry"), text, context)["intent"]["name"] == "start_enquiry"

@@ -142,6 +142,29 @@ def test_length_limits() -> None:
     assert validate_name("<b>" + "a" * MAX_NAME + "</b>").ok
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("山田花子です。フルネームでいいですか？", "山田花子"),
+        ("佐藤と申します", "佐藤"),
+        ("私は鈴木一郎です。", "鈴木一郎"),
+        ("My name is Jane Doe.", "Jane Doe"),
+        ("Hello, my name is Ana Lima and I work in Quito", "Ana Lima"),
+        ("I'm Carlos Ruiz, is that enough?", "Carlos Ruiz"),
+        ("this is Kim Min-jun", "Kim Min-jun"),
+    ],
+)
+def test_a_name_given_in_a_sentence_is_the_name(text: str, name: str) -> None:
+    assert validate_name(text).value == name
+
+
+@pytest.mark.parametrize(
+    "text", ["山田 花子", "Jane Doe", "I'm not sure", "はい、山田です", "Dr. Mary Smith"]
+)
+def test_a_bare_name_or_no_name_sentence_is_kept_as_written(text: str) -> None:
+    assert validate_name(text).value == text
+
+
 def test_name_and_role() -> None:
     assert validate_name(" 山田　太郎 ").value == "山田 太郎"  # ideographic space folded
     assert validate_name("Jane <i>Doe</i>").value == "Jane Doe"
