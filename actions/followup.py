@@ -16,7 +16,7 @@ from actions.offices import (
 )
 from bot.answers.followups import facet_reply
 from bot.answers.offices import HEADQUARTERS_ID
-from bot.dialogue.asked import attributes_asked, facet_asked
+from bot.dialogue.asked import attributes_asked, facet_asked, fact_named
 from bot.knowledge import get_knowledge
 
 _OFFICE_TOPICS = ("office", "office_list")
@@ -40,7 +40,8 @@ class ActionFollowup(Action):
         events = answer_named_place(dispatcher, knowledge, tracker, lang)
         if events is not None:
             return events
-        topic = tracker.get_slot("topic")
+        # 「名前が変わったのはいつ？」 asks about the fact it names, not the last topic.
+        topic = fact_named(text) or tracker.get_slot("topic")
         office = current_office(knowledge, tracker)
         attributes = attributes_asked(text)
         if office is not None and (topic in _OFFICE_TOPICS or attributes):

@@ -262,6 +262,23 @@ _ENQUIRY = re.compile(
 )
 
 
+# "We'd like to join, what do we do?", "how does signing up work?": how to join, which the
+# membership answer explains before it offers the enquiry form.
+_HOW_TO_JOIN = re.compile(
+    r"what (?:do|should|must|would) (?:we|i) (?:do|need)|"
+    r"how (?:do|can|would|should|could) (?:we|i)|"
+    r"how does (?:it|that|this|signing up|joining) work|(?:process|procedure|steps|requirements)\b|"
+    r"手続き|どうすれば|どうしたら|方法|流れ|どのように|どうやって|条件"
+)
+_NAMES_THE_ENQUIRY = re.compile(r"enquiry|inquiry|問い合わせ|お問合せ")
+
+
+def asks_how_to_join(text: str) -> bool:
+    """True when a message asks how joining works, without asking to send an enquiry."""
+    norm = _norm(text)
+    return bool(_HOW_TO_JOIN.search(norm)) and not _NAMES_THE_ENQUIRY.search(norm)
+
+
 def wants_to_enquire(text: str) -> bool:
     """True when a message asks to send a membership enquiry."""
     return bool(_ENQUIRY.search(_norm(text)))

@@ -52,13 +52,32 @@ def split_clauses(text: str) -> list[str]:
     clauses: list[str] = []
     for sentence in _SENTENCE.split(text or ""):
         for part in (
-            piece for joined in _EN_JOIN.split(sentence) for piece in _cut_embedded(joined)
+            piece for joined in _split_english(sentence) for piece in _cut_embedded(joined)
         ):
             for clause in _cut_japanese(part):
                 clause = clause.strip(" 　、,")
                 if len(clause) >= _MIN_CHARS:
                     clauses.append(clause)
     return clauses or [text.strip()]
+
+
+# "When and where was ICLEI founded?": question words alone before "and" ask one question
+# about two facets, not two questions.
+_QUESTION_WORDS_ONLY = re.compile(
+    r"^\s*(?:(?:what|where|when|who|why|how|which)\b[\s,]*(?:and|or)?\s*)+$", re.IGNORECASE
+)
+
+
+def _split_english(sentence: str) -> list[str]:
+    """Cut at the English joining points, except after question words alone."""
+    pieces, start = [], 0
+    for match in _EN_JOIN.finditer(sentence):
+        if _QUESTION_WORDS_ONLY.match(sentence[start : match.start()]):
+            continue
+        pieces.append(sentence[start : match.start()])
+        start = match.end()
+    pieces.append(sentence[start:])
+    return pieces
 
 
 def _cut_embedded(part: str) -> list[str]:

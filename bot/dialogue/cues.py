@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.dialogue.asked import (
     asks_for_list,
+    asks_how_to_join,
     asks_what_the_page_lacks,
     asks_who_leads,
     asks_whom_to_contact,
@@ -102,6 +103,10 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
         return _as(parse, "switch_language")
+    if intent == "start_enquiry" and asks_how_to_join(text):
+        # "We'd like to become a member, what do we do?": how it works first; the membership
+        # answer then offers the form.
+        return _as(parse, "ask_membership")
     if intent == "start_enquiry" and _asks_whom_near(text, parse, context):
         # "I'm a councillor from Auckland. Is there someone near us we could talk to?" asks
         # for an office, not to fill in the enquiry form.
@@ -141,9 +146,7 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         return "start_enquiry"
     if asks_what_the_page_lacks(text):
         return "ask_other_iclei_topic"
-    fact = fact_named(text)
-    if fact is not None:
-        return fact
     if is_short(text) and facet_asked(text):
+        # "when was it renamed?": the follow-up action answers the facet of the fact named.
         return "ask_followup"
-    return None
+    return fact_named(text)

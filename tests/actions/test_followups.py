@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.faq import ActionAnswerFaq
@@ -102,6 +103,27 @@ async def test_a_facet_the_page_does_not_give(dispatcher):
 async def test_a_follow_up_with_nothing_before_asks_what_about(dispatcher):
     await run(ActionFollowup(), dispatcher, text="and when?", intent="ask_followup")
     assert responses(dispatcher) == ["utter_followup_no_context"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "response"),
+    [
+        # The fact named in the question, with or without a topic, and over another topic.
+        ("名前が変わったのはいつ？", "ask_name", "utter_followup_renamed_when"),
+        ("イクレイが名前を変えたのはいつですか", None, "utter_followup_renamed_when"),
+        ("when was it renamed?", "office", "utter_followup_renamed_when"),
+        ("創立何年になりますか", None, "utter_followup_founding_when"),
+    ],
+)
+async def test_a_facet_of_the_fact_the_question_names(dispatcher, text, topic, response):
+    await run(
+        ActionFollowup(),
+        dispatcher,
+        text=text,
+        intent="ask_followup",
+        slots={"topic": topic, "office": "japan" if topic == "office" else None},
+    )
+    assert responses(dispatcher) == [response]
 
 
 async def test_faq_answers_set_the_topic(dispatcher):

@@ -44,6 +44,9 @@ def test_splits_where_a_second_question_starts(text, clauses):
         "Tell me about ICLEI",
         "イクレイについて教えてください",
         "",
+        # Question words alone before "and": one question about two facets.
+        "When and where was ICLEI founded?",
+        "how and why did ICLEI change its name",
     ],
 )
 def test_one_question_stays_whole(text):

@@ -44,12 +44,13 @@ def parse(intent: str, *places: str) -> dict:
         ("so who's the boss over there?", "nlu_fallback", "ask_other_iclei_topic"),
         ("who are the leaders of ICLEI", "what_is_iclei", "ask_other_iclei_topic"),
         ("イクレイのリーダーは誰？", "nlu_fallback", "ask_other_iclei_topic"),
-        # A question that names its fact, which the model did not place.
+        # A question that names its fact, which the model did not place (a short one with a
+        # facet word goes to the follow-up action, which answers that facet of the fact).
         ("ok but how old is the organisation?", "nlu_fallback", "ask_founding"),
-        ("創立何年になりますか", "nlu_fallback", "ask_founding"),
-        ("when was it renamed?", "nlu_fallback", "ask_name"),
+        ("創立何年になりますか", "nlu_fallback", "ask_followup"),
+        ("when was it renamed?", "nlu_fallback", "ask_followup"),
         ("名称が変わったのはなぜ？", "nlu_fallback", "ask_name"),
-        ("what are they actually trying to achieve", "nlu_fallback", "ask_mission"),
+        ("what are they actually trying to achieve", "nlu_fallback", "ask_followup"),
         ("この団体の目標って？", "nlu_fallback", "ask_mission"),
     ],
 )  # fmt: skip
@@ -128,3 +129,23 @@ def test_whom_to_talk_to_near_a_named_place_is_an_office_not_the_form():
 )
 def test_the_enquiry_form_is_kept_without_a_place_or_with_enquiry_words(text, context):
     assert reread(parse("start_enquiry"), text, context)["intent"]["name"] == "start_enquiry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello! Our municipality would like to become an ICLEI member, what do we do?",
+        "we'd like to join - how does signing up work?",
+        "加盟したいのですが、どうすればいいですか",
+    ],
+)
+def test_how_to_join_is_the_membership_answer_before_the_form(text):
+    assert reread(parse("start_enquiry"), text)["intent"]["name"] == "ask_membership"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how do I send a membership enquiry?", "入会の問い合わせを送る方法は？", "I'd like to join"],
+)
+def test_asking_for_the_enquiry_itself_keeps_the_form(text):
+    assert reread(parse("start_enquiry"), text)["intent"]["name"] == "start_enquiry"
