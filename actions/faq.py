@@ -8,8 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import language_of, latest_intent, send
+from actions.conversation import language_of, latest_intent, latest_text, send
 from bot.answers.facts import faq_reply
+from bot.answers.followups import facet_reply
+from bot.dialogue.asked import facet_asked, is_short
 from bot.knowledge import get_knowledge
 
 
@@ -25,6 +27,11 @@ class ActionAnswerFaq(Action):
     ) -> list[dict[str, Any]]:
         """Send the answer for the latest intent; an unexpected intent gets the fallback."""
         intent = latest_intent(tracker)
+        text = latest_text(tracker)
+        if intent == "ask_name" and is_short(text) and facet_asked(text) == "when":
+            # 「名前が変わったのはいつ？」 asks one date of the name's story: its short answer.
+            send(dispatcher, [facet_reply(get_knowledge(), intent, "when", language_of(tracker))])
+            return [SlotSet("topic", intent)]
         reply = faq_reply(get_knowledge(), intent, language_of(tracker))
         if reply is None:
             dispatcher.utter_message(response="utter_default")

@@ -103,7 +103,7 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
         return _as(parse, "switch_language")
-    if intent == "start_enquiry" and asks_how_to_join(text):
+    if intent == "start_enquiry" and asks_how_to_join(context or text):
         # "We'd like to become a member, what do we do?": how it works first; the membership
         # answer then offers the form.
         return _as(parse, "ask_membership")

@@ -26,6 +26,20 @@ async def test_faq_values_are_in_the_language_of_the_slot(dispatcher):
     assert dispatcher.messages[0]["founding_date"] == "1990年9月5日"
 
 
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("名前が変わったのはいつ？", "utter_followup_renamed_when"),
+        ("When did ICLEI change its name?", "utter_followup_renamed_when"),
+        ("What does ICLEI stand for?", "utter_ask_name"),
+    ],
+)
+async def test_when_the_name_changed_gets_the_date_not_the_whole_story(dispatcher, text, response):
+    tracker = make_tracker(text=text, intent="ask_name")
+    assert await ActionAnswerFaq().run(dispatcher, tracker, {}) == [SlotSet("topic", "ask_name")]
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
 async def test_non_faq_intent_falls_back(dispatcher):
     await ActionAnswerFaq().run(dispatcher, make_tracker(text="hi", intent="greet"), {})
     assert dispatcher.messages[0]["response"] == "utter_default"

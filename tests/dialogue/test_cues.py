@@ -149,3 +149,10 @@ def test_how_to_join_is_the_membership_answer_before_the_form(text):
 )
 def test_asking_for_the_enquiry_itself_keeps_the_form(text):
     assert reread(parse("start_enquiry"), text)["intent"]["name"] == "start_enquiry"
+
+
+def test_how_to_join_asked_after_the_wish_reads_the_whole_message():
+    # The wish is the one question the planner keeps; "what do we do?" read as `help`.
+    focus = "Our municipality would like to become an ICLEI member"
+    whole = "Hello! " + focus + ", what do we do?"
+    assert reread(parse("start_enquiry"), focus, whole)["intent"]["name"] == "ask_membership"
