@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.dialogue.planner import Parsed, plan
 
 
@@ -180,30 +182,19 @@ def test_the_words_reporting_a_question_ask_nothing():
     assert units[0].focus == "what you lot actually do"
 
 
-def test_a_follow_up_about_the_preamble_takes_the_whole_message_reading():
-    whole = parsed(
-        "we're a municipality in Kenya thinking about signing up, how does that work?",
-        "ask_membership",
-        "Kenya",
-    )
-    clauses = [
-        parsed("we're a municipality in Kenya thinking about signing up", "ask_office_contact"),
-        parsed("how does that work?", "ask_followup"),
-    ]
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "that" is the preamble's wish: the whole message's reading answers it.
+        ("how does that work?", "ask_membership"),
+        # A detail named: the follow-up stays the question.
+        ("what's their phone number?", "ask_followup"),
+    ],
+)
+def test_a_follow_up_after_a_preamble(question, expected):
+    preamble = "we're a municipality in Kenya thinking about signing up"
+    whole = parsed(f"{preamble}, {question}", "ask_membership", "Kenya")
+    clauses = [parsed(preamble, "ask_office_contact"), parsed(question, "ask_followup")]
     units = plan(whole, clauses)
     assert len(units) == 1 and units[0].text == whole.text
-    assert units[0].parse["intent"]["name"] == "ask_membership"
-
-
-def test_a_follow_up_naming_a_detail_stays_the_question():
-    whole = parsed(
-        "we're a municipality in Kenya thinking about signing up, what's their phone number?",
-        "ask_membership",
-        "Kenya",
-    )
-    clauses = [
-        parsed("we're a municipality in Kenya thinking about signing up", "ask_office_contact"),
-        parsed("what's their phone number?", "ask_followup"),
-    ]
-    units = plan(whole, clauses)
-    assert len(units) == 1 and units[0].parse["intent"]["name"] == "ask_followup"
+    assert units[0].parse["intent"]["name"] == expected
