@@ -178,8 +178,16 @@ class ValidateEnquiryForm(FormValidationAction):
         if field in STRICT_FIELDS and checked.ok:
             return False
         intent = (tracker.latest_message or {}).get("intent") or {}
+        # An answer that cannot be a country, email or population and reads as a question
+        # (「その前に、イクレイの使命って何？」) is the question, even when the model is less sure.
+        unsure_is_enough = field in STRICT_FIELDS and not checked.ok
         return interruptions.is_interruption(
-            intent.get("name"), float(intent.get("confidence") or 0), text
+            intent.get("name"),
+            float(intent.get("confidence") or 0),
+            text,
+            min_confidence=interruptions.CONFIDENCE_INSTEAD_OF_INVALID
+            if unsure_is_enough
+            else interruptions.CONFIDENCE,
         )
 
     async def validate_enquiry_organisation(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_text
-from bot.dialogue.asked import language_asked, language_requested
+from bot.dialogue.asked import in_another_language, language_asked, language_requested
 
 
 class ActionSwitchLanguage(Action):
@@ -24,6 +24,9 @@ class ActionSwitchLanguage(Action):
     ) -> list[dict[str, Any]]:
         """Set the language (held until the visitor asks for another), then confirm."""
         text = latest_text(tracker)
+        if in_another_language(text):
+            dispatcher.utter_message(response="utter_other_language")
+            return []
         wanted = language_requested(text) or language_asked(text)
         if wanted is None:
             dispatcher.utter_message(response="utter_language_options")

@@ -13,6 +13,9 @@ from bot.knowledge import Knowledge
 # Below this the message is taken as the answer to the form's question: names, emails and
 # places are often classified as some question with middling confidence.
 CONFIDENCE = 0.9
+# When the message is not a valid answer anyway (a country, email or population), a question
+# the model reads with less confidence is still better answered than refused as invalid.
+CONFIDENCE_INSTEAD_OF_INVALID = 0.5
 STATIC_ANSWERS = {"help": "utter_help", "bot_challenge": "utter_iamabot"}
 ANSWERABLE = (*FAQ_INTENTS, *STATIC_ANSWERS, "list_offices", "ask_headquarters")
 
@@ -49,13 +52,18 @@ def looks_like_question(text: str | None) -> bool:
     )
 
 
-def is_interruption(intent: str | None, confidence: float, text: str | None = None) -> bool:
+def is_interruption(
+    intent: str | None,
+    confidence: float,
+    text: str | None = None,
+    min_confidence: float = CONFIDENCE,
+) -> bool:
     """Whether a message in the form is a question to answer rather than an answer.
 
     With `text`, the message must also read as a question (`looks_like_question`): a name or
     a message that the NLU takes for a question is still an answer.
     """
-    if intent not in ANSWERABLE or confidence < CONFIDENCE:
+    if intent not in ANSWERABLE or confidence < min_confidence:
         return False
     return text is None or looks_like_question(text)
 

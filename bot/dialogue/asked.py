@@ -322,3 +322,73 @@ def fact_named(text: str) -> Literal["ask_founding", "ask_name", "ask_mission"] 
     if _PURPOSE.search(norm):
         return "ask_mission"
     return None
+
+
+# "actually never mind, I need to check with my boss first", 「やっぱりやめておきます。また連絡し
+# ます」: a message that starts by calling the enquiry off, whatever follows.
+_CALL_OFF = re.compile(
+    r"^(?:(?:actually|oh|ok|okay|hmm+|sorry|wait|no|um+|uh|well)[,.!\s]+)*"
+    r"(?:never ?mind|forget (?:it|about it|this|that)|cancel\b|stop (?:this|the form|the enquiry)|"
+    r"let'?s (?:stop|leave it)|i(?:'ll| will) (?:do|finish) (?:it|this) later)"
+    r"|^(?:(?:あ|あっ|え|いや|うーん|すみません|ごめんなさい)[、,。!！\s]*)*"
+    r"(?:(?:やっぱり|やはり)[、,\s]*(?:いいです|結構です|やめ)|やめます|やめておきます|やめとき|"
+    r"キャンセル|中止|また今度|今度にします)"
+)
+
+
+def calls_off(text: str) -> bool:
+    """True when a message starts by calling off what is under way (the enquiry form)."""
+    return bool(_CALL_OFF.search(_norm(text).strip()))
+
+
+# Messages in a language the assistant does not speak: Korean, Chinese (simplified forms and
+# particles Japanese does not use), or Spanish, French, German, Portuguese or Italian (two of
+# their function words that are not English words, or ¿ ¡).
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_CHINESE = re.compile(r"吗|什么|哪里|哪儿|你们|请问|这个|这里|怎么|谢谢|们|么|吧|呢|没有|电话|地址")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_EUROPEAN_WORDS = frozenset(
+    """
+    el la los las del y es qué que dónde donde cómo como cuál cuando cuándo tienen tiene hay
+    una por para pero muy gracias hola oficina también está están usted ustedes
+    le les des et est où comment quel quelle avez vous nous une sur pour avec merci bonjour
+    bureau aussi c'est qu'est-ce
+    der die das und ist wo wie welche haben ein eine nicht mit für danke hallo auch gibt es
+    o os um uma onde tem têm você vocês obrigado obrigada escritório também não
+    il di che dove come sono ufficio grazie ciao anche
+    """.split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the is are what where how which who do does can could would you your office please and "
+    "of to in for with have has there it this that i we".split()
+)
+
+
+def in_another_language(text: str) -> bool:
+    """True when a message is written in a language other than English or Japanese."""
+    norm = _norm(text)
+    if _HANGUL.search(norm):
+        return True
+    if _CHINESE.search(norm) and not _KANA.search(norm):
+        return True
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", norm)
+    foreign = {word for word in words if word in _EUROPEAN_WORDS}
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    inverted = "¿" in norm or "¡" in norm
+    return (len(foreign) >= 2 or (inverted and foreign)) and english < len(foreign)
+
+
+# "Is Valencia already a member?", 「チェンマイ市ってもう会員ですか」: the page lists no members.
+_MEMBER_STATUS = re.compile(
+    r"\b(?:is|are)\s+(?!there\b)(?:[\w'.-]+\s+){1,4}(?:already\s+)?"
+    r"(?:an?\s+(?:iclei\s+)?member\b(?! of (?:the )?un)|(?:iclei\s+)?members\s+(?:of|in)\s+iclei)|"
+    r"already (?:an? )?members?|members? list|list of (?:the )?members|"
+    r"which (?:cities|municipalities|towns|councils) are (?:in|members)|"
+    r"会員かどうか|もう会員|既に会員|すでに会員|会員になってい|加盟しているか|加盟済み|"
+    r"会員(?:リスト|一覧|名簿)|加盟(?:自治体|都市)(?:の)?(?:リスト|一覧)"
+)
+
+
+def asks_member_status(text: str) -> bool:
+    """True when a message asks whether a place is a member, or for the list of members."""
+    return bool(_MEMBER_STATUS.search(_norm(text)))

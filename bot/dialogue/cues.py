@@ -23,13 +23,16 @@ from typing import Any
 from bot.dialogue.asked import (
     asks_for_list,
     asks_how_to_join,
+    asks_member_status,
     asks_what_the_page_lacks,
     asks_who_leads,
     asks_whom_to_contact,
     attributes_asked,
+    calls_off,
     consent_answer,
     facet_asked,
     fact_named,
+    in_another_language,
     is_short,
     is_travel_or_everyday,
     language_requested,
@@ -70,6 +73,15 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     return _as(parse, _consent_intent(text))
 
 
+def reread_in_form(parse: dict[str, Any], text: str, asking_consent: bool) -> dict[str, Any]:
+    """The parse of an answer inside the enquiry form: `cancel` for a message that starts
+    by calling it off ("actually never mind, I'll check with my boss"), the consent answered
+    in its own words, else the same parse. The form reads everything else itself."""
+    if calls_off(text):
+        return _as(parse, "cancel")
+    return reread_consent(parse, text) if asking_consent else parse
+
+
 def _consent_intent(text: str) -> str | None:
     """`affirm` or `deny` for a whole message that answers "Do you agree?", else None."""
     consent = consent_answer(text)
@@ -99,6 +111,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     consented = _consent_intent(text)
     if consented is not None:
         return _as(parse, consented)
+    if in_another_language(text):
+        # "¿Dónde está la oficina?": say which languages it speaks, not a guess at an office.
+        return _as(parse, "switch_language")
     # A request to talk in a language is a switch whatever the model read: "Can we continue
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
@@ -127,6 +142,17 @@ def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
     if is_travel_or_everyday(text):
         return "out_of_scope"
+    if asks_member_status(text):
+        # "Is Valencia already a member?": the page lists no members, whatever place it names.
+        return "ask_other_iclei_topic"
+    if (
+        intent == "ask_size"
+        and facet_asked(text) == "how_many"
+        and not mentions_an_office(text)
+        and names_a_place(text, parse)
+    ):
+        # 「日本国内で加盟している自治体はいくつ？」: the page gives no count per country.
+        return "ask_other_iclei_topic"
     office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"
     placed = intent in _GENERAL or intent == "ask_headquarters"
     if placed and mentions_an_office(text):

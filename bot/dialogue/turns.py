@@ -19,7 +19,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.dialogue.asked import language_asked, language_requested
 from bot.dialogue.clauses import split_clauses
-from bot.dialogue.cues import reread, reread_consent
+from bot.dialogue.cues import reread, reread_in_form
 from bot.dialogue.planner import Parsed, Unit, plan
 
 logger = logging.getLogger(__name__)
@@ -76,10 +76,9 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     parse = await processor.parse_message(message, tracker)
     if tracker is not None and tracker.active_loop_name:
         # Inside a form the message is an answer: the form reads it, cues do not, but for
-        # the consent question answered in its own words (「同意します」, "I agree").
-        if tracker.get_slot("requested_slot") == CONSENT_SLOT:
-            parse = reread_consent(parse, message.text)
-        return [Unit(message.text, parse)]
+        # calling the form off and the consent answered in its own words (「同意します」).
+        asking_consent = tracker.get_slot("requested_slot") == CONSENT_SLOT
+        return [Unit(message.text, reread_in_form(parse, message.text, asking_consent))]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.
     whole = Parsed(message.text, parse)

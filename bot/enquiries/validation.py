@@ -23,7 +23,7 @@ from bot.enquiries.model import (
     ORGANISATION_LENGTH,
     ROLE_LENGTH,
 )
-from bot.knowledge import Knowledge, get_knowledge, resolve_place
+from bot.knowledge import Knowledge, find_places, get_knowledge, resolve_place
 
 T = TypeVar("T")
 
@@ -116,9 +116,18 @@ def _text(value: str | None, limit: int, *, multiline: bool = False) -> Checked[
     return Checked(text)
 
 
+# 「長野県松本市です」, 「環境政策課 主任です。」: the answer without its copula.
+_JA_COPULA = re.compile(r"\s*(?:です|でございます|になります)\s*[。．.!！]*\s*$")
+
+
+def _without_copula(value: str | None) -> str:
+    return _JA_COPULA.sub("", unicodedata.normalize("NFKC", value or ""))
+
+
 def validate_organisation(value: str | None) -> Checked[str]:
-    """The local or regional government's name: non-empty, at most MAX_ORGANISATION chars."""
-    return _text(value, MAX_ORGANISATION)
+    """The local or regional government's name (「松本市です」 -> 松本市): non-empty, at most
+    MAX_ORGANISATION chars."""
+    return _text(_without_copula(value), MAX_ORGANISATION)
 
 
 # A name given in a sentence: 「山田花子です。」, 「佐藤と申します」, "My name is Jane Doe.",
@@ -154,7 +163,7 @@ def validate_name(value: str | None) -> Checked[str]:
 
 def validate_role(value: str | None) -> Checked[str]:
     """The contact's role (optional field; the form decides whether to ask): ≤ MAX_ROLE."""
-    return _text(value, MAX_ROLE)
+    return _text(_without_copula(value), MAX_ROLE)
 
 
 def validate_message(value: str | None) -> Checked[str]:
@@ -166,6 +175,14 @@ def validate_message(value: str | None) -> Checked[str]:
 
 _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
 _ANGLE_ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
+_ADDRESS_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# What may come before an address in a sentence: nothing, punctuation, Japanese, or "is",
+# "it's", "email", "use", "to" ("my new email is …", "oops, …", 「すみません、…」).
+_LEADS_TO_ADDRESS = re.compile(
+    r"(?:^|[,:;!.?、。：！？\u3040-\u30ff\u4e00-\u9fff]|\b(?:is|it's|its|email|e-mail|mail|"
+    r"address|use|to|at|here)\b)\s*$",
+    re.IGNORECASE,
+)
 
 
 def validate_email(value: str | None) -> Checked[str]:
@@ -183,7 +200,14 @@ def validate_email(value: str | None) -> Checked[str]:
     try:
         checked = _check_email(text, check_deliverability=False)
     except EmailNotValidError:
-        return _fail(ERROR_INVALID_EMAIL)
+        # "oops, jane@city.example", 「すみません、a@b.jp です」: the one address in a sentence.
+        found = list(_ADDRESS_IN_TEXT.finditer(text))
+        if len(found) != 1 or found[0].group(0) == text:
+            return _fail(ERROR_INVALID_EMAIL)
+        # Not "taro yamada@example.jp": a bare word before the address may be part of it.
+        if not _LEADS_TO_ADDRESS.search(text[: found[0].start()]):
+            return _fail(ERROR_INVALID_EMAIL)
+        return validate_email(found[0].group(0))
     return Checked(checked.normalized)
 
 
@@ -203,6 +227,10 @@ def validate_country(value: str | None, knowledge: Knowledge | None = None) -> C
         return Checked(text)
     match = resolve_place(knowledge, text)
     if match is None:
+        # "sorry, Norway", 「国は日本」: the one country a sentence names.
+        countries = {m.country.code for m in find_places(knowledge, text) if m.country is not None}
+        if len(countries) == 1:
+            return Checked(countries.pop())
         return _fail(ERROR_UNKNOWN_COUNTRY)
     if match.kind == "country" and match.country is not None:
         return Checked(match.country.code)

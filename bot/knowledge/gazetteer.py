@@ -455,6 +455,15 @@ def _joined(norm: str, span: list[tuple[int, int]]) -> bool:
     return True
 
 
+# Greetings and thanks in other languages that open a message and are also places ("Hola",
+# a town in Kenya): ordinary words, like _COMMON_WORDS.
+_GREETINGS = frozenset(
+    "hola ola ciao salut bonjour hallo hej moin gracias merci danke grazie obrigado obrigada "
+    "namaste salaam shalom aloha".split()
+)
+_ORDINARY_WORDS = _COMMON_WORDS | _GREETINGS
+
+
 def _latin_acceptable(key: str, place: GeoPlace, text: str, start: int, first_word: str) -> bool:
     """Return whether a Latin match is a place and not an ordinary word.
 
@@ -464,7 +473,7 @@ def _latin_acceptable(key: str, place: GeoPlace, text: str, start: int, first_wo
     """
     if len(key) < 3:
         return False
-    if len(key) >= _MIN_LATIN_SCAN and not all(word in _COMMON_WORDS for word in key.split()):
+    if len(key) >= _MIN_LATIN_SCAN and not all(word in _ORDINARY_WORDS for word in key.split()):
         return True
     capitalised = first_word[:1].isupper() and not first_word.isupper()
     mid_sentence = not _SENTENCE_END.search(text[:start])

@@ -73,7 +73,7 @@ def as_stored(text: str) -> str:
         ("role", "en", "Director of Sustainability", "ask_mission"),
         ("role", "en", "Who is the mayor? I am, actually.", "bot_challenge"),
         ("role", "ja", "環境政策課 課長", "ask_name"),
-        ("role", "ja", "事務局長ですか？いいえ、課長です", "ask_headquarters"),
+        ("role", "ja", "事務局長ですか？いいえ、課長をしています", "ask_headquarters"),
     ],
 )
 async def test_answer_only_fields_take_the_text_even_if_it_reads_as_a_question(

@@ -269,6 +269,25 @@ async def test_unsure_question_intent_is_taken_as_the_answer(dispatcher):
     assert result["enquiry_role"] == "環境政策課 課長"
 
 
+async def test_a_question_instead_of_a_country_is_answered_even_when_the_model_is_unsure(
+    dispatcher,
+):
+    text = "その前に、イクレイの使命って何？"
+    tracker = with_confidence(make_tracker(text=text, intent="ask_mission"), 0.62)
+    result = await ValidateEnquiryForm().validate_enquiry_country(text, dispatcher, tracker, {})
+    assert result == {"enquiry_country": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_mission"]
+
+
+async def test_an_unsure_question_in_a_free_text_field_is_still_the_answer(dispatcher):
+    text = "What is the mission?"
+    tracker = with_confidence(make_tracker(text=text, intent="ask_mission"), 0.62)
+    result = await ValidateEnquiryForm().validate_enquiry_organisation(
+        text, dispatcher, tracker, {}
+    )
+    assert result["enquiry_organisation"] == text
+
+
 async def test_valid_email_is_an_answer_even_if_classified_as_a_question(dispatcher):
     tracker = make_tracker(text="amina@nairobi.go.ke", intent="ask_name")
     result = await ValidateEnquiryForm().validate_enquiry_email(

@@ -260,3 +260,13 @@ async def test_who_leads_a_region_office_is_not_on_the_page(dispatcher):
     )
     assert responses(dispatcher)[0] == "utter_office_not_listed"
     assert "utter_office_contact" in responses(dispatcher)
+
+
+async def test_a_message_in_another_language_gets_the_languages_in_both(dispatcher):
+    await run(
+        ActionSwitchLanguage(),
+        dispatcher,
+        text="¿Y la oficina de Manila tiene teléfono?",
+        intent="switch_language",
+    )
+    assert responses(dispatcher) == ["utter_other_language"]

@@ -156,3 +156,58 @@ def test_how_to_join_asked_after_the_wish_reads_the_whole_message():
     focus = "Our municipality would like to become an ICLEI member"
     whole = "Hello! " + focus + ", what do we do?"
     assert reread(parse("start_enquiry"), focus, whole)["intent"]["name"] == "ask_membership"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola, ¿qué es ICLEI y tienen oficina en España?",
+        "Où est le bureau de Paris?",
+        "ICLEI有日本的办事处吗？",
+        "이클레이 사무소는 어디에 있나요?",
+    ],
+)
+def test_a_message_in_another_language_asks_which_language(text):
+    assert reread(parse("ask_office_contact"), text)["intent"]["name"] == "switch_language"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there an office in La Paz or El Alto?",
+        "Bonjour! Where is the Paris office?",
+        "北京にある事務所は？",
+        "本部住所",
+    ],
+)
+def test_english_and_japanese_with_foreign_names_are_not_another_language(text):
+    assert reread(parse("ask_office_contact"), text)["intent"]["name"] != "switch_language"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Is Valencia already a member of ICLEI?", "ask_office_contact"),
+        ("is our city a member?", "ask_membership"),
+        ("チェンマイ市ってもう会員なんですかね？", "ask_office_contact"),
+        ("会員一覧はどこで見られますか", "ask_membership"),
+        ("日本国内で加盟している自治体はいくつ？", "ask_size"),
+    ],
+)
+def test_member_status_and_counts_per_country_are_not_on_the_page(text, intent):
+    assert reread(parse(intent), text)["intent"]["name"] == "ask_other_iclei_topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how many members does ICLEI have?", "ask_size"),
+        ("How many member cities and towns does ICLEI currently have?", "ask_size"),
+        ("how do we become a member?", "ask_membership"),
+        ("How many offices are in East Asia?", "ask_size"),
+        # A preamble the model read as the size question: no count asked of the place.
+        ("Greetings from a county government in Kenya.", "ask_size"),
+    ],
+)
+def test_member_counts_and_joining_keep_their_answers(text, intent):
+    assert reread(parse(intent), text)["intent"]["name"] != "ask_other_iclei_topic"

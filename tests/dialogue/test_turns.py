@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot import rasa_compat
@@ -86,6 +87,28 @@ async def test_the_consent_question_answered_in_its_own_words_is_read_as_yes_or_
         processor = FakeProcessor({"requested_slot": "enquiry_consent"}, loop="enquiry_form")
         await handle(processor, message(text))
         assert processor.handled[0].parse_data["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "actually never mind, I need to check with my boss first",
+        "ok cancel",
+        "やっぱりやめておきます。また連絡します",
+        "すみません、キャンセルでお願いします",
+    ],
+)
+async def test_a_message_calling_the_form_off_is_cancel_at_any_question(text):
+    processor = FakeProcessor({"requested_slot": "enquiry_country"}, loop="enquiry_form")
+    await handle(processor, message(text))
+    assert processor.handled[0].parse_data["intent"]["name"] == "cancel"
+
+
+@pytest.mark.parametrize("text", ["Municipality of Cancelo", "やっぱり京都市です", "Norway"])
+async def test_answers_that_do_not_start_by_calling_off_stay_answers(text):
+    processor = FakeProcessor({"requested_slot": "enquiry_organisation"}, loop="enquiry_form")
+    await handle(processor, message(text))
+    assert processor.handled[0].parse_data["intent"]["name"] != "cancel"
 
 
 async def test_other_questions_of_the_form_are_left_to_the_form():

@@ -46,6 +46,10 @@ from bot.enquiries.validation import (
         ("KE", "KE"),
         ("Bonn", "DE"),  # a city with an office lies in its country
         ("  <b>Brazil</b> ", "BR"),
+        # The one country a sentence names.
+        ("sorry, Norway", "NO"),
+        ("国は日本", "JP"),
+        ("Kenya, we are in Nairobi", "KE"),
     ],
 )
 def test_country_in_either_language(text: str, code: str) -> None:
@@ -62,6 +66,7 @@ def test_country_in_either_language(text: str, code: str) -> None:
         ("Europe", ERROR_NOT_A_COUNTRY),
         ("アジア", ERROR_NOT_A_COUNTRY),
         ("本部", ERROR_NOT_A_COUNTRY),
+        ("Japan or Korea, not sure yet", ERROR_UNKNOWN_COUNTRY),  # two countries
     ],
 )
 def test_country_errors(text: str, error: str) -> None:
@@ -80,6 +85,10 @@ def test_country_errors(text: str, error: str) -> None:
         ("山田 <yamada@city.yokohama.lg.jp>", "yamada@city.yokohama.lg.jp"),
         ("mailto:info@iclei.org", "info@iclei.org"),
         ("info@iclei.org。", "info@iclei.org"),
+        # The one address in a sentence.
+        ("oops, ingrid.solberg@bergen.kommune.no", "ingrid.solberg@bergen.kommune.no"),
+        ("すみません、kankyo@city.matsumoto.lg.jp です", "kankyo@city.matsumoto.lg.jp"),
+        ("my new email is ana@quito.gob.ec.", "ana@quito.gob.ec"),
     ],
 )
 def test_email_normalised(text: str, normalised: str) -> None:
@@ -98,6 +107,7 @@ def test_email_normalised(text: str, normalised: str) -> None:
         ("taro@@example.jp", ERROR_INVALID_EMAIL),
         ("taro yamada@example.jp", ERROR_INVALID_EMAIL),
         ("メールはありません", ERROR_INVALID_EMAIL),
+        ("a@example.jp or b@example.jp", ERROR_INVALID_EMAIL),  # which one?
         ("<script>@example.jp", ERROR_INVALID_EMAIL),
         ("a" * 250 + "@example.jp", ERROR_TOO_LONG),
     ],
@@ -118,6 +128,8 @@ def test_bad_emails(text: str | None, error: str) -> None:
         ("ﾖｺﾊﾏｼ", "ヨコハマシ"),  # half-width katakana
         ("Kyoto\x00\u200b\x1b[31m City", "Kyoto[31m City"),  # no control characters
         ("AT&T Town", "AT&T Town"),
+        ("長野県松本市です", "長野県松本市"),  # the answer without its copula
+        ("松本市でございます。", "松本市"),
         ("Town < 5 km", "Town < 5 km"),
     ],
 )
