@@ -392,3 +392,22 @@ _MEMBER_STATUS = re.compile(
 def asks_member_status(text: str) -> bool:
     """True when a message asks whether a place is a member, or for the list of members."""
     return bool(_MEMBER_STATUS.search(_norm(text)))
+
+
+# A message of symbols only: 👍 or 🙏 thanks, "?" asks what the assistant can do.
+_THANKS_SYMBOLS = frozenset("👍👌🙏😊🙂😀😃😄😁☺❤♥✨🆗✅💯🙇")
+
+
+def symbols_intent(text: str) -> Literal["thank", "help"] | None:
+    """`thank` for a message of thumbs-up or smiles only, `help` for question marks only;
+    None for a message with a letter or digit in it, or other symbols."""
+    norm = _norm(text).strip()
+    if not norm or re.search(r"[^\W_]", norm):
+        return None
+    symbols = {char for char in norm if not char.isspace() and char not in "\ufe0f\u200d"}
+    symbols = {char for char in symbols if not ("\U0001f3fb" <= char <= "\U0001f3ff")}
+    if symbols and symbols <= set("?？"):
+        return "help"
+    if symbols and symbols <= _THANKS_SYMBOLS | set("!！~〜"):
+        return "thank"
+    return None

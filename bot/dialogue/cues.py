@@ -37,6 +37,7 @@ from bot.dialogue.asked import (
     is_travel_or_everyday,
     language_requested,
     mentions_an_office,
+    symbols_intent,
     wants_to_enquire,
 )
 from bot.knowledge import find_places, gazetteer, get_knowledge
@@ -111,6 +112,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     consented = _consent_intent(text)
     if consented is not None:
         return _as(parse, consented)
+    symbols = symbols_intent(text)
+    if symbols is not None:
+        return _as(parse, symbols)
     if in_another_language(text):
         # "¿Dónde está la oficina?": say which languages it speaks, not a guess at an office.
         return _as(parse, "switch_language")

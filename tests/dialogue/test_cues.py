@@ -211,3 +211,16 @@ def test_member_status_and_counts_per_country_are_not_on_the_page(text, intent):
 )
 def test_member_counts_and_joining_keep_their_answers(text, intent):
     assert reread(parse(intent), text)["intent"]["name"] != "ask_other_iclei_topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("👍", "thank"), ("🙏🏻", "thank"), ("😊!", "thank"), ("?", "help"), ("？？", "help")],
+)
+def test_a_message_of_symbols_only(text, expected):
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize("text", ["😡", "👍 but where is the Tokyo office?", "1?", "..."])
+def test_other_symbols_or_words_are_left_to_the_model(text):
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] not in ("thank", "help")
