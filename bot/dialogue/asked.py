@@ -19,7 +19,8 @@ Language = Literal["en", "ja"]
 # Order matters where cues overlap: "postal address" is postal, not address; "fax number"
 # is fax, not phone.
 _ATTRIBUTES: tuple[tuple[Attribute, re.Pattern[str]], ...] = (
-    ("fax", re.compile(r"\bfax|facsimile|ファックス|ファクス")),
+    # Not "\bfax": after Japanese (「住所とFAX番号」) there is no word boundary.
+    ("fax", re.compile(r"(?<![a-z])fax|facsimile|ファックス|ファクス")),
     (
         "email",
         re.compile(r"e-?mail(?: address)?|\bmail address|メールアドレス|メール|メアド"),
@@ -117,9 +118,21 @@ def language_asked(text: str) -> Language | None:
     return named[0] if len(named) == 1 else None
 
 
+# An office's opening hours: a question about the office (the page lists none), not about
+# the time of day.
+_HOURS = re.compile(
+    r"opening hours|office hours|business hours|\bopen (?:on|at|from|until|till)\b|"
+    r"what time (?:do|does|is) .{0,30}(?:open|close)|営業時間|開いて|何時から|何時まで|受付時間|"
+    r"開館時間|業務時間"
+)
+
+
 def is_travel_or_everyday(text: str) -> bool:
     """True when a message is about weather, hotels, food, sightseeing, time or travel."""
-    return bool(_OUT_OF_SCOPE.search(_norm(text)))
+    norm = _norm(text)
+    if _HOURS.search(norm) and _OFFICE_WORDS.search(norm):
+        return False
+    return bool(_OUT_OF_SCOPE.search(norm))
 
 
 # "What offices are in Southeast Asia?" asks for every office under the heading; "which
@@ -199,6 +212,7 @@ _LEADER = re.compile(_LEADER_WORDS + r"|leads? (?:iclei|it)|代表者|理事長"
 # Leaders, fees, events, jobs: the page lists none of these.
 _NOT_ON_PAGE = re.compile(
     _LEADER_WORDS + r"|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|"
+    r"opening hours|office hours|business hours|営業時間|何時から|何時まで|受付時間|"
     r"vacanc|intern|career|budget|代表|理事|会費|費用|料金|いくら|イベント|会議|採用|求人|"
     r"インターン|予算"
 )

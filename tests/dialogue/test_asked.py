@@ -6,6 +6,7 @@ import pytest
 
 from bot.dialogue.asked import (
     asks_for_list,
+    asks_what_the_page_lacks,
     attributes_asked,
     facet_asked,
     is_travel_or_everyday,
@@ -19,6 +20,7 @@ from bot.dialogue.asked import (
         ("and the phone?", ["phone"]),
         ("FAXは？", ["fax"]),
         ("FAX番号を教えて", ["fax"]),
+        ("ボンの世界事務局の住所とFAX番号も教えてください", ["fax", "address"]),
         ("website?", ["web"]),
         ("What's the email of the Korea office?", ["email"]),
         ("メールアドレスは？", ["email"]),
@@ -59,6 +61,7 @@ def test_language_requests(text, language):
 @pytest.mark.parametrize(
     "text",
     ["Any good hotels near Freiburg station?", "デンバーの今の気温は？", "best ramen in Tokyo?",
+     "what time is it in Bonn right now?", "東京は今何時？",
      "how do I get from Bonn station to the airport", "ソウルの観光スポット"],
 )  # fmt: skip
 def test_travel_and_everyday_topics(text):
@@ -68,7 +71,8 @@ def test_travel_and_everyday_topics(text):
 @pytest.mark.parametrize(
     "text",
     ["What's the address of the Tokyo office?", "training programmes of ICLEI",
-     "Is there an office in Kyoto?", "新宿区にありますか", "create a city network"],
+     "Is there an office in Kyoto?", "新宿区にありますか", "create a city network",
+     "日本事務所って何時から何時まで開いてる？", "What are the opening hours of the Tokyo office?"],
 )  # fmt: skip
 def test_office_questions_are_not_travel(text):
     assert not is_travel_or_everyday(text)
@@ -78,3 +82,10 @@ def test_list_or_contact():
     assert asks_for_list("What offices are in Southeast Asia?")
     assert asks_for_list("東南アジアの事務所を全部教えてください")
     assert not asks_for_list("Which office covers Oceania?")
+
+
+@pytest.mark.parametrize(
+    "text", ["日本事務所って何時から何時まで開いてる？", "office hours of the Seoul office?"]
+)
+def test_opening_hours_are_not_on_the_page(text):
+    assert asks_what_the_page_lacks(text)
