@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of, latest_intent, send
+from actions.offices import answer_named_place
 from bot.answers import interruptions
+from bot.answers import offices as office_answers
 from bot.answers.enquiry import (
     FIELD_SLOTS,
     OPTIONAL_FIELDS,
@@ -41,6 +43,8 @@ ERROR_RESPONSES = {
 
 # Fields whose validator recognises a real answer (so "Kenya" is a country, not a question).
 STRICT_FIELDS = ("country", "email", "population")
+# Fields whose answer is a place.
+PLACE_FIELDS = ("organisation", "country")
 
 Validator = Callable[[Any], validation.Checked]
 VALIDATORS: dict[str, Validator] = {
@@ -151,8 +155,14 @@ class ValidateEnquiryForm(FormValidationAction):
         )
         if self._asks_instead(field, checked, repeated, tracker):
             intent = (tracker.latest_message or {}).get("intent") or {}
-            replies = interruptions.answer(get_knowledge(), intent["name"], language_of(tracker))
-            send(dispatcher, replies)
+            knowledge, lang = get_knowledge(), language_of(tracker)
+            if intent["name"] in interruptions.OFFICE_QUESTIONS:
+                # "Which office would handle an enquiry from Peru?": the office for the place
+                # named, or the question which place; the form asks its question again.
+                if answer_named_place(dispatcher, knowledge, tracker, lang) is None:
+                    send(dispatcher, office_answers.ask_for_place(knowledge, lang))
+            else:
+                send(dispatcher, interruptions.answer(knowledge, intent["name"], lang))
             return {slot: None}
         if checked.ok:
             return {slot: str(checked.value), "enquiry_failures": 0}
@@ -178,9 +188,16 @@ class ValidateEnquiryForm(FormValidationAction):
         if field in STRICT_FIELDS and checked.ok:
             return False
         intent = (tracker.latest_message or {}).get("intent") or {}
+        # The organisation and the country are places: a place in the answer makes the model
+        # hear an office question (「横浜市です。日本の自治体とも連携していますか？」).
+        if intent.get("name") in interruptions.OFFICE_QUESTIONS and field in PLACE_FIELDS:
+            return False
         # An answer that cannot be a country, email or population and reads as a question
-        # (「その前に、イクレイの使命って何？」) is the question, even when the model is less sure.
-        unsure_is_enough = field in STRICT_FIELDS and not checked.ok
+        # (「その前に、イクレイの使命って何？」) is the question, even when the model is less sure;
+        # so is a "name" that ends with a question mark.
+        unsure_is_enough = (field in STRICT_FIELDS and not checked.ok) or (
+            field == "name" and text.rstrip(" 　").endswith(("?", "？"))
+        )
         return interruptions.is_interruption(
             intent.get("name"),
             float(intent.get("confidence") or 0),

@@ -17,7 +17,10 @@ CONFIDENCE = 0.9
 # the model reads with less confidence is still better answered than refused as invalid.
 CONFIDENCE_INSTEAD_OF_INVALID = 0.5
 STATIC_ANSWERS = {"help": "utter_help", "bot_challenge": "utter_iamabot"}
-ANSWERABLE = (*FAQ_INTENTS, *STATIC_ANSWERS, "list_offices", "ask_headquarters")
+# Office questions ("which office handles Peru?") are answered by the form action, which has
+# the message's places (actions/enquiry_form.py); the others here.
+OFFICE_QUESTIONS = ("ask_office_contact",)
+ANSWERABLE = (*FAQ_INTENTS, *STATIC_ANSWERS, "list_offices", "ask_headquarters", *OFFICE_QUESTIONS)
 
 # A clear question or request to the bot, as opposed to a name or a place: English that
 # starts with a question word; Japanese that ends like a question or asks with an

@@ -158,17 +158,35 @@ async def test_an_answer_the_nlu_takes_for_a_question_is_still_the_answer(
     assert dispatcher.messages == []
 
 
+async def test_an_unsure_question_intent_is_taken_as_the_answer(dispatcher):
+    text = "What's new?"
+    tracker = answer_tracker("organisation", text, "what_is_iclei", "en", confidence=0.6)
+    result = await validate("organisation", text, tracker, dispatcher)
+    assert result["enquiry_organisation"] == as_stored(text)
+
+
+async def test_a_name_ending_in_a_question_mark_is_a_question_even_when_unsure(dispatcher):
+    # No one's name ends with "?": the question is answered and the name asked again.
+    text = "何ですか？"
+    tracker = answer_tracker("name", text, "what_is_iclei", "ja", confidence=0.6)
+    assert await validate("name", text, tracker, dispatcher) == {"enquiry_name": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_what_is_iclei"]
+
+
 @pytest.mark.parametrize(
-    ("field", "lang", "text"),
+    ("text", "lang", "address_part"),
     [
-        ("organisation", "en", "What's new?"),
-        ("name", "ja", "何ですか？"),
+        ("Before I answer — which ICLEI office would handle an enquiry from Peru?", "en",
+         "Ibiraçu"),
+        ("その前に、日本事務所の住所を教えていただけますか？", "ja", "Nishi-Shimbashi"),
     ],
-)
-async def test_an_unsure_question_intent_is_taken_as_the_answer(dispatcher, field, lang, text):
-    tracker = answer_tracker(field, text, "what_is_iclei", lang, confidence=0.6)
-    result = await validate(field, text, tracker, dispatcher)
-    assert result[f"enquiry_{field}"] == as_stored(text)
+)  # fmt: skip
+async def test_an_office_question_instead_of_the_name_gets_the_office(
+    dispatcher, text, lang, address_part
+):
+    tracker = answer_tracker("name", text, "ask_office_contact", lang)
+    assert await validate("name", text, tracker, dispatcher) == {"enquiry_name": None}
+    assert any(address_part in str(m.get("address", "")) for m in dispatcher.messages)
 
 
 # --- the same invalid answer twice ------------------------------------------------------
@@ -265,3 +283,11 @@ def events_for(*steps: tuple[str, str]) -> Tracker:
 )  # fmt: skip
 def test_repeats_previous_answer(steps, slot, expected):
     assert repeats_previous_answer(events_for(*steps), slot) is expected
+
+
+async def test_a_place_with_a_question_is_still_the_organisation(dispatcher):
+    text = "横浜市です。日本の自治体とも連携していますか？"
+    tracker = answer_tracker("organisation", text, "ask_office_contact", "ja")
+    result = await validate("organisation", text, tracker, dispatcher)
+    assert result["enquiry_organisation"].startswith("横浜市")
+    assert dispatcher.messages == []

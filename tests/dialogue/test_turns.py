@@ -96,6 +96,7 @@ async def test_the_consent_question_answered_in_its_own_words_is_read_as_yes_or_
         "ok cancel",
         "やっぱりやめておきます。また連絡します",
         "すみません、キャンセルでお願いします",
+        "すみません、やっぱり今日はここでやめておきます。また後で来ます",
     ],
 )
 async def test_a_message_calling_the_form_off_is_cancel_at_any_question(text):
