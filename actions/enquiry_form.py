@@ -22,7 +22,7 @@ from bot.answers.enquiry import (
     field_buttons,
     summary,
 )
-from bot.enquiries import validation
+from bot.enquiries import corrections, validation
 from bot.knowledge import get_knowledge
 
 MAX_FAILURES = 3
@@ -239,8 +239,15 @@ class ValidateEnquiryForm(FormValidationAction):
         """Yes: done. No: ask the named field again, or ask which one."""
         if value is True:
             return {"enquiry_confirmed": True}
-        field = _named_field(tracker)
+        text = (tracker.latest_message or {}).get("text") or ""
+        field = _named_field(tracker) or corrections.field_named(text)
         if field:
+            # "Please change the organisation to City of Arequipa": the new value at once
+            # (the summary is shown again); without a valid one, the question again.
+            given = corrections.new_value(text)
+            checked = VALIDATORS[field](given) if given else None
+            if checked is not None and checked.ok:
+                return {"enquiry_confirmed": None, FIELD_SLOTS[field]: str(checked.value)}
             return {"enquiry_confirmed": None, FIELD_SLOTS[field]: None}
         return {"enquiry_confirmed": None, "enquiry_fixing": True}
 

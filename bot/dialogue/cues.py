@@ -40,8 +40,12 @@ from bot.dialogue.asked import (
     symbols_intent,
     wants_to_enquire,
 )
+from bot.enquiries.corrections import asks_to_change
 from bot.knowledge import find_places, gazetteer, get_knowledge
 
+# The form's questions that a message may answer in its own words (domain.yml).
+CONSENT_SLOT = "enquiry_consent"
+CONFIRM_SLOT = "enquiry_confirmed"
 # Intents a cue never overrides: they belong to the enquiry form and to yes/no answers.
 _KEPT = frozenset({"start_enquiry", "cancel", "correct_enquiry", "affirm", "deny", "thank"})
 # Of those, the answers to a question, which a language request does not override either
@@ -74,13 +78,19 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     return _as(parse, _consent_intent(text))
 
 
-def reread_in_form(parse: dict[str, Any], text: str, asking_consent: bool) -> dict[str, Any]:
+def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None) -> dict[str, Any]:
     """The parse of an answer inside the enquiry form: `cancel` for a message that starts
     by calling it off ("actually never mind, I'll check with my boss"), the consent answered
-    in its own words, else the same parse. The form reads everything else itself."""
+    in its own words, a change asked for at the summary ("please change the email to …")
+    as `correct_enquiry`; else the same parse. The form reads everything else itself."""
     if calls_off(text):
         return _as(parse, "cancel")
-    return reread_consent(parse, text) if asking_consent else parse
+    if requested_slot == CONSENT_SLOT:
+        return reread_consent(parse, text)
+    intent = (parse.get("intent") or {}).get("name")
+    if requested_slot == CONFIRM_SLOT and intent not in _ANSWERS and asks_to_change(text):
+        return _as(parse, "correct_enquiry")
+    return parse
 
 
 def _consent_intent(text: str) -> str | None:

@@ -27,8 +27,6 @@ logger = logging.getLogger(__name__)
 # The slot the language-switch action sets; while set, it overrides the detected language.
 PREFERRED_LANGUAGE_SLOT = "preferred_language"
 SWITCH_LANGUAGE_INTENT = "switch_language"
-# The enquiry form's consent question (domain.yml: a yes/no slot filled from affirm / deny).
-CONSENT_SLOT = "enquiry_consent"
 # A message longer than this is not split (the channels cap messages well below it).
 _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
@@ -77,8 +75,8 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if tracker is not None and tracker.active_loop_name:
         # Inside a form the message is an answer: the form reads it, cues do not, but for
         # calling the form off and the consent answered in its own words (「同意します」).
-        asking_consent = tracker.get_slot("requested_slot") == CONSENT_SLOT
-        return [Unit(message.text, reread_in_form(parse, message.text, asking_consent))]
+        asked = tracker.get_slot("requested_slot")
+        return [Unit(message.text, reread_in_form(parse, message.text, asked))]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.
     whole = Parsed(message.text, parse)

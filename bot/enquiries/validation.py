@@ -116,12 +116,22 @@ def _text(value: str | None, limit: int, *, multiline: bool = False) -> Checked[
     return Checked(text)
 
 
-# 「長野県松本市です」, 「環境政策課 主任です。」: the answer without its copula.
-_JA_COPULA = re.compile(r"\s*(?:です|でございます|になります)\s*[。．.!！]*\s*$")
+# 「長野県松本市です」, 「うちは台中市だよ」, "we're the City of Arequipa", "I'm the environment
+# manager": the answer without the sentence around it.
+_JA_COPULA = re.compile(r"\s*(?:です|でございます|になります|だよ|だよね)\s*[。．.!！]*\s*$")
+_JA_TOPIC = re.compile(r"^(?:うちは|うちの(?:市|町|村)は|私たちは|わたしたちは|当市は|こちらは)\s*")
+_EN_FRAME = re.compile(
+    r"^(?:we['’]?re|we are|it['’]s|it is|this is|i['’]?m from|i am from|i work (?:for|at)|"
+    r"(?:our|the|my) (?:city|town|organi[sz]ation|municipality|council|government|role|"
+    r"position|title|job) is|i['’]?m|i am)\s+(?:(?:the|a|an)\s+(?=\S))?",
+    re.IGNORECASE,
+)
 
 
 def _without_copula(value: str | None) -> str:
-    return _JA_COPULA.sub("", unicodedata.normalize("NFKC", value or ""))
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    text = _EN_FRAME.sub("", _JA_TOPIC.sub("", text), count=1)
+    return _JA_COPULA.sub("", text)
 
 
 def validate_organisation(value: str | None) -> Checked[str]:

@@ -121,6 +121,27 @@ async def test_correction_naming_a_field_clears_it(dispatcher):
     assert result == {"enquiry_confirmed": None, "enquiry_email": None}
 
 
+@pytest.mark.parametrize(
+    ("text", "slot", "value"),
+    [
+        ("Please change the organisation to City of Arequipa", "enquiry_organisation",
+         "City of Arequipa"),
+        ("担当者の名前を山田花子に直してください", "enquiry_name", "山田花子"),
+        ("please change the email to l.f@muni.gob.pe", "enquiry_email", "l.f@muni.gob.pe"),
+    ],
+)  # fmt: skip
+async def test_a_correction_with_its_new_value_takes_it_at_once(dispatcher, text, slot, value):
+    tracker = make_tracker(text=text, intent="correct_enquiry")
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(False, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": None, slot: value}
+
+
+async def test_a_correction_with_an_invalid_value_asks_again(dispatcher):
+    tracker = make_tracker(text="change the email to lf@", intent="correct_enquiry")
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(False, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": None, "enquiry_email": None}
+
+
 async def test_correction_without_a_field_asks_which(dispatcher):
     tracker = make_tracker(text="change something", intent="correct_enquiry")
     result = await ValidateEnquiryForm().validate_enquiry_confirmed(False, dispatcher, tracker, {})

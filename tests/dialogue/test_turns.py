@@ -112,6 +112,16 @@ async def test_answers_that_do_not_start_by_calling_off_stay_answers(text):
     assert processor.handled[0].parse_data["intent"]["name"] != "cancel"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Can you change my role to Senior Climate Advisor?", "団体名を台中市政府に直してください"],
+)
+async def test_a_change_asked_at_the_summary_is_a_correction(text):
+    processor = FakeProcessor({"requested_slot": "enquiry_confirmed"}, loop="enquiry_form")
+    await handle(processor, message(text))
+    assert processor.handled[0].parse_data["intent"]["name"] == "correct_enquiry"
+
+
 async def test_other_questions_of_the_form_are_left_to_the_form():
     processor = FakeProcessor({"requested_slot": "enquiry_organisation"}, loop="enquiry_form")
     await handle(processor, message("同意します"))

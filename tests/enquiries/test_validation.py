@@ -130,6 +130,11 @@ def test_bad_emails(text: str | None, error: str) -> None:
         ("AT&T Town", "AT&T Town"),
         ("長野県松本市です", "長野県松本市"),  # the answer without its copula
         ("松本市でございます。", "松本市"),
+        ("うちは台中市だよ", "台中市"),
+        ("we're the City of Arequipa", "City of Arequipa"),
+        ("the organisation is Shire of Bellingen", "Shire of Bellingen"),
+        ("The City of Bonn", "The City of Bonn"),  # a name, not a sentence
+        ("Its Town", "Its Town"),
         ("Town < 5 km", "Town < 5 km"),
     ],
 )
@@ -233,3 +238,16 @@ def test_population(text: str | int, number: int) -> None:
 )
 def test_population_errors(text: str, error: str) -> None:
     assert validate_population(text).error == error
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("I'm the environment manager", "environment manager"),
+        ("my position is Head of Climate Policy", "Head of Climate Policy"),
+        ("環境政策課 主任です。", "環境政策課 主任"),
+        ("Director of Sustainability", "Director of Sustainability"),
+    ],
+)
+def test_a_role_given_in_a_sentence_is_the_role(text: str, role: str) -> None:
+    assert validate_role(text).value == role
