@@ -127,12 +127,22 @@ _HOURS = re.compile(
 )
 
 
+# Opinions and politics ("what do you think about the referendum in Chile?", 「日本政府の
+# 温暖化対策についてどう思いますか」): out of scope, whatever place they name.
+_OPINION = re.compile(
+    r"what do you think (?:about|of)|your (?:opinion|view|thoughts) (?:on|about|of)|"
+    r"do you (?:support|agree with|like)|\bpolitic|election|referendum|constitution|"
+    r"どう思い|ご意見|あなたの意見|政治|選挙|国民投票|憲法|政権|支持しますか"
+)
+
+
 def is_travel_or_everyday(text: str) -> bool:
-    """True when a message is about weather, hotels, food, sightseeing, time or travel."""
+    """True when a message is about weather, hotels, food, sightseeing, time, travel, or
+    asks for an opinion on politics or anything else."""
     norm = _norm(text)
     if _HOURS.search(norm) and _OFFICE_WORDS.search(norm):
         return False
-    return bool(_OUT_OF_SCOPE.search(norm))
+    return bool(_OUT_OF_SCOPE.search(norm) or _OPINION.search(norm))
 
 
 # "What offices are in Southeast Asia?" asks for every office under the heading; "which

@@ -17,6 +17,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from bot.answers.facts import FAQ_INTENTS
 from bot.dialogue.asked import language_asked, language_requested
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread, reread_in_form
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 # The slot the language-switch action sets; while set, it overrides the detected language.
 PREFERRED_LANGUAGE_SLOT = "preferred_language"
 SWITCH_LANGUAGE_INTENT = "switch_language"
+# Questions a language request may carry: answered after the switch.
+_QUESTIONS = frozenset({*FAQ_INTENTS, "ask_office_contact", "list_offices", "ask_headquarters"})
 # A message longer than this is not split (the channels cap messages well below it).
 _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
@@ -82,7 +85,7 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     whole = Parsed(message.text, parse)
     texts = split_clauses(message.text) if len(message.text) <= _MAX_SPLIT_CHARS else []
     if len(texts) < 2 or len(texts) > _MAX_CLAUSES:
-        return [Unit(whole.text, reread(whole.parse, whole.text))]
+        return _question_kept([Unit(whole.text, reread(whole.parse, whole.text))])
     clauses = []
     for text in texts:
         clause = UserMessage(text, sender_id=message.sender_id, metadata=message.metadata)
@@ -92,9 +95,24 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         Unit(unit.text, reread(unit.parse, unit.focus or unit.text, unit.text), unit.focus)
         for unit in plan(whole, clauses)
     ]
+    units = _question_kept(units)
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units
+
+
+def _question_kept(units: list[Unit]) -> list[Unit]:
+    """A language request that also asks a question (「ミッションを日本語でもう一度教えて
+    ください」) switches, then answers the question the model read, in the new language."""
+    kept: list[Unit] = []
+    for unit in units:
+        kept.append(unit)
+        asked = (unit.parse.get("reread_from") or {}).get("name")
+        if unit.parse["intent"]["name"] == SWITCH_LANGUAGE_INTENT and asked in _QUESTIONS:
+            question = copy.deepcopy(unit.parse)
+            question["intent"] = question.pop("reread_from")
+            kept.append(Unit(unit.text, question, unit.focus))
+    return kept
 
 
 def _with_language(parse: dict[str, Any], preferred: str | None) -> dict[str, Any]:

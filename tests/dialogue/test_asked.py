@@ -62,6 +62,8 @@ def test_language_requests(text, language):
     "text",
     ["Any good hotels near Freiburg station?", "デンバーの今の気温は？", "best ramen in Tokyo?",
      "what time is it in Bonn right now?", "東京は今何時？",
+     "what do you think about the new Chilean constitution referendum?",
+     "今の日本政府の温暖化対策についてどう思いますか？",
      "how do I get from Bonn station to the airport", "ソウルの観光スポット"],
 )  # fmt: skip
 def test_travel_and_everyday_topics(text):

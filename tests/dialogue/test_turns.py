@@ -157,3 +157,25 @@ def test_install_is_idempotent_and_marks_the_processor():
     from rasa.core.processor import MessageProcessor
 
     assert not hasattr(MessageProcessor.handle_message.__wrapped__, "__wrapped__")
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("今のミッションを日本語でもう一度教えてください", "ask_mission"),
+        ("Could you tell me the mission in English, please?", "ask_mission"),
+    ],
+)  # fmt: skip
+async def test_a_language_request_with_a_question_switches_then_answers_it(text, read_as):
+    INTENTS[text] = read_as
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    intents = [m.parse_data["intent"]["name"] for m in processor.handled]
+    assert intents == ["switch_language", read_as]
+
+
+async def test_a_bare_language_request_only_switches():
+    INTENTS["英語でお願いします"] = "thank"
+    processor = FakeProcessor()
+    await handle(processor, message("英語でお願いします"))
+    assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["switch_language"]
