@@ -331,7 +331,7 @@ _RENAMED = re.compile(
 )
 _PURPOSE = re.compile(
     r"trying to (?:achieve|do|accomplish)|want(?:s)? to achieve|\bgoals?\b|\baims?\b|"
-    r"\bobjectives?\b|\bpurpose\b|目指し|めざし|目的|目標|狙い|ねらい"
+    r"\bobjectives?\b|\bpurpose\b|\bmission\b|目指し|めざし|目的|目標|狙い|ねらい|ミッション|使命"
 )
 
 

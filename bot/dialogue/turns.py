@@ -18,7 +18,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.answers.facts import FAQ_INTENTS
-from bot.dialogue.asked import language_asked, language_requested
+from bot.dialogue.asked import fact_named, language_asked, language_requested
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread, reread_in_form
 from bot.dialogue.planner import Parsed, Unit, plan
@@ -107,10 +107,15 @@ def _question_kept(units: list[Unit]) -> list[Unit]:
     kept: list[Unit] = []
     for unit in units:
         kept.append(unit)
+        if unit.parse["intent"]["name"] != SWITCH_LANGUAGE_INTENT:
+            continue
+        # The model's reading before the cue made it a switch, else the fact the words name.
         asked = (unit.parse.get("reread_from") or {}).get("name")
-        if unit.parse["intent"]["name"] == SWITCH_LANGUAGE_INTENT and asked in _QUESTIONS:
+        asked = asked if asked in _QUESTIONS else fact_named(unit.focus or unit.text)
+        if asked is not None:
             question = copy.deepcopy(unit.parse)
-            question["intent"] = question.pop("reread_from")
+            question.pop("reread_from", None)
+            question["intent"] = {"name": asked, "confidence": 1.0}
             kept.append(Unit(unit.text, question, unit.focus))
     return kept
 

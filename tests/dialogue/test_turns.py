@@ -179,3 +179,13 @@ async def test_a_bare_language_request_only_switches():
     processor = FakeProcessor()
     await handle(processor, message("英語でお願いします"))
     assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["switch_language"]
+
+
+async def test_a_question_the_model_read_as_the_switch_itself_is_still_answered():
+    # The model is sure it is a language request; the words name the mission.
+    text = "今のミッションを日本語でもう一度教えてください"
+    INTENTS[text] = "switch_language"
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    intents = [m.parse_data["intent"]["name"] for m in processor.handled]
+    assert intents == ["switch_language", "ask_mission"]
