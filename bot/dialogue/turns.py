@@ -18,7 +18,12 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.answers.facts import FAQ_INTENTS
-from bot.dialogue.asked import fact_named, language_asked, language_requested
+from bot.dialogue.asked import (
+    fact_named,
+    in_another_language,
+    language_asked,
+    language_requested,
+)
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread, reread_in_form
 from bot.dialogue.planner import Parsed, Unit, plan
@@ -107,11 +112,13 @@ def _question_kept(units: list[Unit]) -> list[Unit]:
     kept: list[Unit] = []
     for unit in units:
         kept.append(unit)
-        if unit.parse["intent"]["name"] != SWITCH_LANGUAGE_INTENT:
+        text = unit.focus or unit.text
+        # A message in another language gets only "I answer in English or Japanese".
+        if unit.parse["intent"]["name"] != SWITCH_LANGUAGE_INTENT or in_another_language(text):
             continue
         # The model's reading before the cue made it a switch, else the fact the words name.
         asked = (unit.parse.get("reread_from") or {}).get("name")
-        asked = asked if asked in _QUESTIONS else fact_named(unit.focus or unit.text)
+        asked = asked if asked in _QUESTIONS else fact_named(text)
         if asked is not None:
             question = copy.deepcopy(unit.parse)
             question.pop("reread_from", None)

@@ -189,3 +189,12 @@ async def test_a_question_the_model_read_as_the_switch_itself_is_still_answered(
     await handle(processor, message(text))
     intents = [m.parse_data["intent"]["name"] for m in processor.handled]
     assert intents == ["switch_language", "ask_mission"]
+
+
+@pytest.mark.parametrize("text", ["¿Cuál es la misión de ICLEI?", "ICLEI有日本的办事处吗？"])
+async def test_a_message_in_another_language_is_not_answered_after_the_language_reply(text):
+    # The model reads a question in it; the reply is only which languages the bot speaks.
+    INTENTS[text] = "ask_mission"
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["switch_language"]
