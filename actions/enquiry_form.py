@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import language_of, latest_intent, send
+from actions.conversation import language_of, latest_intent, latest_text, send
 from actions.offices import answer_named_place
 from bot.answers import interruptions
 from bot.answers import offices as office_answers
@@ -180,7 +180,7 @@ class ValidateEnquiryForm(FormValidationAction):
         """Whether the message is a question to answer instead of the field's answer."""
         if field in ANSWER_ONLY_FIELDS or repeated:
             return False
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = latest_text(tracker)
         # 「山田花子です。フルネームでいいですか？」: a name in a sentence, then a remark on it.
         if field == "name" and validation.name_in_sentence(text):
             return False
@@ -239,7 +239,7 @@ class ValidateEnquiryForm(FormValidationAction):
         """Yes: done. No: ask the named field again, or ask which one."""
         if value is True:
             return {"enquiry_confirmed": True}
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = latest_text(tracker)
         field = _named_field(tracker) or corrections.field_named(text)
         if field:
             # "Please change the organisation to City of Arequipa": the new value at once

@@ -128,7 +128,7 @@ _EN_FRAME = re.compile(
 )
 
 
-def _without_copula(value: str | None) -> str:
+def _without_sentence_frame(value: str | None) -> str:
     text = unicodedata.normalize("NFKC", value or "").strip()
     text = _EN_FRAME.sub("", _JA_TOPIC.sub("", text), count=1)
     return _JA_COPULA.sub("", text)
@@ -137,7 +137,7 @@ def _without_copula(value: str | None) -> str:
 def validate_organisation(value: str | None) -> Checked[str]:
     """The local or regional government's name (「松本市です」 -> 松本市): non-empty, at most
     MAX_ORGANISATION chars."""
-    return _text(_without_copula(value), MAX_ORGANISATION)
+    return _text(_without_sentence_frame(value), MAX_ORGANISATION)
 
 
 # A name given in a sentence: 「山田花子です。」, 「佐藤と申します」, "My name is Jane Doe.",
@@ -173,7 +173,7 @@ def validate_name(value: str | None) -> Checked[str]:
 
 def validate_role(value: str | None) -> Checked[str]:
     """The contact's role (optional field; the form decides whether to ask): ≤ MAX_ROLE."""
-    return _text(_without_copula(value), MAX_ROLE)
+    return _text(_without_sentence_frame(value), MAX_ROLE)
 
 
 def validate_message(value: str | None) -> Checked[str]:
