@@ -19,7 +19,11 @@ APP = """
 import os, sys
 from sanic import Sanic, response
 from bot import sanic_workers
+from bot.rasa_server import _reset_worker_signals
 
+# As `python -m bot.rasa_server` does: without it a worker that gets SIGTERM before Sanic
+# installs its handler drops it and the parent waits for ever (a CI run hung on it).
+os.register_at_fork(after_in_child=_reset_worker_signals)
 if sys.argv[2] == "ours":
     sanic_workers.install()
 app = Sanic("workers_test")
@@ -65,11 +69,13 @@ def _serve(tmp_path: Path, which: str):
 
 
 def _stop(parent: subprocess.Popen) -> None:
+    workers = psutil.Process(parent.pid).children()
     parent.send_signal(signal.SIGTERM)
     try:
         parent.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        parent.kill()
+        for process in [*workers, parent]:  # leave no worker holding the port
+            process.kill()
         raise
 
 
