@@ -26,6 +26,17 @@ def latest_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def recent_user_texts(tracker: Tracker, limit: int) -> list[str]:
+    """The texts of the user's last `limit` messages in this session, the latest first."""
+    texts: list[str] = []
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "session_started" or len(texts) >= limit:
+            break
+        if event.get("event") == "user":
+            texts.append(event.get("text") or "")
+    return texts
+
+
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
     """Send each reply as its domain response, so the language variation applies."""
     for reply in replies:

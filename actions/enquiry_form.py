@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -11,21 +12,40 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import language_of, latest_intent, latest_text, send
-from actions.offices import answer_named_place
+from actions.conversation import (
+    language_of,
+    latest_intent,
+    latest_text,
+    recent_user_texts,
+    send,
+)
+from actions.offices import answer_named_place, office_replies
 from bot.answers import interruptions
 from bot.answers import offices as office_answers
 from bot.answers.enquiry import (
     FIELD_SLOTS,
     OPTIONAL_FIELDS,
     consent_question,
+    corrected,
+    data_use,
     field_buttons,
+    prefilled,
     summary,
 )
-from bot.enquiries import corrections, validation
+from bot.answers.interruptions import looks_like_question
+from bot.dialogue.asked import (
+    asks_about_personal_data,
+    asks_whom_to_contact,
+    mentions_an_office,
+)
+from bot.dialogue.clauses import split_clauses
+from bot.enquiries import corrections, prefill, validation
 from bot.knowledge import get_knowledge
 
 MAX_FAILURES = 3
+# How many of the visitor's latest messages may already name their organisation and country
+# ("We're the City of Lyon in France" -> "how do we join?" -> "yes" -> consent).
+PREFILL_MESSAGES = 4
 # Answers that mean "skip this optional question".
 SKIP_WORDS = {"skip", "no", "none", "nothing", "n/a", "-", "なし", "無し", "ない", "特になし",
               "スキップ", "いいえ", "結構です"}  # fmt: skip
@@ -40,6 +60,19 @@ ERROR_RESPONSES = {
     validation.ERROR_INVALID_POPULATION: "utter_enquiry_invalid_population",
     validation.ERROR_POPULATION_OUT_OF_RANGE: "utter_enquiry_invalid_population",
 }
+
+# Words that start a message without answering anything.
+_FILLER = re.compile(
+    r"(?i)(?:hi|hello|hey|ok|okay|sure|yes|yeah|no|thanks|thank you|um+|uh+|well|so|also|btw|"
+    r"by the way|sorry|はい|いいえ|えっと|あの|ところで|ちなみに|すみません)?$"
+)
+# Optional questions declined in a few words: "no that's all", "nothing else, thanks".
+_DECLINED = re.compile(
+    r"(?i)^(?:no|nope|nothing|none|not really|no thanks?|no thank you|that'?s all|that is all|"
+    r"all good|nothing else|nothing more|特に(?:ありません|ないです|なし|ない)|大丈夫です|"
+    r"以上です)[\s,.!、。]*(?:that'?s all|thanks?|thank you|nothing else|for now|以上です)?"
+    r"[\s,.!、。]*$"
+)
 
 # Fields whose validator recognises a real answer (so "Kenya" is a country, not a question).
 STRICT_FIELDS = ("country", "email", "population")
@@ -74,6 +107,11 @@ def is_skip(value: Any, tracker: Tracker, *, by_intent: bool = True) -> bool:
     if by_intent and short and latest_intent(tracker) == "deny" and not _looks_like_a_name(text):
         return True
     return isinstance(value, str) and value.strip().strip("。.!！").lower() in SKIP_WORDS
+
+
+def declines(value: Any) -> bool:
+    """Whether an optional question is declined in a few words ("no that's all")."""
+    return isinstance(value, str) and bool(_DECLINED.match(value.strip()))
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -141,8 +179,19 @@ class ValidateEnquiryForm(FormValidationAction):
         cancel at once (and the optional fields' questions offer to skip).
         """
         slot = FIELD_SLOTS[field]
+        # A message to ICLEI may itself ask about data; a role or a name does not.
+        if field != "message" and asks_about_personal_data(latest_text(tracker)):
+            # "Why do you need my email?": how the answers are handled, then the question again.
+            send(dispatcher, data_use(language_of(tracker)))
+            return {slot: None}
+        corrected = self._corrects_earlier(field, dispatcher, tracker)
+        if corrected:
+            return {**corrected, slot: None}
         repeated = repeats_previous_answer(tracker, slot)
-        if field in OPTIONAL_FIELDS and is_skip(value, tracker):
+        answered = self._answer_then_question(field, value, dispatcher, tracker)
+        if answered is not None:
+            return answered
+        if field in OPTIONAL_FIELDS and (is_skip(value, tracker) or declines(value)):
             return {slot: "", "enquiry_failures": 0}
         # Given twice, a text the NLU took for "no" is the visitor's answer after all.
         # A required answer is never skipped by the "no" intent, only by an empty text.
@@ -154,15 +203,8 @@ class ValidateEnquiryForm(FormValidationAction):
             else VALIDATORS[field](value)
         )
         if self._asks_instead(field, checked, repeated, tracker):
-            intent = (tracker.latest_message or {}).get("intent") or {}
-            knowledge, lang = get_knowledge(), language_of(tracker)
-            if intent["name"] in interruptions.OFFICE_QUESTIONS:
-                # "Which office would handle an enquiry from Peru?": the office for the place
-                # named, or the question which place; the form asks its question again.
-                if answer_named_place(dispatcher, knowledge, tracker, lang) is None:
-                    send(dispatcher, office_answers.ask_for_place(knowledge, lang))
-            else:
-                send(dispatcher, interruptions.answer(knowledge, intent["name"], lang))
+            intent = _question_intent(tracker, latest_text(tracker), min_confidence=0.0)
+            self._answer(dispatcher, tracker, intent or "help")  # then the question again
             return {slot: None}
         if checked.ok:
             return {slot: str(checked.value), "enquiry_failures": 0}
@@ -172,6 +214,69 @@ class ValidateEnquiryForm(FormValidationAction):
             dispatcher.utter_message(response="utter_enquiry_offer_cancel")
             failures = 0
         return {slot: None, "enquiry_failures": failures}
+
+    @staticmethod
+    def _corrects_earlier(
+        field: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """ "Sorry, it's actually the Provincial Municipality of Arequipa", asked for the
+        email: the earlier answer changed (and said so); the form asks its question again.
+        Empty when the message corrects no earlier answer."""
+        text = latest_text(tracker)
+        if not corrections.asks_to_change(text):
+            return {}
+        # The field asked holds this very message as its candidate answer: not an earlier one.
+        answers = {k: v for k, v in _answers(tracker).items() if k != field}
+        found = [c for c in corrections.changes(text, answers) if c.field in answers]
+        found = [c for c in found if c.value is not None]
+        slots = {k: v for k, v in _applied(found).items() if v is not None}
+        if slots:
+            knowledge, lang = get_knowledge(), language_of(tracker)
+            send(dispatcher, [corrected(knowledge, slots, lang)])
+        return slots
+
+    def _answer_then_question(
+        self, field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """ "We're in Peru. By the way, which office handles Peru?": the answer is taken and
+        the question answered too. None when the message is not an answer and a question."""
+        if field in ANSWER_ONLY_FIELDS or not isinstance(value, str):
+            return None
+        text = latest_text(tracker)
+        # 「山田花子です。フルネームでいいですか？」: the question is a remark on the answer.
+        if field == "name" and validation.name_in_sentence(text):
+            return None
+        clauses = split_clauses(text)
+        first = next((i for i, c in enumerate(clauses) if looks_like_question(c)), None)
+        if not first:  # no question, or the message starts with one
+            return None
+        intent = _question_intent(tracker, " ".join(clauses[first:]))
+        if intent is None:
+            return None
+        answer = " ".join(clauses[:first])
+        if _FILLER.match(answer.strip(" 。．.!！、,")):  # "Hi. What is this for?" gives no name
+            return None
+        checked = VALIDATORS[field](answer)
+        if not checked.ok:
+            return None
+        self._answer(dispatcher, tracker, intent)
+        return {FIELD_SLOTS[field]: str(checked.value), "enquiry_failures": 0}
+
+    @staticmethod
+    def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
+        """Answer a question asked in the middle of the form, as outside it."""
+        knowledge, lang = get_knowledge(), language_of(tracker)
+        if intent in interruptions.OFFICE_QUESTIONS:
+            # "Which office would handle an enquiry from Peru?": the office for the place
+            # named, or the question which place.
+            if answer_named_place(dispatcher, knowledge, tracker, lang) is None:
+                office = _office_of_country(knowledge, tracker.get_slot("enquiry_country"))
+                if office is not None:  # "which office will handle it?": the enquiry's own
+                    send(dispatcher, office_replies(knowledge, office, latest_text(tracker), lang))
+                else:
+                    send(dispatcher, office_answers.ask_for_place(knowledge, lang))
+        else:
+            send(dispatcher, interruptions.answer(knowledge, intent, lang))
 
     @staticmethod
     def _asks_instead(
@@ -187,6 +292,10 @@ class ValidateEnquiryForm(FormValidationAction):
         # A valid country, email or population is an answer whatever the NLU thought.
         if field in STRICT_FIELDS and checked.ok:
             return False
+        # "Which office would handle our enquiry?" (read as `start_enquiry`): the office.
+        clauses = split_clauses(text)
+        if clauses and looks_like_question(clauses[0]) and asks_whom_to_contact(text):
+            return True
         intent = (tracker.latest_message or {}).get("intent") or {}
         # The organisation and the country are places: a place in the answer makes the model
         # hear an office question (「横浜市です。日本の自治体とも連携していますか？」).
@@ -206,6 +315,34 @@ class ValidateEnquiryForm(FormValidationAction):
             if unsure_is_enough
             else interruptions.CONFIDENCE,
         )
+
+    async def extract_enquiry_consent(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """ "What happens to my data?" before agreeing: how the answers are handled; the
+        consent question is asked again (the empty answer keeps the form from rejecting)."""
+        if tracker.get_slot("requested_slot") != "enquiry_consent":
+            return {}
+        if not asks_about_personal_data(latest_text(tracker)):
+            return {}
+        send(dispatcher, data_use(language_of(tracker)))
+        return {"enquiry_consent": None}
+
+    async def validate_enquiry_consent(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        """On consent, the organisation and country the visitor already gave are kept
+        ("We're the City of Lyon in France …"), so the form does not ask them again."""
+        if value is not True:
+            return {"enquiry_consent": value}
+        knowledge = get_knowledge()
+        found = prefill.from_messages(knowledge, recent_user_texts(tracker, PREFILL_MESSAGES))
+        slots: dict[str, Any] = {"enquiry_consent": True}
+        organisation = validation.validate_organisation(found.organisation)
+        if found.organisation and organisation.ok and not tracker.get_slot("enquiry_organisation"):
+            slots["enquiry_organisation"] = organisation.value
+        if found.country and not tracker.get_slot("enquiry_country"):
+            slots["enquiry_country"] = found.country
+        if len(slots) > 1:
+            lang = language_of(tracker)
+            send(dispatcher, [prefilled(knowledge, slots, lang)])
+        return slots
 
     async def validate_enquiry_organisation(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         """Non-empty, markup stripped, at most 200 characters."""
@@ -240,15 +377,17 @@ class ValidateEnquiryForm(FormValidationAction):
         if value is True:
             return {"enquiry_confirmed": True}
         text = latest_text(tracker)
-        field = _named_field(tracker) or corrections.field_named(text)
-        if field:
-            # "Please change the organisation to City of Arequipa": the new value at once
-            # (the summary is shown again); without a valid one, the question again.
-            given = corrections.new_value(text)
-            checked = VALIDATORS[field](given) if given else None
-            if checked is not None and checked.ok:
-                return {"enquiry_confirmed": None, FIELD_SLOTS[field]: str(checked.value)}
-            return {"enquiry_confirmed": None, FIELD_SLOTS[field]: None}
+        found = corrections.changes(text, _answers(tracker))
+        named = _named_field(tracker)
+        if named and not any(change.field == named for change in found):
+            found.append(corrections.Change(named, corrections.new_value(text)))
+        if found:
+            # "Please change the organisation to City of Arequipa, and remove the message":
+            # each valid new value at once (the summary is shown again); a field named
+            # without one is asked again.
+            slots: dict[str, Any] = {"enquiry_confirmed": None}
+            slots.update(_applied(found))
+            return slots
         return {"enquiry_confirmed": None, "enquiry_fixing": True}
 
     async def validate_enquiry_fix_field(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
@@ -257,6 +396,54 @@ class ValidateEnquiryForm(FormValidationAction):
         if field is None:
             return {"enquiry_fix_field": None}
         return {"enquiry_fix_field": None, "enquiry_fixing": False, FIELD_SLOTS[field]: None}
+
+
+def _question_intent(
+    tracker: Tracker,
+    question: str,
+    min_confidence: float = interruptions.CONFIDENCE_INSTEAD_OF_INVALID,
+) -> str | None:
+    """The question a message asks in the form, if the form can answer it: "which office
+    would handle our enquiry?" asks for an office whatever the model read."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    if asks_whom_to_contact(question) and looks_like_question(question):
+        return "ask_office_contact"
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+    # A place in the answer makes the model hear an office question: 「横浜市です。日本の
+    # 自治体とも連携していますか？」 asks nothing about an office.
+    if name in interruptions.OFFICE_QUESTIONS and not mentions_an_office(question):
+        return None
+    if interruptions.is_interruption(name, confidence, min_confidence=min_confidence):
+        return name
+    return None
+
+
+def _office_of_country(knowledge: Any, code: str | None) -> Any:
+    """The office that answers for the enquiry's country, or None."""
+    try:
+        return knowledge.office(knowledge.country(code or "").office_id)
+    except KeyError:
+        return None
+
+
+def _answers(tracker: Tracker) -> dict[str, str]:
+    """The answers given so far: field -> value."""
+    values = {field: tracker.get_slot(slot) for field, slot in FIELD_SLOTS.items()}
+    return {field: str(value) for field, value in values.items() if value}
+
+
+def _applied(found: list[corrections.Change]) -> dict[str, Any]:
+    """The slots the corrections set: each valid new value; None (ask again) for a field
+    named without a valid one; "" for an optional answer removed."""
+    slots: dict[str, Any] = {}
+    for change in found:
+        slot = FIELD_SLOTS[change.field]
+        if change.value == "" and change.field in OPTIONAL_FIELDS:
+            slots[slot] = ""
+            continue
+        checked = VALIDATORS[change.field](change.value) if change.value else None
+        slots[slot] = str(checked.value) if checked is not None and checked.ok else None
+    return slots
 
 
 def _named_field(tracker: Tracker) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from bot.answers.reply import Reply
 from bot.knowledge import Knowledge
+from bot.privacy.retention import DEFAULT_RETENTION_DAYS, RetentionError, retention_from_env
 
 # Canonical field names (the `enquiry_field` entity's values) -> the slot holding each.
 FIELD_SLOTS = {
@@ -65,6 +66,51 @@ def consent_question(lang: str | None, environ: Mapping[str, str] | None = None)
     replies = [Reply("utter_enquiry_privacy_notice", {"privacy_url": url})] if url else []
     replies.append(Reply("utter_ask_enquiry_consent", {"reply_promise": reply_promise(lang, env)}))
     return replies
+
+
+def data_use(lang: str | None, environ: Mapping[str, str] | None = None) -> list[Reply]:
+    """How the answers are handled ("what happens to my data?"): who reads them, how long
+    they are kept (PRIVACY_RETENTION_DAYS), then the privacy notice link if there is one."""
+    env = os.environ if environ is None else environ
+    try:
+        days = retention_from_env(env).days
+    except RetentionError:
+        days = DEFAULT_RETENTION_DAYS
+    replies = [Reply("utter_enquiry_data_use", {"retention_days": str(days)})]
+    url = (env.get(PRIVACY_URL_VARIABLE) or "").strip()
+    if url:
+        replies.append(Reply("utter_enquiry_privacy_notice", {"privacy_url": url}))
+    return replies
+
+
+def noted(knowledge: Knowledge, slots: Mapping[str, object], lang: str | None) -> str:
+    """ "Organisation: City of Lyon, Country: France": the answers in `slots`, for a reply."""
+    index = 1 if lang == "ja" else 0
+    parts = []
+    for field, slot in FIELD_SLOTS.items():
+        if slot not in slots:
+            continue
+        value = str(slots[slot] or "") or _NOT_GIVEN
+        if field == "country" and slots[slot]:
+            try:
+                value = knowledge.country(value).name.get(lang)
+            except KeyError:
+                pass
+        elif field == "population":
+            value = format_population(str(slots[slot] or ""), lang)
+        title = FIELD_TITLES[field][index]
+        parts.append(f"{title}：{value}" if index else f"{title}: {value}")
+    return ("、" if index else ", ").join(parts)
+
+
+def prefilled(knowledge: Knowledge, slots: Mapping[str, object], lang: str | None) -> Reply:
+    """ "I've noted …": the organisation and country taken from the visitor's own messages."""
+    return Reply("utter_enquiry_prefilled", {"noted": noted(knowledge, slots, lang)})
+
+
+def corrected(knowledge: Knowledge, slots: Mapping[str, object], lang: str | None) -> Reply:
+    """ "I've changed …": earlier answers corrected in the middle of the form."""
+    return Reply("utter_enquiry_corrected", {"noted": noted(knowledge, slots, lang)})
 
 
 def field_buttons(lang: str | None) -> list[dict[str, str]]:

@@ -72,6 +72,7 @@ _OUT_OF_SCOPE = re.compile(
     r"\bcoffee|\bcafe|\bbars?\b|\bbeer|sightseeing|tourist|things to do|museum|"
     r"time is it|local time|time zone|timezone|\btrains?\b|\bbus(es)?\b|airport|\bflights?\b|"
     r"\btaxi|directions|how do i get|how to get|how can i get|\bget to\b|\broute\b|parking|"
+    r"\b(?:can|could|do|should) (?:i|we) park\b|\bcar park|"
     r"shopping|\bcold\b|\bhot\b|\bwarm\b|humid|sunny|degrees|celsius|fahrenheit|\bsafe\b|safety|"
     r"\bcrime|dangerous|tacos?\b|dinner|lunch|breakfast|nightlife|exchange money|currency|"
     r"\bvisa\b|\btrip\b|travel|vacation|holiday|\bbook me\b|"
@@ -242,8 +243,9 @@ def asks_what_the_page_lacks(text: str) -> bool:
 _OFFICE_WORDS = re.compile(
     r"\boffices?\b|secretariat|\bcontact\b|branch|who should|which office|look(?:s|ing)? after|"
     r"closest|nearest|near us|"
-    r"near me|nearby|responsible|cover|in charge|reach out|get in touch|talk to|speak to|"
-    r"who do (?:we|i)|who should|who can (?:we|i)|anyone|anybody|someone|representative|"
+    r"near me|nearby|responsible|cover|in charge|reach out|get in touch|talk(?:ing)? to|"
+    r"speak(?:ing)? to|who (?:at iclei |there )?(?:do|should|can|could) (?:we|i)|"
+    r"anyone|anybody|someone|representative|"
     r"presence|based in|located in|"
     r"事務所|事務局|拠点|オフィス|担当|窓口|問い合わせ|連絡先|近く|最寄り|どなたか|誰か"
 )
@@ -252,9 +254,10 @@ _OFFICE_WORDS = re.compile(
 # "Which office should we get in touch with?": a question whose answer depends on where the
 # visitor is (a place they named earlier in the message).
 _WHOM = re.compile(
-    r"which (?:iclei |regional |local )?office|look(?:s|ing)? after|who should|who do (?:we|i)|"
-    r"who can (?:we|i)|\bcontact\b|get in touch|reach out|"
-    r"closest|nearest|responsible|in charge|talk to|speak to|"
+    r"which (?:iclei |regional |local )?office|look(?:s|ing)? after|"
+    r"who (?:at iclei |there )?(?:should|do|can|could) (?:we|i)|who should|"
+    r"\bcontact\b|get in touch|reach out|"
+    r"closest|nearest|responsible|in charge|talk(?:ing)? to|speak(?:ing)? to|"
     r"担当|窓口|問い合わせ先|連絡先|どちらの事務所|どの事務所"
 )
 
@@ -438,3 +441,38 @@ def symbols_intent(text: str) -> Literal["thank", "help"] | None:
     if symbols and symbols <= _THANKS_SYMBOLS | set("!！~〜"):
         return "thank"
     return None
+
+
+# "What happens to my data?", "why do you need my email?", 「個人情報はどう扱われますか」: a
+# question about how the enquiry's answers are handled, not an answer to the form.
+_DATA_KEYWORD = re.compile(
+    r"privacy|\bgdpr\b|data protection|personal (?:data|information)|個人情報"
+)
+_DATA_NOUN = re.compile(
+    r"\b(?:data|details|information|info|e-?mail|address|name|it|this)\b|データ|情報|メール|アドレス|"
+    r"名前|連絡先"
+)
+_DATA_HANDLING = re.compile(
+    r"what happens|what (?:will|do|would|does) (?:you|they|iclei|it) do|"
+    r"who (?:will |can |gets to |would |is going to )?(?:see|read|access|get|have)|how long|"
+    r"why (?:do|would) you (?:need|want|ask)|"
+    r"\b(?:keep|kept|stored?|share[ds]?|sold|sell|delete[ds]?|remove[ds]?|protect(?:ed)?|"
+    r"handled?|process(?:ed)?|safe|secure|third part)|"
+    r"どう(?:扱|使|なり|され)|どのように(?:扱|使|管理)|扱い|誰が(?:見|読|確認)|保存期間|"
+    r"いつまで|削除|消して|何に使|必要なの|必要ですか|なぜ必要|共有|第三者|安全|保管|管理"
+)
+
+
+def asks_about_personal_data(text: str) -> bool:
+    """True when a message asks how the details given in the form are handled."""
+    norm = _norm(text)
+    if "@" in norm:  # an email address given: an answer, whatever words surround it
+        return False
+    asking = (
+        bool(re.search(r"[?？]\s*$", norm))
+        or bool(re.match(r"(?:what|who|why|how|is|are|do|does|will|can)\b", norm.strip()))
+        or bool(re.search(r"(?:ですか|ますか|でしょうか|の\?|か\?)\s*[。．]?\s*$", norm))
+    )
+    if _DATA_KEYWORD.search(norm):
+        return asking
+    return asking and bool(_DATA_NOUN.search(norm)) and bool(_DATA_HANDLING.search(norm))

@@ -1,21 +1,25 @@
-"""A correction typed at the enquiry's summary: which answer, and its new value if given.
+"""Corrections to the enquiry's answers: which answers, and their new values if given.
 
-"Please change the organisation to City of Arequipa", 「担当者の名前を山田花子に直してください」:
-the form takes the new value at once (if it is valid for the field) and shows the summary
-again, instead of asking the question a second time. The field comes from the NLU's
-`enquiry_field` entity when it found one, else from the words below.
+"Please change the organisation to City of Arequipa", 「担当者の名前を山田花子に直してください」,
+"organisation: Provincial Municipality of Arequipa", 「掛川市じゃなくて磐田市です」: the form
+takes each new value at once (if it is valid for its field), at the summary or in the middle
+of the form, instead of asking the question a second time. A message may correct several
+answers ("… and please remove the message"); each clause is read on its own, so a "to" in a
+later clause ("I didn't mean to add one") is never taken for a value.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 # Checked in this order: "organisation name" and "contact name" before "name".
 _FIELD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "organisation",
-        re.compile(r"organi[sz]ation|municipality|government|city name|団体|自治体|組織"),
+        re.compile(r"organi[sz]ation|municipality|government|city name|団体|自治体|組織|市の名前"),
     ),
     ("email", re.compile(r"e-?mail|mail address|メール|メアド")),
     ("population", re.compile(r"population|inhabitants|residents|人口")),
@@ -24,25 +28,65 @@ _FIELD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("country", re.compile(r"\bcountry\b|国名|国は|国を")),
     ("name", re.compile(r"\bname\b|contact person|名前|氏名|担当者")),
 )
+OPTIONAL = frozenset({"role", "population", "message"})
 
 # A request to change an answer, in either language.
 _CHANGE = re.compile(
-    r"\b(?:change|fix|update|edit|replace|amend)\b|\bcorrect (?:the|my|it|that|this|our)\b|"
-    r"\bwrong\b|\btypo\b|should (?:be|read)|"
-    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます"
+    r"\b(?:change|fix|update|edit|replace|amend|remove|delete)\b|"
+    r"\bcorrect (?:the|my|it|that|this|our)\b|\bwrong\b|\btypo\b|\bmistake\b|should (?:be|read)|"
+    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|じゃなくて|ではなく"
 )
-
-# The new value: "... to X", "... should be X", "it's actually X"; 「…をXに直して」, 「正しくはX」.
-_EN_VALUE = re.compile(
-    r"(?:\bto|should (?:be|read)|it'?s actually|actually it'?s)\s+[\"'“‘]?(?P<value>[^\"'”’]+?)"
-    r"[\"'”’]?\s*(?:,?\s*(?:please|thanks|thank you))?[.!?]*\s*$",
+# Clauses: sentences, and "… and please remove …" / 「あと…」.
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[.!?])\s+|[;。！？\n]|"
+    r",?\s+(?:and|also)\s+(?=(?:please\s+|could you\s+|can you\s+)?(?:change|remove|delete|fix|"
+    r"update|set|make|correct|the\s|my\s|our\s))|"
+    r"(?:、|\s)(?:あと|それと|また|それから)[、\s]*",
+    re.IGNORECASE,
+)
+_REMOVE = re.compile(r"\b(?:remove|delete|clear|drop|leave out|no)\b|削除|消して|なしで|不要")
+# The value after the field's word: "to X", "should be X", ": X", "is X" (not "is wrong").
+_EN_AFTER_FIELD = re.compile(
+    r"^[\w\s'’]{0,20}?(?:\s|^)(?:to|should (?:be|read)|is actually|is now|is|as|=)\s+"
+    r"[\"'“‘]?(?P<value>.+?)[\"'”’]?$|^\s*[:：=]\s*(?P<colon>.+?)$",
+    re.IGNORECASE,
+)
+_EN_ACTUALLY = re.compile(
+    r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be)\s+(?P<value>.+?)$",
     re.IGNORECASE,
 )
 _JA_VALUE = re.compile(
     r"(?:を|は)\s*[「『\"]?(?P<value>[^「」『』\"、。]+?)[」』\"]?\s*(?:に|へ)\s*"
     r"(?:直|変更|修正|訂正|変え)"
-    r"|正しくは[、\s]*[「『]?(?P<right>[^「」『』。]+?)[」』]?\s*(?:です|でした)?[。]?$"
+    r"|正しくは[、\s]*[「『]?(?P<right>[^「」『』。]+?)[」』]?\s*(?:です|でした)?$"
+    r"|(?:は|を)\s*[「『](?P<quoted>[^「」『』]+)[」』]"
 )
+# "Y, not X", "not X but Y", 「XじゃなくてY」, 「XではなくY」: the old value X names the field.
+_SWAP = (
+    re.compile(r"^(?:it'?s\s+)?(?P<new>.+?),?\s+not\s+(?P<old>.+?)$", re.IGNORECASE),
+    re.compile(r"^(?:it'?s\s+)?not\s+(?P<old>.+?),?\s+but\s+(?P<new>.+?)$", re.IGNORECASE),
+    re.compile(
+        r"(?P<old>[^、,\s]+?)(?:じゃなくて|じゃなく|ではなくて|ではなく)[、\s]*(?P<new>.+?)$"
+    ),
+)
+_NOT_VALUES = re.compile(
+    r"^(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off)\b",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"\s*(?:,?\s*(?:please|thanks|thank you|instead|then))?\s*[.!?]*\s*$|"
+    r"\s*(?:です|でした|になります|でお願いします|だけでお願いします|だけで|のみで|にしてください|"
+    r"でお願いいたします)?[。．!！]*\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One correction: the field, and its new value (None: ask again; "": remove it)."""
+
+    field: str
+    value: str | None
 
 
 def _norm(text: str) -> str:
@@ -56,18 +100,129 @@ def asks_to_change(text: str) -> bool:
 
 def field_named(text: str) -> str | None:
     """The enquiry field a message names, by its words, or None."""
-    folded = _norm(text).casefold()
+    found = _field_at(_norm(text).casefold())
+    return found[0] if found else None
+
+
+def _field_at(folded: str) -> tuple[str, int] | None:
+    """The field a text names and where its word ends."""
     for field, pattern in _FIELD_WORDS:
-        if pattern.search(folded):
-            return field
+        match = pattern.search(folded)
+        if match:
+            return field, match.end()
     return None
 
 
 def new_value(text: str) -> str | None:
-    """The new value a correction gives ("change the email to a@b.example"), or None."""
-    text = _norm(text)
-    match = _JA_VALUE.search(text)
-    if match:
-        return (match.group("value") or match.group("right")).strip()
-    match = _EN_VALUE.search(text)
-    return match.group("value").strip() if match else None
+    """The new value a one-field correction gives ("change the email to a@b.example")."""
+    found = changes(text, {})
+    return found[0].value if len(found) == 1 else None
+
+
+def changes(text: str, current: Mapping[str, str] | None = None) -> list[Change]:
+    """Every correction a message asks for, in its order, one per field.
+
+    `current` holds the answers given so far (field -> value): "Iwata, not Kakegawa" changes
+    the answer that contains "Kakegawa"."""
+    current = current or {}
+    found: dict[str, Change] = {}
+    pending: str | None = None  # a field named without its value, in an earlier clause
+    for clause in _CLAUSE_BREAK.split(_norm(text)):
+        clause = (clause or "").strip(" ,、-–—")
+        if not clause:
+            continue
+        change = _clause_change(clause, current)
+        if change is None and pending:
+            # 「メールアドレスが違います。正しくは a@b.jp です」: the value comes a clause later.
+            value = _ja_value(clause) or _actually(clause)
+            change = Change(pending, value) if value else None
+        if change is not None:
+            found[change.field] = change
+            pending = change.field if change.value is None else None
+    return list(found.values())
+
+
+def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
+    swapped = _swap(clause, current)
+    if swapped is not None:
+        return swapped
+    named = _field_at(clause.casefold())
+    if named is None:
+        # "Sorry, it's actually the Metropolis of Lyon": the answer it resembles.
+        value = _actually(clause)
+        field = _field_like(value, current) if value else None
+        return Change(field, value) if field else None
+    field, end = named
+    if field in OPTIONAL and _REMOVE.search(clause.casefold()) and not _value_after(clause, end):
+        return Change(field, "")
+    return Change(field, _value_after(clause, end) or _ja_value(clause) or _actually(clause))
+
+
+def _value_after(clause: str, end: int) -> str | None:
+    match = _EN_AFTER_FIELD.search(clause[end:])
+    if match is None:
+        return None
+    return _clean_value(match.group("value") or match.group("colon"))
+
+
+def _ja_value(clause: str) -> str | None:
+    match = _JA_VALUE.search(clause)
+    if match is None:
+        return None
+    return _clean_value(match.group("value") or match.group("right") or match.group("quoted"))
+
+
+def _actually(clause: str) -> str | None:
+    match = _EN_ACTUALLY.search(clause)
+    return _clean_value(match.group("value")) if match else None
+
+
+def _swap(clause: str, current: Mapping[str, str]) -> Change | None:
+    """「掛川市じゃなくて磐田市です」: the answer holding the old value gets the new one in
+    its place (静岡県の掛川市 -> 静岡県の磐田市)."""
+    for pattern in _SWAP:
+        match = pattern.search(clause)
+        if match is None:
+            continue
+        old, new = match.group("old").strip(" 、,"), _clean_value(match.group("new"))
+        if not old or not new:
+            continue
+        for field, value in current.items():
+            if value and old.casefold() in str(value).casefold():
+                replaced = re.sub(re.escape(old), new, str(value), count=1, flags=re.IGNORECASE)
+                return Change(field, replaced)
+    return None
+
+
+_GENERIC_WORDS = frozenset(
+    "the of and city town council municipality county district region province government "
+    "metropolitan borough village de del la le".split()
+)
+
+
+def _field_like(value: str, current: Mapping[str, str]) -> str | None:
+    """The answered field a bare new value most likely replaces: an address replaces the
+    email, a number the population, 「…市」 or a name sharing a word the organisation."""
+    if "@" in value:
+        return "email" if "email" in current else None
+    if re.match(r"^[\d約およそ]", value):
+        return "population" if "population" in current else None
+    if re.search(r"[市町村区県府都]$|政府$|役所$|役場$", value):
+        return "organisation" if "organisation" in current else None
+    words = set(re.findall(r"[^\W\d_]{3,}", value.casefold())) - _GENERIC_WORDS
+    best, shared = None, 0
+    for field, answer in current.items():
+        common = len(words & set(re.findall(r"[^\W\d_]{3,}", str(answer).casefold())))
+        if common > shared:
+            best, shared = field, common
+    return best
+
+
+def _clean_value(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = _TRAILING.sub("", value.strip()).strip(" \"'“”‘’「」『』")
+    value = re.sub(r"^the\s+(?=[A-Z])", "", value)  # "the Provincial Municipality of …"
+    if not value or _NOT_VALUES.match(value):
+        return None
+    return value

@@ -134,10 +134,18 @@ def _without_sentence_frame(value: str | None) -> str:
     return _JA_COPULA.sub("", text)
 
 
+def _without_full_stop(text: str) -> str:
+    """ "Municipality of Arequipa." -> "Municipality of Arequipa" (an initial keeps its dot)."""
+    text = text.rstrip()
+    if re.search(r"(?:^|\s)\w\.$", text):  # "Jane D."
+        return text
+    return text.rstrip("。．.!！")
+
+
 def validate_organisation(value: str | None) -> Checked[str]:
     """The local or regional government's name (「松本市です」 -> 松本市): non-empty, at most
     MAX_ORGANISATION chars."""
-    return _text(_without_sentence_frame(value), MAX_ORGANISATION)
+    return _text(_without_full_stop(_without_sentence_frame(value)), MAX_ORGANISATION)
 
 
 # A name given in a sentence: 「山田花子です。」, 「佐藤と申します」, "My name is Jane Doe.",
@@ -154,6 +162,10 @@ _EN_NAME = re.compile(
 )
 
 
+# 「担当は環境政策課の鈴木と申します」: the person after the section they work in.
+_JA_SECTION = re.compile(r"^(?:担当(?:者)?(?:は|の))?(?:.*?(?:課|部|局|室|係|センター|チーム)の)?")
+
+
 def name_in_sentence(text: str | None) -> str | None:
     """The name in an answer that puts it in a sentence ("My name is Jane Doe.",
     「山田花子です。フルネームでいいですか？」), or None when the answer is not such a sentence."""
@@ -161,14 +173,17 @@ def name_in_sentence(text: str | None) -> str | None:
     for pattern in (_JA_NAME, _EN_NAME):
         match = pattern.match(text)
         if match and match.group("name").strip():
-            return match.group("name").strip()
+            name = match.group("name").strip()
+            if pattern is _JA_NAME:
+                name = _JA_SECTION.sub("", name, count=1) or name
+            return name
     return None
 
 
 def validate_name(value: str | None) -> Checked[str]:
     """The contact person's name, out of a sentence that gives it ("My name is …"):
     non-empty, at most MAX_NAME chars."""
-    return _text(name_in_sentence(value) or value, MAX_NAME)
+    return _text(_without_full_stop(name_in_sentence(value) or value or ""), MAX_NAME)
 
 
 def validate_role(value: str | None) -> Checked[str]:

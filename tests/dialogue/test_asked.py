@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue.asked import (
+    asks_about_personal_data,
     asks_for_list,
     asks_what_the_page_lacks,
+    asks_whom_to_contact,
     attributes_asked,
     facet_asked,
     is_travel_or_everyday,
@@ -64,7 +66,8 @@ def test_language_requests(text, language):
      "what time is it in Bonn right now?", "東京は今何時？",
      "what do you think about the new Chilean constitution referendum?",
      "今の日本政府の温暖化対策についてどう思いますか？",
-     "how do I get from Bonn station to the airport", "ソウルの観光スポット"],
+     "how do I get from Bonn station to the airport", "ソウルの観光スポット",
+     "where can I park near the Bonn office?", "is there a car park at the Tokyo office"],
 )  # fmt: skip
 def test_travel_and_everyday_topics(text):
     assert is_travel_or_everyday(text)
@@ -91,3 +94,34 @@ def test_list_or_contact():
 )
 def test_opening_hours_are_not_on_the_page(text):
     assert asks_what_the_page_lacks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm with the town council of Galway - who at ICLEI should we be talking to?",
+     "who could we speak to about joining?", "Which ICLEI office looks after Chile?"],
+)  # fmt: skip
+def test_whom_to_contact(text):
+    assert asks_whom_to_contact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what happens to my data?", True),
+        ("why do you need my email?", True),
+        ("Do you share it with third parties?", True),
+        ("how long will you keep my details", True),
+        ("Who will read this?", True),
+        ("個人情報の扱いはどうなっていますか", True),
+        ("メールアドレスは何に使いますか？", True),
+        # Answers and questions about ICLEI are not about the visitor's data.
+        ("please use my work address: a@b.example", False),
+        ("Jane Doe", False),
+        ("how long has ICLEI existed?", False),
+        ("what is the name of the office?", False),
+        ("City of Lyon", False),
+    ],
+)
+def test_questions_about_personal_data(text, asks):
+    assert asks_about_personal_data(text) is asks

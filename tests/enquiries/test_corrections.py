@@ -1,10 +1,11 @@
-"""A correction typed at the enquiry's summary (bot/enquiries/corrections.py)."""
+"""Corrections to the enquiry's answers, at the summary or mid-form
+(bot/enquiries/corrections.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.enquiries.corrections import asks_to_change, field_named, new_value
+from bot.enquiries.corrections import Change, asks_to_change, changes, field_named, new_value
 
 
 @pytest.mark.parametrize(
@@ -34,3 +35,46 @@ def test_the_field_and_the_new_value(text, field, value):
 @pytest.mark.parametrize("text", ["yes, that's all correct", "はい、大丈夫です", "send it"])
 def test_a_confirmation_asks_no_change(text):
     assert not asks_to_change(text)
+
+
+ANSWERS = {
+    "organisation": "静岡県の掛川市",
+    "name": "担当は環境政策課の鈴木",
+    "email": "a@b.example",
+    "message": "no that's all",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Each clause on its own: the "to" of "I didn't mean to add one" is no value.
+        ("The organisation should be Provincial Municipality of Arequipa, and please remove "
+         "the message, I didn't mean to add one",
+         [Change("organisation", "Provincial Municipality of Arequipa"), Change("message", "")]),
+        ("no wait, that's wrong. organisation: Provincial Municipality of Arequipa",
+         [Change("organisation", "Provincial Municipality of Arequipa")]),
+        ("団体名を磐田市に直してください。あと担当者名は「鈴木」だけでお願いします",
+         [Change("organisation", "磐田市"), Change("name", "鈴木")]),
+        # The old value names the answer; the new one takes its place inside it.
+        ("すみません、さっきの市の名前間違えました。掛川市じゃなくて磐田市です",
+         [Change("organisation", "静岡県の磐田市")]),
+        ("oops, it should be c@d.example", [Change("email", "c@d.example")]),
+        ("the email is wrong. it should be c@d.example", [Change("email", "c@d.example")]),
+        ("please change the country to Peru and the population to 1.1 million",
+         [Change("country", "Peru"), Change("population", "1.1 million")]),
+    ],
+)  # fmt: skip
+def test_every_change_a_message_asks_for(text, expected):
+    assert changes(text, ANSWERS) == expected
+
+
+def test_a_bare_new_value_replaces_the_answer_it_resembles():
+    answers = {"organisation": "City of Lyon", "name": "Marie Dupont", "role": "officer"}
+    text = "Sorry, I made a mistake - it's actually the Metropolis of Lyon"
+    assert changes(text, answers) == [Change("organisation", "Metropolis of Lyon")]
+    assert changes("sorry, it's actually Marie Dupond", answers) == [Change("name", "Marie Dupond")]
+
+
+def test_a_value_that_resembles_no_answer_changes_nothing():
+    assert changes("it's actually Bob", {"organisation": "City of Lyon"}) == []

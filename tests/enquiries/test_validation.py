@@ -251,3 +251,16 @@ def test_population_errors(text: str, error: str) -> None:
 )
 def test_a_role_given_in_a_sentence_is_the_role(text: str, role: str) -> None:
     assert validate_role(text).value == role
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("担当は環境政策課の鈴木と申します", "鈴木"), ("環境課の田中です", "田中"),
+     ("Maria Lopez.", "Maria Lopez"), ("Jane D.", "Jane D.")],
+)  # fmt: skip
+def test_a_name_without_the_section_or_the_full_stop_around_it(text, name):
+    assert validate_name(text).value == name
+
+
+def test_an_organisation_loses_its_full_stop():
+    assert validate_organisation("Municipality of Arequipa.").value == "Municipality of Arequipa"

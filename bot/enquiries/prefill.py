@@ -1,0 +1,104 @@
+"""Answers a visitor gave before the form asked them: "We're the City of Lyon in France and
+would like to join" names the organisation and the country, so the form does not ask again.
+
+Only an organisation that reads as a local or regional government ("City of Lyon",
+"Auckland Council", 「長野県松本市」, 「台中市政府」) and a country the knowledge base or
+the gazetteer places it in are taken; the summary shows both before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge import Knowledge, find_places, gazetteer
+
+_NAME = r"[A-Z][\w'’.-]*(?:[ -](?:de |del |la |le |of |upon |on )?[A-Z][\w'’.-]*){0,3}"
+_UNIT = (
+    r"[Cc]ity|[Tt]own|[Mm]unicipality|[Cc]ounty|[Dd]istrict|[Rr]egion|[Pp]rovince|"
+    r"[Pp]refecture|[Bb]orough|[Vv]illage|[Ss]hire|[Mm]etropolitan [Gg]overnment|[Ss]tate"
+)
+_EN_ORGANISATIONS = (
+    # "the town council of Galway", "the Municipality of Quito", "City of Lyon"
+    re.compile(rf"\b((?:(?:{_UNIT}) )?(?:[Cc]ouncil|{_UNIT}) of {_NAME})"),
+    # "Auckland Council", "Galway City Council", "Kaohsiung City Government"
+    re.compile(
+        rf"\b({_NAME} (?:(?:City|Town|County|District|Borough|Municipal|Metropolitan|Regional|"
+        r"Shire|Provincial) )?(?:Council|Government|Municipality|City Hall))\b"
+    ),
+)
+_KANJI = r"[\u4e00-\u9fff々\u30a1-\u30f6ー]"
+# 「長野県松本市」, 「台中市政府」, 「横浜市役所」: after the start, a space, punctuation or a
+# particle (hiragana), so 「私たちは松本市です」 gives 松本市.
+_JA_ORGANISATION = re.compile(
+    rf"(?:^|(?<=[\s\u3041-\u3093、。「（(]))((?:{_KANJI}{{1,6}}?[都道府県])?{_KANJI}{{1,8}}?[市町村区]"
+    r"(?:役所|役場|政府|庁)?)"
+)
+# Words that end like a municipality but are none.
+_NOT_ORGANISATIONS = frozenset({"都市", "市町村", "各市", "地区", "区市町村", "市区町村"})
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What earlier messages said: the organisation's name and the country's ISO code."""
+
+    organisation: str | None = None
+    country: str | None = None
+
+
+def organisation_in(text: str) -> str | None:
+    """The local or regional government a message names, or None."""
+    text = unicodedata.normalize("NFKC", text or "")
+    for pattern in _EN_ORGANISATIONS:
+        match = pattern.search(text)
+        if match:
+            return _titled(match.group(1).strip(" .,'’-"))
+    for match in _JA_ORGANISATION.finditer(text):
+        name = match.group(1)
+        if name not in _NOT_ORGANISATIONS and len(name) >= 2:
+            return name
+    return None
+
+
+def _titled(name: str) -> str:
+    """ "town council of Galway" -> "Town Council of Galway"; names keep their own capitals."""
+    small = {"of", "de", "del", "la", "le", "upon", "on"}
+    words = name.split(" ")
+    return " ".join(w if w in small and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def country_in(knowledge: Knowledge, text: str, organisation: str | None = None) -> str | None:
+    """The one country a message names (「長野県」 is in Japan), else the country of the
+    city in `organisation` ("City of Lyon": France); None when none or several."""
+    # Countries only: "the Tokyo office" asked about earlier does not make the visitor Japanese.
+    named = {
+        m.country.code
+        for m in find_places(knowledge, text)
+        if m.kind == "country" and m.country is not None
+    }
+    if len(named) == 1:
+        return named.pop()
+    if named or not organisation:
+        return None
+    places = {p.country for p in gazetteer.find_in_text(organisation) if p.kind == "city"}
+    if len(places) == 1:
+        code = places.pop()
+        return code if code in knowledge.countries else None
+    return None
+
+
+def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
+    """The organisation and country in the visitor's messages, the latest first: each taken
+    from the first message that names it."""
+    organisation = country = None
+    for text in texts:
+        if not text or text.startswith("/"):
+            continue
+        found = organisation_in(text)
+        organisation = organisation or found
+        country = country or country_in(knowledge, text, found)
+        if organisation and country:
+            break
+    return Prefill(organisation, country)

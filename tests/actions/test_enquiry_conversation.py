@@ -1,0 +1,132 @@
+"""The enquiry form as visitors use it: details given before the form asks, questions about
+their data, corrections in the middle, and an answer followed by a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.enquiry_form import ValidateEnquiryForm, declines
+from tests.actions.conftest import make_tracker
+
+GIVEN = {
+    "enquiry_consent": True,
+    "enquiry_organisation": "City of Lyon",
+    "enquiry_country": "FR",
+    "enquiry_name": "Marie Dupont",
+    "enquiry_email": "marie@lyon.example",
+}
+
+
+def _user(text: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {}}
+
+
+def _responses(dispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_consent_keeps_the_organisation_and_country_already_given(dispatcher):
+    events = [_user("we are the city of Lyon in France and we'd like to join"), _user("yes")]
+    tracker = make_tracker(text="yes", intent="affirm", events=events)
+    result = await ValidateEnquiryForm().validate_enquiry_consent(True, dispatcher, tracker, {})
+    assert result == {
+        "enquiry_consent": True,
+        "enquiry_organisation": "City of Lyon",
+        "enquiry_country": "FR",
+    }
+    assert _responses(dispatcher) == ["utter_enquiry_prefilled"]
+    assert dispatcher.messages[0]["noted"] == "Organisation: City of Lyon, Country: France"
+
+
+async def test_consent_without_earlier_details_sets_only_the_consent(dispatcher):
+    events = [_user("I'd like to join"), _user("yes")]
+    tracker = make_tracker(text="yes", intent="affirm", events=events)
+    result = await ValidateEnquiryForm().validate_enquiry_consent(True, dispatcher, tracker, {})
+    assert result == {"enquiry_consent": True}
+    assert dispatcher.messages == []
+
+
+async def test_a_question_about_data_before_consent_is_answered(dispatcher):
+    tracker = make_tracker(
+        text="what happens to my data?",
+        intent="nlu_fallback",
+        slots={"requested_slot": "enquiry_consent"},
+    )
+    result = await ValidateEnquiryForm().extract_enquiry_consent(dispatcher, tracker, {})
+    # A slot set (to nothing) keeps Rasa from rejecting the form, which asks again.
+    assert result == {"enquiry_consent": None}
+    assert _responses(dispatcher) == ["utter_enquiry_data_use"]
+    assert dispatcher.messages[0]["retention_days"] == "30"
+
+
+async def test_consent_answers_are_not_read_as_data_questions(dispatcher):
+    tracker = make_tracker(text="yes", intent="affirm", slots={"requested_slot": "enquiry_consent"})
+    assert await ValidateEnquiryForm().extract_enquiry_consent(dispatcher, tracker, {}) == {}
+
+
+async def test_why_the_email_is_needed_is_answered_then_asked_again(dispatcher):
+    text = "why do you need my email?"
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_email(text, dispatcher, tracker, {})
+    assert result == {"enquiry_email": None}
+    assert _responses(dispatcher) == ["utter_enquiry_data_use"]
+
+
+async def test_an_earlier_answer_corrected_while_another_is_asked(dispatcher):
+    text = "Sorry, I made a mistake - it's actually the Metropolis of Lyon"
+    # The role asked holds this message as its candidate answer.
+    tracker = make_tracker(
+        text=text, intent="correct_enquiry", slots={**GIVEN, "enquiry_role": text}
+    )
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_organisation": "Metropolis of Lyon", "enquiry_role": None}
+    assert _responses(dispatcher) == ["utter_enquiry_corrected"]
+
+
+async def test_a_correction_in_japanese_replaces_the_old_name_inside_the_answer(dispatcher):
+    text = "すみません、さっきの市の名前間違えました。掛川市じゃなくて磐田市です"
+    slots = {**GIVEN, "enquiry_organisation": "静岡県の掛川市", "language": "ja"}
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_email(text, dispatcher, tracker, {})
+    assert result == {"enquiry_organisation": "静岡県の磐田市", "enquiry_email": None}
+    assert dispatcher.messages[0]["noted"] == "団体名：静岡県の磐田市"
+
+
+async def test_an_answer_followed_by_a_question_keeps_both(dispatcher):
+    text = "We're in Peru. By the way, which office handles Peru?"
+    tracker = make_tracker(text=text, intent="ask_office_contact", slots={"language": "en"})
+    result = await ValidateEnquiryForm().validate_enquiry_country(text, dispatcher, tracker, {})
+    assert result == {"enquiry_country": "PE", "enquiry_failures": 0}
+    assert "South America" in str(dispatcher.messages[0])
+
+
+async def test_a_name_followed_by_a_question_about_the_office_of_the_enquiry(dispatcher):
+    text = "Marie Dupont. Which office would handle our enquiry, by the way?"
+    tracker = make_tracker(text=text, intent="start_enquiry", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": "Marie Dupont", "enquiry_failures": 0}
+    assert "European Secretariat" in str(dispatcher.messages[0])
+
+
+async def test_a_greeting_before_a_question_is_no_name(dispatcher):
+    text = "Hi. What is ICLEI's mission?"
+    tracker = make_tracker(text=text, intent="ask_mission", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": None}  # the question answered, the name asked again
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [("no that's all", True), ("nothing else, thanks", True), ("特にないです", True),
+     ("No, but we would like to hear about training", False), ("Norway", False)],
+)  # fmt: skip
+def test_an_optional_question_declined_in_a_few_words(text, skipped):
+    assert declines(text) is skipped
+
+
+async def test_the_message_declined_in_a_few_words_is_skipped(dispatcher):
+    tracker = make_tracker(text="no that's all", intent="deny", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_message(
+        "no that's all", dispatcher, tracker, {}
+    )
+    assert result == {"enquiry_message": "", "enquiry_failures": 0}

@@ -1,0 +1,43 @@
+"""The organisation and country a visitor gave before the form asked (bot/enquiries/prefill.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.enquiries.prefill import Prefill, from_messages, organisation_in
+from bot.knowledge import get_knowledge
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we are the city of Lyon in France and we'd like to become members",
+         Prefill("City of Lyon", "FR")),
+        ("I'm with the town council of Galway and we want to join", Prefill(
+            "Town Council of Galway", "IE")),
+        ("Auckland Council here, how do we sign up?", Prefill("Auckland Council", "NZ")),
+        ("We represent the Municipality of Quito, Ecuador", Prefill("Municipality of Quito", "EC")),
+        ("長野県松本市です。加盟したいです", Prefill("長野県松本市", "JP")),
+        ("台湾の台中市政府です", Prefill("台中市政府", "TW")),
+        # A country without an organisation, and nothing at all.
+        ("hello, we are a small town in Kenya", Prefill(None, "KE")),
+        ("I'd like to join ICLEI", Prefill(None, None)),
+        # An office asked about is not where the visitor is from.
+        ("what is the address of the Tokyo office?", Prefill(None, None)),
+    ],
+)  # fmt: skip
+def test_what_a_message_already_says(text, expected):
+    assert from_messages(get_knowledge(), [text]) == expected
+
+
+@pytest.mark.parametrize("text", ["なぜ都市に注目しているのですか", "what do cities do?"])
+def test_words_that_only_look_like_a_municipality(text):
+    assert organisation_in(text) is None
+
+
+def test_the_latest_message_wins_and_both_come_from_earlier_ones():
+    texts = ["yes please", "how do we join?", "I work for Kaohsiung City Government"]
+    assert from_messages(get_knowledge(), texts) == Prefill("Kaohsiung City Government", "TW")
+    assert from_messages(get_knowledge(), ["City of Lima", "City of Lyon"]).organisation == (
+        "City of Lima"
+    )
