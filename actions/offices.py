@@ -18,6 +18,7 @@ from bot.dialogue.asked import (
     asks_what_the_page_lacks,
     attributes_asked,
     is_travel_or_everyday,
+    names_an_office,
     names_the_head_office,
 )
 from bot.knowledge import (
@@ -79,7 +80,7 @@ def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -
     them or none was named; "who runs it?" is answered honestly, then the card."""
     asked = attributes_asked(text)
     card = answers.office_card(office, lang, text)
-    if asks_what_the_page_lacks(text):
+    if asks_what_the_page_lacks(text) or is_travel_or_everyday(text):
         return [details.not_listed(knowledge, office, lang), *answers.office_card(office, lang)]
     if not asked or asked == ["address"]:
         return card
@@ -166,7 +167,7 @@ def answer_named_place(
     """Answer a message that names a place (or is about travel: out of scope); the events,
     or None when it names no place and the caller answers from the conversation."""
     text = latest_text(tracker)
-    if is_travel_or_everyday(text):
+    if is_travel_or_everyday(text) and not names_an_office(text):
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
     answer = answer_place(knowledge, tracker, lang, asks_for_list(text))

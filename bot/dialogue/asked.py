@@ -258,7 +258,8 @@ _WHOM = re.compile(
     r"who (?:at iclei |there )?(?:should|do|can|could) (?:we|i)|who should|"
     r"\bcontact\b|get in touch|reach out|"
     r"closest|nearest|responsible|in charge|talk(?:ing)? to|speak(?:ing)? to|"
-    r"担当|窓口|問い合わせ先|連絡先|どちらの事務所|どの事務所"
+    r"担当|窓口|問い合わせ先|連絡先|どちらの事務所|どの事務所|"
+    r"(?:どこ|どちら|誰|だれ)に(?:問い合わせ|問合せ|お問い合わせ|連絡|ご連絡|相談|ご相談)"
 )
 
 
@@ -325,7 +326,8 @@ def names_the_head_office(text: str) -> bool:
 # Read only for a message the model did not understand (cues.py).
 _AGE = re.compile(
     r"how old|how long (?:has|have|did) (?:iclei|it|you)|(?:iclei|it)'?s? age\b|"
-    r"何年(?:目|になり|になる|経|た)|何周年|創立何年|設立何年|歴史は何年"
+    r"how many years (?:has|have|did) (?:iclei|it)|been (?:around|going) (?:for )?how long|"
+    r"何年(?:目|になり|になる|経|た|続い)|何周年|創立何年|設立何年|歴史は何年|続いて(?:い)?る?(?:の)?は?何年"
 )
 _RENAMED = re.compile(
     r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"
@@ -476,3 +478,45 @@ def asks_about_personal_data(text: str) -> bool:
     if _DATA_KEYWORD.search(norm):
         return asking
     return asking and bool(_DATA_NOUN.search(norm)) and bool(_DATA_HANDLING.search(norm))
+
+
+# "do u know Gino Van Begin", "who is Jane Smith?": a person the page does not name.
+_PERSON = re.compile(
+    r"\b(?i:do (?:you|u|ya) know|who(?:'s| is)|whos|tell me (?:more )?about|info on)\s+"
+    r"(?P<name>(?:(?i:mr|ms|mrs|dr|prof)\.?\s+)?[A-Z][a-z]+"
+    r"(?:\s+(?i:van|von|de|der|da|del|le|la)\b)*(?:\s+[A-Z][a-z]+)+)"
+)
+_NOT_PEOPLE = re.compile(r"iclei|secretariat|office|council|city|government|united|world", re.I)
+
+
+def names_a_person(text: str) -> bool:
+    """True when a message asks about someone by their name (capitalised words that are not
+    a place or an ICLEI body: "do u know Gino Van Begin", "who is Jane Smith?")."""
+    from bot.knowledge import gazetteer, get_knowledge, resolve_place
+
+    for match in _PERSON.finditer(unicodedata.normalize("NFKC", text or "")):
+        name = match.group("name")
+        if _NOT_PEOPLE.search(name) or resolve_place(get_knowledge(), name):
+            continue
+        if any(place.name.casefold() == name.casefold() for place in gazetteer.find_in_text(name)):
+            continue
+        return True
+    return False
+
+
+# "Is there anyone at ICLEI we could ring?": a person or a number to reach, not ICLEI itself.
+_SOMEONE = re.compile(r"anyone|anybody|someone|somebody|a number|number (?:i|we)|誰か|どなたか")
+
+
+def asks_for_someone_to_reach(text: str) -> bool:
+    """True when a message asks for someone or a number to phone, mail or write to."""
+    return bool(_SOMEONE.search(_norm(text))) and bool(attributes_asked(text))
+
+
+# The office itself named with a travel or everyday question ("parking at the Bonn office?").
+_OFFICE_NOUN = re.compile(r"\boffices?\b|secretariat|事務所|事務局|オフィス")
+
+
+def names_an_office(text: str) -> bool:
+    """True when a message says "office" or "secretariat" (not just "near" or "contact")."""
+    return bool(_OFFICE_NOUN.search(_norm(text)))

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.dialogue.asked import (
     asks_for_list,
+    asks_for_someone_to_reach,
     asks_how_to_join,
     asks_member_status,
     asks_what_the_page_lacks,
@@ -37,6 +38,8 @@ from bot.dialogue.asked import (
     is_travel_or_everyday,
     language_requested,
     mentions_an_office,
+    names_a_person,
+    names_an_office,
     symbols_intent,
     wants_to_enquire,
 )
@@ -155,7 +158,16 @@ def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
 
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
     if is_travel_or_everyday(text):
+        # "Is there parking at the Bonn office?": the page does not say; the office can.
+        if names_an_office(text) and names_a_place(text, parse):
+            return "ask_office_contact"
         return "out_of_scope"
+    if (intent in _GENERAL or intent == "ask_headquarters") and names_a_person(text):
+        # "do u know Gino Van Begin": the page names nobody.
+        return "ask_other_iclei_topic"
+    if intent in _GENERAL and intent != "nlu_fallback" and asks_for_someone_to_reach(text):
+        # "Is there anyone at ICLEI we could ring?": the number, not what ICLEI is.
+        return "ask_followup"
     if asks_member_status(text):
         # "Is Valencia already a member?": the page lists no members, whatever place it names.
         return "ask_other_iclei_topic"

@@ -56,6 +56,13 @@ _PLEASANTRY = re.compile(
     re.IGNORECASE,
 )
 
+# A Japanese clause that ends on "…, but" (「検討しているのですが」「探しているんですけど」) sets up
+# the next one: it asks nothing of its own.
+_SETUP = re.compile(
+    r"(?:のです|んです|んだ|ます|です|でした|ました|ている|てる|ていて|でして)"
+    r"(?:が|けど|けれど|けれども)[、,\s]*$"
+)
+
 # The words that report a question the next clause holds ("my mayor wants to know | what you
 # do", bot/dialogue/clauses.py): they ask nothing of their own.
 _REPORTING = re.compile(rf"\b{REPORTING_WORDS}\W*$", re.IGNORECASE)
@@ -90,7 +97,8 @@ class Parsed:
             return False
         if self.intent == "out_of_scope":
             return bool(_QUESTION.search(self.text.strip()))
-        return True
+        # 「加盟を検討しているのですが、」: a setup for the question that follows.
+        return not (_SETUP.search(self.text.strip()) and not _QUESTION.search(self.text.strip()))
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,9 @@ def wrap(original: Handler) -> Handler:
             )
             result = await original(processor, part)
         if isinstance(message.output_channel, CollectingOutputChannel):
+            # Two parts that get the same answer ("Who is the Secretary General? I'd like to
+            # quote them.") show it once.
+            message.output_channel.messages = _without_repeats(message.output_channel.messages)
             return message.output_channel.messages
         return result
 
@@ -104,6 +107,15 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units
+
+
+def _without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages without one that repeats an earlier one word for word."""
+    kept: list[dict[str, Any]] = []
+    for sent in messages:
+        if sent not in kept:
+            kept.append(sent)
+    return kept
 
 
 def _question_kept(units: list[Unit]) -> list[Unit]:

@@ -38,6 +38,13 @@ def parse(intent: str, *places: str) -> dict:
         ("イクレイの会長って、どなたが務めているんでしょうか", "nlu_fallback",
          "ask_other_iclei_topic"),
         ("got a number I can ring?", "nlu_fallback", "ask_followup"),
+        # A travel question about a named office: that office, whose page lacks it.
+        ("is there parking at the bonn office? 🚗", "out_of_scope", "ask_office_contact"),
+        ("where can I park in Bonn?", "ask_office_contact", "out_of_scope"),
+        # A person the page does not name.
+        ("do u know Gino Van Begin", "ask_history", "ask_other_iclei_topic"),
+        # Someone to phone, not what ICLEI is.
+        ("Is there anyone at ICLEI we could actually ring?", "what_is_iclei", "ask_followup"),
         ("in which city?", "nlu_fallback", "ask_followup"),
         ("can I send a membership enquiry through this chat?", "nlu_fallback", "start_enquiry"),
         # Leaders in everyday words: the page names nobody.

@@ -198,3 +198,20 @@ def test_a_follow_up_after_a_preamble(question, expected):
     units = plan(whole, clauses)
     assert len(units) == 1 and units[0].text == whole.text
     assert units[0].parse["intent"]["name"] == expected
+
+
+def test_a_clause_ending_on_but_sets_up_the_question_after_it():
+    whole = parsed(
+        "北海道の帯広市役所の者です。加盟を検討しているのですが、どこに問い合わせればいいでしょうか。",
+        "ask_office_contact",
+        "北海道",
+    )
+    clauses = [
+        parsed("北海道の帯広市役所の者です。", "ask_office_contact", "北海道"),
+        parsed("加盟を検討しているのですが", "ask_size"),
+        parsed("どこに問い合わせればいいでしょうか。", "ask_followup"),
+    ]
+    units = plan(whole, clauses)
+    assert len(units) == 1
+    assert units[0].text == whole.text
+    assert units[0].focus == "どこに問い合わせればいいでしょうか。"

@@ -198,3 +198,11 @@ async def test_a_message_in_another_language_is_not_answered_after_the_language_
     processor = FakeProcessor()
     await handle(processor, message(text))
     assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["switch_language"]
+
+
+def test_a_reply_repeated_word_for_word_in_one_turn_is_sent_once():
+    from bot.dialogue.turns import _without_repeats
+
+    same = {"recipient_id": "a", "text": "The page does not list that."}
+    other = {"recipient_id": "a", "text": "Anything else?"}
+    assert _without_repeats([same, dict(same), other]) == [same, other]
