@@ -327,7 +327,7 @@ class ValidateEnquiryForm(FormValidationAction):
         return {"enquiry_consent": None}
 
     async def validate_enquiry_consent(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        """On consent, the organisation and country the visitor already gave are kept
+        """On consent, the organisation, country and name the visitor already gave are kept
         ("We're the City of Lyon in France …"), so the form does not ask them again."""
         if value is not True:
             return {"enquiry_consent": value}
@@ -339,6 +339,9 @@ class ValidateEnquiryForm(FormValidationAction):
             slots["enquiry_organisation"] = organisation.value
         if found.country and not tracker.get_slot("enquiry_country"):
             slots["enquiry_country"] = found.country
+        person = validation.validate_name(found.name)
+        if found.name and person.ok and not tracker.get_slot("enquiry_name"):
+            slots["enquiry_name"] = person.value
         if len(slots) > 1:
             lang = language_of(tracker)
             send(dispatcher, [prefilled(knowledge, slots, lang)])

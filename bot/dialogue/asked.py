@@ -212,6 +212,19 @@ def consent_answer(text: str) -> bool | None:
     return None
 
 
+# "Sure, my name is Lucía and I work for the Municipality of Arequipa": a yes that goes on.
+_YES_FIRST = re.compile(
+    r"^(?:yes|yeah|yep|yup|sure|ok|okay|of course|definitely|absolutely|go ahead|let'?s do it|"
+    r"please do|yes please)\b(?![ ,]*(?:but|although|though)\b)"
+    r"|^(?:はい|ええ|うん|ぜひ|是非|お願いします|お願いいたします)(?:[、,。!！\s]|$)(?!.*(?:でも|けど|が、))"
+)
+
+
+def starts_with_yes(text: str) -> bool:
+    """True when a message opens with a plain yes (not "yes, but …")."""
+    return bool(_YES_FIRST.search(_norm(text).strip()))
+
+
 # Who leads ICLEI or an office: the page names nobody.
 _LEADER_WORDS = (
     r"president|secretary[- ]general|director|\bceo\b|\bhead of\b|who (?:runs|leads|heads|manages)|"
@@ -513,10 +526,16 @@ def asks_for_someone_to_reach(text: str) -> bool:
     return bool(_SOMEONE.search(_norm(text))) and bool(attributes_asked(text))
 
 
-# The office itself named with a travel or everyday question ("parking at the Bonn office?").
+# The office itself named with a travel or everyday question ("parking at the Bonn office?"),
+# not a place near it ("best ramen near your office?", 「事務所の近くのホテル」).
 _OFFICE_NOUN = re.compile(r"\boffices?\b|secretariat|事務所|事務局|オフィス")
+_NEAR_IT = re.compile(
+    r"\b(?:near|nearby|around|close to|next to|by|walking distance)\b|近く|周辺|付近|そば|最寄り"
+)
 
 
 def names_an_office(text: str) -> bool:
-    """True when a message says "office" or "secretariat" (not just "near" or "contact")."""
-    return bool(_OFFICE_NOUN.search(_norm(text)))
+    """True when a message is about an office itself: it says "office" or "secretariat"
+    (not just "contact") and asks about nothing near it."""
+    norm = _norm(text)
+    return bool(_OFFICE_NOUN.search(norm)) and not _NEAR_IT.search(norm)

@@ -23,6 +23,7 @@ from bot.dialogue.asked import (
     in_another_language,
     language_asked,
     language_requested,
+    starts_with_yes,
 )
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread, reread_in_form
@@ -38,6 +39,8 @@ _QUESTIONS = frozenset({*FAQ_INTENTS, "ask_office_contact", "list_offices", "ask
 # A message longer than this is not split (the channels cap messages well below it).
 _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
+# Questions a plain yes answers, whatever follows it.
+_OFFERS = frozenset({"utter_offer_enquiry"})
 
 Handler = Callable[[Any, UserMessage], Awaitable[Any]]
 
@@ -88,6 +91,10 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         # calling the form off and the consent answered in its own words (「同意します」).
         asked = tracker.get_slot("requested_slot")
         return [Unit(message.text, reread_in_form(parse, message.text, asked))]
+    if _last_bot_action(tracker) in _OFFERS and starts_with_yes(message.text):
+        # "Sure, my name is Lucía and I work for …" to "Shall I take your enquiry?": yes; the
+        # form then keeps what the message says (bot/enquiries/prefill.py).
+        return [Unit(message.text, _as_intent(parse, "affirm"))]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.
     whole = Parsed(message.text, parse)
@@ -107,6 +114,23 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units
+
+
+def _last_bot_action(tracker: Any) -> str | None:
+    """The last action before the bot listened: the question the visitor is answering."""
+    for event in reversed(getattr(tracker, "events", None) or []):
+        name = getattr(event, "action_name", None)
+        if name and name != "action_listen":
+            return name
+    return None
+
+
+def _as_intent(parse: dict[str, Any], intent: str) -> dict[str, Any]:
+    """The parse read as `intent`, the model's own reading kept under `reread_from`."""
+    parse = copy.deepcopy(parse)
+    parse["reread_from"] = parse.get("intent")
+    parse["intent"] = {"name": intent, "confidence": 1.0}
+    return parse
 
 
 def _without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -40,12 +40,22 @@ _JA_ORGANISATION = re.compile(
 _NOT_ORGANISATIONS = frozenset({"都市", "市町村", "各市", "地区", "区市町村", "市区町村"})
 
 
+# "Sure, my name is Lucía Fernández and I work for …", 「環境課の山田と申します」.
+_EN_PERSON = re.compile(
+    r"\b(?i:my name is|my name's|i am|i'm|this is)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:de|del|da|van|von|la|le)?\s*[A-Z][\w'’-]+){1,3})"
+)
+_JA_PERSON = re.compile(r"(?:^|[、。\s]|の)(?P<name>[^\s、。の]{1,10}?)と申します")
+
+
 @dataclass(frozen=True)
 class Prefill:
-    """What earlier messages said: the organisation's name and the country's ISO code."""
+    """What earlier messages said: the organisation's name, the country's ISO code and the
+    contact person's name."""
 
     organisation: str | None = None
     country: str | None = None
+    name: str | None = None
 
 
 def organisation_in(text: str) -> str | None:
@@ -89,16 +99,29 @@ def country_in(knowledge: Knowledge, text: str, organisation: str | None = None)
     return None
 
 
+def person_in(text: str) -> str | None:
+    """The visitor's own name when a message gives it ("my name is …", 「…と申します」)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    match = _EN_PERSON.search(text) or _JA_PERSON.search(text)
+    if match is None:
+        return None
+    name = match.group("name").strip()
+    # "I'm Auckland Council": an organisation or a place, not a person.
+    return None if organisation_in(name) or _PLACE_WORDS.search(name) else name
+
+
+_PLACE_WORDS = re.compile(r"\b(?:City|Council|Town|Government|Municipality|ICLEI)\b|[市町村区県]$")
+
+
 def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
-    """The organisation and country in the visitor's messages, the latest first: each taken
-    from the first message that names it."""
-    organisation = country = None
+    """The organisation, country and name in the visitor's messages, the latest first: each
+    taken from the first message that names it."""
+    organisation = country = name = None
     for text in texts:
         if not text or text.startswith("/"):
             continue
         found = organisation_in(text)
         organisation = organisation or found
         country = country or country_in(knowledge, text, found)
-        if organisation and country:
-            break
-    return Prefill(organisation, country)
+        name = name or person_in(text)
+    return Prefill(organisation, country, name)

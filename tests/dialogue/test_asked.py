@@ -13,6 +13,7 @@ from bot.dialogue.asked import (
     facet_asked,
     is_travel_or_everyday,
     language_asked,
+    names_an_office,
 )
 
 
@@ -125,3 +126,13 @@ def test_whom_to_contact(text):
 )
 def test_questions_about_personal_data(text, asks):
     assert asks_about_personal_data(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "itself"),
+    [("is there parking at the bonn office?", True), ("日本事務所の営業時間は？", True),
+     ("best ramen spot in Tokyo near your office??", False), ("日本事務所の近くのホテル", False),
+     ("where is the closest contact?", False)],
+)  # fmt: skip
+def test_a_question_about_the_office_itself(text, itself):
+    assert names_an_office(text) is itself

@@ -22,6 +22,7 @@ class FakeTracker:
     def __init__(self, slots: dict[str, Any], loop: str | None = None) -> None:
         self.slots = slots
         self.active_loop_name = loop
+        self.events: list[Any] = []
 
     def get_slot(self, name: str) -> Any:
         return self.slots.get(name)
@@ -206,3 +207,24 @@ def test_a_reply_repeated_word_for_word_in_one_turn_is_sent_once():
     same = {"recipient_id": "a", "text": "The page does not list that."}
     other = {"recipient_id": "a", "text": "Anything else?"}
     assert _without_repeats([same, dict(same), other]) == [same, other]
+
+
+@pytest.mark.parametrize(
+    ("last_action", "text", "expected"),
+    [
+        # A yes that goes on with the visitor's details answers the offer.
+        ("utter_offer_enquiry",
+         "Sure, my name is Lucía Fernández and I work for the Municipality of Arequipa.", True),
+        ("utter_offer_enquiry", "はい、お願いします。横浜市の者です", True),
+        # "yes, but …" is not a plain yes; nor is a yes after anything but the offer.
+        ("utter_offer_enquiry", "yes but what is the fee?", False),
+        ("utter_ask_enquiry_consent", "Sure, my name is Lucía", False),
+    ],
+)  # fmt: skip
+async def test_a_yes_that_goes_on_answers_the_offer(last_action, text, expected):
+    from rasa.shared.core.events import ActionExecuted
+
+    processor = FakeProcessor()
+    processor.tracker.events = [ActionExecuted(last_action), ActionExecuted("action_listen")]
+    await handle(processor, message(text))
+    assert (processor.handled[0].parse_data["intent"]["name"] == "affirm") is expected

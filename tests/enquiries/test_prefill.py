@@ -41,3 +41,14 @@ def test_the_latest_message_wins_and_both_come_from_earlier_ones():
     assert from_messages(get_knowledge(), ["City of Lima", "City of Lyon"]).organisation == (
         "City of Lima"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Sure, my name is Lucía Fernández and I work for the Municipality of Arequipa.",
+      "Lucía Fernández"),
+     ("This is Jane Doe from Galway", "Jane Doe"), ("環境課の山田と申します", "山田"),
+     ("I'm Auckland Council", None), ("I am the environment officer", None)],
+)  # fmt: skip
+def test_the_visitors_own_name(text, name):
+    assert from_messages(get_knowledge(), [text]).name == name
