@@ -28,6 +28,7 @@ from bot.dialogue.asked import (
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread, reread_in_form
 from bot.dialogue.planner import Parsed, Unit, plan
+from bot.dialogue.spelling import usual_spelling
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ def wrap(original: Handler) -> Handler:
         if message.parse_data or not message.text or message.text.startswith("/"):
             return await original(processor, message)
         tracker = await processor.get_tracker(message.sender_id)
+        if not (tracker is not None and tracker.active_loop_name):
+            # 「いくれいのほんぶってどこ」, "yo whats iclei lol": read in the usual spelling.
+            message = _respelled(message)
         units = await _units(processor, message, tracker)
         preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
         result = None
@@ -114,6 +118,21 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units
+
+
+def _respelled(message: UserMessage) -> UserMessage:
+    """The message in the usual spelling (the same message when nothing changes)."""
+    text = usual_spelling(message.text)
+    if not text or text == message.text:
+        return message
+    return UserMessage(
+        text,
+        message.output_channel,
+        message.sender_id,
+        input_channel=message.input_channel,
+        message_id=message.message_id,
+        metadata=message.metadata,
+    )
 
 
 def _last_bot_action(tracker: Any) -> str | None:

@@ -228,3 +228,12 @@ async def test_a_yes_that_goes_on_answers_the_offer(last_action, text, expected)
     processor.tracker.events = [ActionExecuted(last_action), ActionExecuted("action_listen")]
     await handle(processor, message(text))
     assert (processor.handled[0].parse_data["intent"]["name"] == "affirm") is expected
+
+
+async def test_a_chat_spelling_is_read_in_the_usual_one_but_not_a_form_answer():
+    processor = FakeProcessor()
+    await handle(processor, message("yo whats iclei lol"))
+    assert processor.handled[0].text == "whats iclei"
+    in_form = FakeProcessor({"requested_slot": "enquiry_name"}, loop="enquiry_form")
+    await handle(in_form, message("Yo Yamada lol"))
+    assert in_form.handled[0].text == "Yo Yamada lol"
