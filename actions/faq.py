@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,10 +10,25 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent, latest_text, send
+from actions.offices import current_office
 from bot.answers.facts import faq_reply
 from bot.answers.followups import facet_reply
+from bot.answers.office_details import not_listed
+from bot.answers.offices import office_card
 from bot.dialogue.asked import facet_asked, is_short
-from bot.knowledge import get_knowledge
+from bot.knowledge import Office, get_knowledge
+
+_ICLEI = re.compile(r"iclei|イクレイ|いくれい", re.IGNORECASE)
+
+
+def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Office | None:
+    """The office a question the page cannot answer is about: the one just discussed, when
+    the question does not name ICLEI as a whole ("who leads ICLEI?")."""
+    if intent != "ask_other_iclei_topic" or tracker.get_slot("topic") != "office":
+        return None
+    if _ICLEI.search(text):
+        return None
+    return current_office(get_knowledge(), tracker)
 
 
 class ActionAnswerFaq(Action):
@@ -32,6 +48,14 @@ class ActionAnswerFaq(Action):
             # 「名前が変わったのはいつ？」 asks one date of the name's story: its short answer.
             send(dispatcher, [facet_reply(get_knowledge(), intent, "when", language_of(tracker))])
             return [SlotSet("topic", intent)]
+        office = _office_in_question(tracker, intent, text)
+        if office is not None:
+            # 「会費はいくら？」 right after the Japan Office: that office, which can tell.
+            lang = language_of(tracker)
+            send(
+                dispatcher, [not_listed(get_knowledge(), office, lang), *office_card(office, lang)]
+            )
+            return []
         reply = faq_reply(get_knowledge(), intent, language_of(tracker))
         if reply is None:
             dispatcher.utter_message(response="utter_default")

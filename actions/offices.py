@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pycountry
@@ -75,12 +76,20 @@ def _local_place(tracker: Tracker, asked: str, match: PlaceMatch) -> gazetteer.G
         return place
 
 
+# "What does the Kaohsiung Capacity Center do?": the page gives offices' contacts, not their work.
+_ROLE = re.compile(
+    r"what (?:does|do|is) .{0,60}\b(?:do|doing|for|responsible for)\b|\brole of\b|"
+    r"どんな(?:活動|仕事|役割)|何をして|なにをして|活動内容|役割",
+    re.IGNORECASE,
+)
+
+
 def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -> list[Reply]:
     """The details asked for ("and the phone?"), and the card whenever the page lacks one of
     them or none was named; "who runs it?" is answered honestly, then the card."""
     asked = attributes_asked(text)
     card = answers.office_card(office, lang, text)
-    if asks_what_the_page_lacks(text) or is_travel_or_everyday(text):
+    if asks_what_the_page_lacks(text) or is_travel_or_everyday(text) or _ROLE.search(text):
         return [details.not_listed(knowledge, office, lang), *answers.office_card(office, lang)]
     if not asked or asked == ["address"]:
         return card

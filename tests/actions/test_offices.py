@@ -243,3 +243,14 @@ async def test_the_head_office_of_a_country(dispatcher, text, entity, office_id,
     )
     assert SlotSet("office", office_id) in events
     assert responses(dispatcher)[0] == first_response
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what does the Kaohsiung Capacity Center do", "is there parking at the bonn office?"],
+)
+async def test_what_the_page_does_not_say_about_an_office_is_said(dispatcher, text):
+    place_name = "Kaohsiung" if "Kaohsiung" in text else "bonn"
+    tracker = make_tracker(text=text, intent="ask_office_contact", entities=[place(place_name)])
+    await ActionOfficeContact().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_office_not_listed"

@@ -175,6 +175,15 @@ async def test_a_language_request_with_a_question_switches_then_answers_it(text,
     assert intents == ["switch_language", read_as]
 
 
+async def test_a_language_request_with_a_reason_only_switches():
+    # The model read a question into it; the second sentence is a reason, not a question.
+    text = "Actually, can we continue in Japanese? 日本語の方が楽なので。"
+    INTENTS[text] = "what_is_iclei"
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["switch_language"]
+
+
 async def test_a_bare_language_request_only_switches():
     INTENTS["英語でお願いします"] = "thank"
     processor = FakeProcessor()
