@@ -17,6 +17,7 @@ from bot.answers import offices as answers
 from bot.dialogue.asked import (
     asks_for_list,
     asks_what_the_page_lacks,
+    asks_when_opened,
     attributes_asked,
     is_travel_or_everyday,
     names_an_office,
@@ -89,7 +90,8 @@ def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -
     them or none was named; "who runs it?" is answered honestly, then the card."""
     asked = attributes_asked(text)
     card = answers.office_card(office, lang, text)
-    if asks_what_the_page_lacks(text) or is_travel_or_everyday(text) or _ROLE.search(text):
+    lacking = asks_what_the_page_lacks(text) or is_travel_or_everyday(text)
+    if lacking or _ROLE.search(text) or asks_when_opened(text):
         return [details.not_listed(knowledge, office, lang), *answers.office_card(office, lang)]
     if not asked or asked == ["address"]:
         return card

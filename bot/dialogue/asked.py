@@ -539,3 +539,15 @@ def names_an_office(text: str) -> bool:
     (not just "contact") and asks about nothing near it."""
     norm = _norm(text)
     return bool(_OFFICE_NOUN.search(norm)) and not _NEAR_IT.search(norm)
+
+
+# "When was the Toronto secretariat set up?", 「トロントの事務局はいつできたの」.
+_OPENED = re.compile(
+    r"set up|established|\bopen(?:ed)?\b|founded|\bstart(?:ed)?\b|created|\bbegan\b|"
+    r"できた|設立|開設|設置|オープン|始ま|開所"
+)
+
+
+def asks_when_opened(text: str) -> bool:
+    """True when a message asks when an office or secretariat was set up."""
+    return facet_asked(text) == "when" and bool(_OPENED.search(_norm(text)))

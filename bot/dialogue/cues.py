@@ -18,6 +18,7 @@ The parse keeps the model's own reading under `reread_from`, for the staff shell
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from bot.dialogue.asked import (
@@ -26,6 +27,7 @@ from bot.dialogue.asked import (
     asks_how_to_join,
     asks_member_status,
     asks_what_the_page_lacks,
+    asks_when_opened,
     asks_who_leads,
     asks_whom_to_contact,
     attributes_asked,
@@ -156,7 +158,40 @@ def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
     return names_a_place(text, parse) or bool(context and names_a_place(context, {}))
 
 
+def _first_secretariats() -> tuple[str, ...]:
+    """The names of the offices the page says were set up in 1991, and their cities."""
+    knowledge = get_knowledge()
+    facts = " ".join(
+        knowledge.fact_values(lang)[key]
+        for lang in ("en", "ja")
+        for key in ("first_world_secretariat", "first_european_secretariat")
+    ).casefold()
+    names: list[str] = []
+    for office in knowledge.offices:
+        # Cities ("the Toronto secretariat") and offices the facts name: not today's Canada
+        # Office in Toronto, which the page gives no date for.
+        for name in (office.city.en, office.city.ja, office.name.en, office.name.ja):
+            bare = re.sub(r"^(?:ICLEI|イクレイ)\s*", "", name or "")
+            if bare and bare.casefold() in facts:
+                names.append(bare)
+    return tuple(name.casefold() for name in names if name)
+
+
+def _when_opened(text: str) -> str | None:
+    """ "When was the Toronto secretariat set up?": the founding story, which gives 1991 for
+    the first two secretariats; for any other office the page gives no date (its card)."""
+    if not (asks_when_opened(text) and names_an_office(text)):
+        return None
+    folded = text.casefold()
+    if any(name in folded for name in _first_secretariats()):
+        return "ask_founding"
+    return "ask_office_contact"
+
+
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
+    opened = _when_opened(text)
+    if opened is not None:
+        return opened
     if is_travel_or_everyday(text):
         # "Is there parking at the Bonn office?": the page does not say; the office can.
         if names_an_office(text) and names_a_place(text, parse):

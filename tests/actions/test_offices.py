@@ -247,7 +247,11 @@ async def test_the_head_office_of_a_country(dispatcher, text, entity, office_id,
 
 @pytest.mark.parametrize(
     "text",
-    ["what does the Kaohsiung Capacity Center do", "is there parking at the bonn office?"],
+    [
+        "what does the Kaohsiung Capacity Center do",
+        "is there parking at the bonn office?",
+        "when did the Kaohsiung office open?",
+    ],
 )
 async def test_what_the_page_does_not_say_about_an_office_is_said(dispatcher, text):
     place_name = "Kaohsiung" if "Kaohsiung" in text else "bonn"

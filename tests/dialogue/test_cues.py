@@ -41,6 +41,11 @@ def parse(intent: str, *places: str) -> dict:
         # A travel question about a named office: that office, whose page lacks it.
         ("is there parking at the bonn office? 🚗", "out_of_scope", "ask_office_contact"),
         ("where can I park in Bonn?", "ask_office_contact", "out_of_scope"),
+        # When an office was set up: the founding story gives 1991 for the first two
+        # secretariats; for any other office the page gives no date.
+        ("トロントの事務局はいつできたの", "ask_office_contact", "ask_founding"),
+        ("When was the European Secretariat set up?", "ask_office_contact", "ask_founding"),
+        ("when did the Canada office open?", "ask_founding", "ask_office_contact"),
         # A person the page does not name.
         ("do u know Gino Van Begin", "ask_history", "ask_other_iclei_topic"),
         # Someone to phone, not what ICLEI is.
