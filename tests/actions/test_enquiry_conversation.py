@@ -92,20 +92,24 @@ async def test_a_correction_in_japanese_replaces_the_old_name_inside_the_answer(
     assert dispatcher.messages[0]["noted"] == "団体名：静岡県の磐田市"
 
 
-async def test_an_answer_followed_by_a_question_keeps_both(dispatcher):
-    text = "We're in Peru. By the way, which office handles Peru?"
-    tracker = make_tracker(text=text, intent="ask_office_contact", slots={"language": "en"})
-    result = await ValidateEnquiryForm().validate_enquiry_country(text, dispatcher, tracker, {})
-    assert result == {"enquiry_country": "PE", "enquiry_failures": 0}
-    assert "South America" in str(dispatcher.messages[0])
-
-
-async def test_a_name_followed_by_a_question_about_the_office_of_the_enquiry(dispatcher):
-    text = "Marie Dupont. Which office would handle our enquiry, by the way?"
-    tracker = make_tracker(text=text, intent="start_enquiry", slots=GIVEN)
-    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
-    assert result == {"enquiry_name": "Marie Dupont", "enquiry_failures": 0}
-    assert "European Secretariat" in str(dispatcher.messages[0])
+@pytest.mark.parametrize(
+    ("field", "text", "intent", "slots", "value", "reply"),
+    [
+        ("country", "We're in Peru. By the way, which office handles Peru?",
+         "ask_office_contact", {"language": "en"}, "PE", "South America"),
+        # The office of the enquiry's own country, though the question names no place.
+        ("name", "Marie Dupont. Which office would handle our enquiry, by the way?",
+         "start_enquiry", GIVEN, "Marie Dupont", "European Secretariat"),
+    ],
+)  # fmt: skip
+async def test_an_answer_followed_by_a_question_keeps_both(
+    dispatcher, field, text, intent, slots, value, reply
+):
+    tracker = make_tracker(text=text, intent=intent, slots=slots)
+    method = getattr(ValidateEnquiryForm(), f"validate_enquiry_{field}")
+    result = await method(text, dispatcher, tracker, {})
+    assert result == {f"enquiry_{field}": value, "enquiry_failures": 0}
+    assert reply in str(dispatcher.messages[0])
 
 
 async def test_a_greeting_before_a_question_is_no_name(dispatcher):
