@@ -36,6 +36,7 @@ from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     asks_about_personal_data,
     asks_whom_to_contact,
+    consent_answer,
     mentions_an_office,
 )
 from bot.dialogue.clauses import split_clauses
@@ -73,6 +74,9 @@ _DECLINED = re.compile(
     r"以上です)[\s,.!、。]*(?:that'?s all|thanks?|thank you|nothing else|for now|以上です)?"
     r"[\s,.!、。]*$"
 )
+
+# Answers to the consent question (and the way out) that the form's slot mappings read.
+_CONSENT_INTENTS = ("affirm", "deny", "cancel")
 
 # Fields whose validator recognises a real answer (so "Kenya" is a country, not a question).
 STRICT_FIELDS = ("country", "email", "population")
@@ -184,8 +188,17 @@ class ValidateEnquiryForm(FormValidationAction):
             # "Why do you need my email?": how the answers are handled, then the question again.
             send(dispatcher, data_use(language_of(tracker)))
             return {slot: None}
+        if consent_answer(latest_text(tracker)) is not None:
+            # 「同意します」 once more (the consent is already given): the question again.
+            return {slot: None}
         corrected = self._corrects_earlier(field, dispatcher, tracker)
         if corrected:
+            # "We're mainly interested in climate action. Also, please change the email to …":
+            # the rest of the message still answers the question asked.
+            rest = corrections.unchanged_part(latest_text(tracker))
+            kept = VALIDATORS[field](rest) if rest and not looks_like_question(rest) else None
+            if kept is not None and kept.ok:
+                return {**corrected, slot: str(kept.value), "enquiry_failures": 0}
             return {**corrected, slot: None}
         repeated = repeats_previous_answer(tracker, slot)
         answered = self._answer_then_question(field, value, dispatcher, tracker)
@@ -207,7 +220,11 @@ class ValidateEnquiryForm(FormValidationAction):
             self._answer(dispatcher, tracker, intent or "help")  # then the question again
             return {slot: None}
         if checked.ok:
-            return {slot: str(checked.value), "enquiry_failures": 0}
+            return {
+                slot: str(checked.value),
+                "enquiry_failures": 0,
+                **_email_alongside(field, tracker),
+            }
         failures = int(tracker.get_slot("enquiry_failures") or 0) + 1
         dispatcher.utter_message(response=ERROR_RESPONSES.get(checked.error, "utter_default"))
         if failures >= MAX_FAILURES or repeated:
@@ -243,15 +260,15 @@ class ValidateEnquiryForm(FormValidationAction):
         if field in ANSWER_ONLY_FIELDS or not isinstance(value, str):
             return None
         text = latest_text(tracker)
-        # 「山田花子です。フルネームでいいですか？」: the question is a remark on the answer.
-        if field == "name" and validation.name_in_sentence(text):
-            return None
+        # 「山田花子です。フルネームでいいですか？」: the question is a remark on the answer,
+        # unless it asks about an office ("My name's Siobhan. Does the European office …?").
+        remark = field == "name" and validation.name_in_sentence(text) is not None
         clauses = split_clauses(text)
         first = next((i for i, c in enumerate(clauses) if looks_like_question(c)), None)
         if not first:  # no question, or the message starts with one
             return None
         intent = _question_intent(tracker, " ".join(clauses[first:]))
-        if intent is None:
+        if intent is None or (remark and intent not in interruptions.OFFICE_QUESTIONS):
             return None
         answer = " ".join(clauses[:first])
         if _FILLER.match(answer.strip(" 。．.!！、,")):  # "Hi. What is this for?" gives no name
@@ -283,9 +300,11 @@ class ValidateEnquiryForm(FormValidationAction):
         field: str, checked: validation.Checked, repeated: bool, tracker: Tracker
     ) -> bool:
         """Whether the message is a question to answer instead of the field's answer."""
-        if field in ANSWER_ONLY_FIELDS or repeated:
-            return False
         text = latest_text(tracker)
+        asks = text.rstrip(" 　").endswith(("?", "？"))
+        # A role never ends with a question mark ("By the way, how much does it cost?").
+        if repeated or (field in ANSWER_ONLY_FIELDS and not (field == "role" and asks)):
+            return False
         # 「山田花子です。フルネームでいいですか？」: a name in a sentence, then a remark on it.
         if field == "name" and validation.name_in_sentence(text):
             return False
@@ -305,7 +324,7 @@ class ValidateEnquiryForm(FormValidationAction):
         # (「その前に、イクレイの使命って何？」) is the question, even when the model is less sure;
         # so is a "name" that ends with a question mark.
         unsure_is_enough = (field in STRICT_FIELDS and not checked.ok) or (
-            field == "name" and text.rstrip(" 　").endswith(("?", "？"))
+            field in ("name", "role") and asks
         )
         return interruptions.is_interruption(
             intent.get("name"),
@@ -321,10 +340,20 @@ class ValidateEnquiryForm(FormValidationAction):
         consent question is asked again (the empty answer keeps the form from rejecting)."""
         if tracker.get_slot("requested_slot") != "enquiry_consent":
             return {}
-        if not asks_about_personal_data(latest_text(tracker)):
-            return {}
-        send(dispatcher, data_use(language_of(tracker)))
-        return {"enquiry_consent": None}
+        text = latest_text(tracker)
+        if asks_about_personal_data(text):
+            send(dispatcher, data_use(language_of(tracker)))
+            return {"enquiry_consent": None}
+        if (
+            text
+            and latest_intent(tracker) not in _CONSENT_INTENTS
+            and not looks_like_question(text)
+        ):
+            # Details given before agreeing ("We're Galway City Council, I'm Siobhan"): the
+            # question again; on consent the form keeps them (bot/enquiries/prefill.py).
+            dispatcher.utter_message(response="utter_enquiry_consent_first")
+            return {"enquiry_consent": None}
+        return {}
 
     async def validate_enquiry_consent(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         """On consent, the organisation, country and name the visitor already gave are kept
@@ -399,6 +428,16 @@ class ValidateEnquiryForm(FormValidationAction):
         if field is None:
             return {"enquiry_fix_field": None}
         return {"enquiry_fix_field": None, "enquiry_fixing": False, FIELD_SLOTS[field]: None}
+
+
+def _email_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
+    """ "… me, Siobhan Murphy, and my email is s.murphy@…": the email given with the name,
+    so the form does not ask for it again."""
+    if field != "name" or tracker.get_slot("enquiry_email"):
+        return {}
+    found = corrections.addresses(latest_text(tracker))
+    checked = validation.validate_email(found[0]) if len(found) == 1 else None
+    return {"enquiry_email": str(checked.value)} if checked is not None and checked.ok else {}
 
 
 def _question_intent(

@@ -173,9 +173,18 @@ _COMMUNICATE = re.compile(
 )
 
 
+# "Back to English - is there an office in Korea too?": a switch however long the message.
+_BACK_TO = re.compile(
+    r"\b(?:back|switch(?:ing)?(?: back)?|go(?:ing)? back) to (japanese|english)\b"
+)
+
+
 def language_requested(text: str) -> Language | None:
     """The language a message asks the assistant to talk in, or None if it asks for none."""
     norm = _norm(text)
+    back = _BACK_TO.search(norm)
+    if back:
+        return "ja" if back.group(1) == "japanese" else "en"
     if not _COMMUNICATE.search(norm) and len(norm.split()) > 4:
         return None
     match = _JA_REQUEST.search(norm)
@@ -238,6 +247,8 @@ _NOT_ON_PAGE = re.compile(
     _LEADER_WORDS + r"|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|"
     r"opening hours|office hours|business hours|営業時間|何時から|何時まで|受付時間|"
     r"vacanc|intern|career|budget|代表|理事|会費|費用|料金|いくら|イベント|会議|採用|求人|"
+    r"someone (?:on|in|from) the .{0,20}team|staff member'?s? names?|names? of (?:a |the )?"
+    r"(?:staff|researcher|expert|person)|interview|職員の名前|スタッフの名前|取材|"
     r"インターン|予算"
 )
 
@@ -245,6 +256,14 @@ _NOT_ON_PAGE = re.compile(
 def asks_who_leads(text: str) -> bool:
     """True when a message asks who leads ICLEI or an office (the page names nobody)."""
     return bool(_LEADER.search(_norm(text)))
+
+
+_FEES = re.compile(r"\bfees?\b|\bcost|how much|\bprice|会費|費用|料金|いくら|年会費|おいくら")
+
+
+def asks_about_fees(text: str) -> bool:
+    """True when a message asks what membership costs (the page gives no fees)."""
+    return bool(_FEES.search(_norm(text)))
 
 
 def asks_what_the_page_lacks(text: str) -> bool:
@@ -299,7 +318,9 @@ _ENQUIRY = re.compile(
     r"membership enquiry|membership inquiry|"
     r"(?:send|make|submit) (?:an|a|my|our) (?:enquiry|inquiry)|"
     r"apply for membership|sign (?:us|our city|my city) up|become a member|"
-    r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送"
+    r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送|"
+    r"(?:want|like|love|keen) to join\b|"
+    r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )
 
 
@@ -309,9 +330,22 @@ _HOW_TO_JOIN = re.compile(
     r"what (?:do|should|must|would) (?:we|i) (?:do|need)|"
     r"how (?:do|can|would|should|could) (?:we|i)|"
     r"how does (?:it|that|this|signing up|joining) work|(?:process|procedure|steps|requirements)\b|"
+    r"explain|教えていただけ|教えて|知りたい|"
     r"手続き|どうすれば|どうしたら|方法|流れ|どのように|どうやって|条件"
 )
 _NAMES_THE_ENQUIRY = re.compile(r"enquiry|inquiry|問い合わせ|お問合せ")
+
+
+_MEMBERSHIP = re.compile(
+    r"becom(?:e|ing) (?:a )?members?|\bjoin(?:ing)? (?:iclei|you|the network)|membership|"
+    r"sign(?:ing)? up|加盟|入会|会員にな|メンバーにな"
+)
+
+
+def asks_how_membership_works(text: str) -> bool:
+    """True when a message asks how to become a member, however politely it is wrapped
+    ("We are interested in becoming a member. Could you explain the process?")."""
+    return bool(_MEMBERSHIP.search(_norm(text))) and asks_how_to_join(text)
 
 
 def asks_how_to_join(text: str) -> bool:
@@ -544,7 +578,8 @@ def names_an_office(text: str) -> bool:
 # "When was the Toronto secretariat set up?", 「トロントの事務局はいつできたの」.
 _OPENED = re.compile(
     r"set up|established|\bopen(?:ed)?\b|founded|\bstart(?:ed)?\b|created|\bbegan\b|"
-    r"できた|設立|開設|設置|オープン|始ま|開所"
+    r"since when|how long (?:has|have) .{0,40} been|"
+    r"できた|設立|開設|設置|オープン|始ま|開所|いつから"
 )
 
 

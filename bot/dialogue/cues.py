@@ -22,8 +22,10 @@ import re
 from typing import Any
 
 from bot.dialogue.asked import (
+    asks_about_fees,
     asks_for_list,
     asks_for_someone_to_reach,
+    asks_how_membership_works,
     asks_how_to_join,
     asks_member_status,
     asks_what_the_page_lacks,
@@ -64,6 +66,10 @@ _GENERAL = frozenset(
         "out_of_scope", "ask_other_iclei_topic", "ask_followup", "nlu_fallback", "bot_challenge",
     }
 )  # fmt: skip
+
+
+# Answers that already say the page gives no fees.
+_MEMBERSHIP_ANSWERS = frozenset({"ask_membership", "ask_other_iclei_topic", "nlu_fallback"})
 
 
 def names_a_place(text: str, parse: dict[str, Any]) -> bool:
@@ -197,6 +203,12 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         if names_an_office(text) and names_a_place(text, parse):
             return "ask_office_contact"
         return "out_of_scope"
+    if intent in _GENERAL and intent not in _MEMBERSHIP_ANSWERS and asks_about_fees(text):
+        # 「加盟するときの年会費ってどれくらい？」 read as a count: the page gives no fees.
+        return "ask_other_iclei_topic"
+    if intent in _GENERAL and intent != "ask_membership" and asks_how_membership_works(text):
+        # "We are interested in becoming a member of ICLEI. Could you explain the process?"
+        return "ask_membership"
     if (intent in _GENERAL or intent == "ask_headquarters") and names_a_person(text):
         # "do u know Gino Van Begin": the page names nobody.
         return "ask_other_iclei_topic"

@@ -63,6 +63,8 @@ _SETUP = re.compile(
     r"(?:が|けど|けれど|けれども)[、,\s]*$"
 )
 
+_WISH = re.compile(r"たい|ほしい|欲しい|お願い|もらえ|いただけ")
+
 # The words that report a question the next clause holds ("my mayor wants to know | what you
 # do", bot/dialogue/clauses.py): they ask nothing of their own.
 _REPORTING = re.compile(rf"\b{REPORTING_WORDS}\W*$", re.IGNORECASE)
@@ -97,8 +99,10 @@ class Parsed:
             return False
         if self.intent == "out_of_scope":
             return bool(_QUESTION.search(self.text.strip()))
-        # 「加盟を検討しているのですが、」: a setup for the question that follows.
-        return not (_SETUP.search(self.text.strip()) and not _QUESTION.search(self.text.strip()))
+        # 「加盟を検討しているのですが、」: a setup for the question that follows; not a wish
+        # (「イクレイに入りたいんですけど」 asks to join).
+        text = self.text.strip()
+        return not (_SETUP.search(text) and not _QUESTION.search(text) and not _WISH.search(text))
 
 
 @dataclass(frozen=True)

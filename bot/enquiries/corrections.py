@@ -19,14 +19,18 @@ from dataclasses import dataclass
 _FIELD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "organisation",
-        re.compile(r"organi[sz]ation|municipality|government|city name|団体|自治体|組織|市の名前"),
+        re.compile(
+            r"organi[sz]ation|municipality|government|city name|"
+            r"(?:council|city|town)'?s? (?:proper |correct |full |official |real )?name|"
+            r"団体|自治体|組織|市の名前"
+        ),
     ),
     ("email", re.compile(r"e-?mail|mail address|メール|メアド")),
     ("population", re.compile(r"population|inhabitants|residents|人口")),
     ("role", re.compile(r"\brole\b|position|job title|役職|肩書")),
     ("message", re.compile(r"message|comment|メッセージ|コメント|備考")),
     ("country", re.compile(r"\bcountry\b|国名|国は|国を")),
-    ("name", re.compile(r"\bname\b|contact person|名前|氏名|担当者")),
+    ("name", re.compile(r"\bname\b|contact person|\bcontact\b|名前|氏名|担当者")),
 )
 OPTIONAL = frozenset({"role", "population", "message"})
 
@@ -34,6 +38,8 @@ OPTIONAL = frozenset({"role", "population", "message"})
 _CHANGE = re.compile(
     r"\b(?:change|fix|update|edit|replace|amend|remove|delete)\b|"
     r"\bcorrect (?:the|my|it|that|this|our)\b|\bwrong\b|\btypo\b|\bmistake\b|should (?:be|read)|"
+    r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
+    r"正しくは|本当は|"
     r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|じゃなくて|ではなく"
 )
 # Clauses: sentences, and "… and please remove …" / 「あと…」.
@@ -47,14 +53,17 @@ _CLAUSE_BREAK = re.compile(
 _REMOVE = re.compile(r"\b(?:remove|delete|clear|drop|leave out|no)\b|削除|消して|なしで|不要")
 # The value after the field's word: "to X", "should be X", ": X", "is X" (not "is wrong").
 _EN_AFTER_FIELD = re.compile(
-    r"^[\w\s'’]{0,20}?(?:\s|^)(?:to|should (?:be|read)|is actually|is now|is|as|=)\s+"
+    r"^[\w\s'’]{0,20}?(?:\s|^)(?:to|should (?:just |only |really )?(?:be|read)|is actually|is now|"
+    r"is|as|=)\s+"
     r"[\"'“‘]?(?P<value>.+?)[\"'”’]?$|^\s*[:：=]\s*(?P<colon>.+?)$",
     re.IGNORECASE,
 )
 _EN_ACTUALLY = re.compile(
-    r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be)\s+(?P<value>.+?)$",
+    r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be|(?:please )?use)\s+"
+    r"(?P<value>.+?)(?:\s+instead)?$",
     re.IGNORECASE,
 )
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _JA_VALUE = re.compile(
     r"(?:を|は)\s*[「『\"]?(?P<value>[^「」『』\"、。]+?)[」』\"]?\s*(?:に|へ)\s*"
     r"(?:直|変更|修正|訂正|変え)"
@@ -74,7 +83,7 @@ _NOT_VALUES = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"\s*(?:,?\s*(?:please|thanks|thank you|instead|then))?\s*[.!?]*\s*$|"
+    r"\s*(?:,?\s*(?:please|thanks|thank you|instead|then|sorry|my bad|oops))?\s*[.!?]*\s*$|"
     r"\s*(?:です|でした|になります|でお願いします|だけでお願いします|だけで|のみで|にしてください|"
     r"でお願いいたします)?[。．!！]*\s*$",
     re.IGNORECASE,
@@ -155,6 +164,10 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
     field, end = named
     if field in OPTIONAL and _REMOVE.search(clause.casefold()) and not _value_after(clause, end):
         return Change(field, "")
+    addresses = _ADDRESS.findall(clause)
+    if field == "email" and len(addresses) == 1:
+        # "I gave you the wrong email earlier - please use a@b.example instead".
+        return Change(field, addresses[0])
     return Change(field, _value_after(clause, end) or _ja_value(clause) or _actually(clause))
 
 
@@ -187,6 +200,9 @@ def _swap(clause: str, current: Mapping[str, str]) -> Change | None:
         old, new = match.group("old").strip(" 、,"), _clean_value(match.group("new"))
         if not old or not new:
             continue
+        if pattern is _SWAP[2]:
+            # 「市の名前は長岡市じゃなくて上越市」: the old name is the end of what comes before.
+            old = _longest_tail_in(old, current) or old
         for field, value in current.items():
             if value and old.casefold() in str(value).casefold():
                 replaced = re.sub(re.escape(old), new, str(value), count=1, flags=re.IGNORECASE)
@@ -218,11 +234,39 @@ def _field_like(value: str, current: Mapping[str, str]) -> str | None:
     return best
 
 
+def _longest_tail_in(text: str, current: Mapping[str, str]) -> str | None:
+    """The longest end of `text` (two characters or more) found in one of the answers."""
+    for size in range(len(text), 1, -1):
+        tail = text[-size:]
+        if any(tail.casefold() in str(value).casefold() for value in current.values() if value):
+            return tail
+    return None
+
+
 def _clean_value(value: str | None) -> str | None:
     if not value:
         return None
     value = _TRAILING.sub("", value.strip()).strip(" \"'“”‘’「」『』")
+    # "just: Climate Action Officer", "Climate Action Officer, not that question".
+    value = re.sub(r"^(?:just|only|simply)\b[:\s]*", "", value, flags=re.IGNORECASE)
+    value = re.sub(r",?\s+not (?:that|this|the|what)\b.*$", "", value, flags=re.IGNORECASE)
     value = re.sub(r"^the\s+(?=[A-Z])", "", value)  # "the Provincial Municipality of …"
     if not value or _NOT_VALUES.match(value):
         return None
     return value
+
+
+def addresses(text: str) -> list[str]:
+    """The email addresses in a message."""
+    return _ADDRESS.findall(_norm(text))
+
+
+def unchanged_part(text: str) -> str:
+    """The clauses of a message that correct nothing: "We're mainly interested in climate
+    action. Also, please change the email to …" still answers the question asked."""
+    kept = []
+    for clause in _CLAUSE_BREAK.split(_norm(text)):
+        clause = (clause or "").strip(" ,、-–—")
+        if clause and not asks_to_change(clause) and _field_at(clause.casefold()) is None:
+            kept.append(clause)
+    return " ".join(kept)

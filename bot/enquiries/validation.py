@@ -152,7 +152,7 @@ def validate_organisation(value: str | None) -> Checked[str]:
 # "I'm Jane Doe" (a capital letter after "I'm": "I'm not sure" is no name). What follows the
 # first sentence (「フルネームでいいですか？」) is a remark about the answer, not part of it.
 _JA_NAME = re.compile(
-    r"^(?:(?:私|わたし|わたくし)(?:の名前)?は)?(?P<name>[^。．.!！?？、,\s][^。．.!！?？、,]{0,40}?)\s*"
+    r"^(?:(?:担当(?:者)?|私|わたし|わたくし)(?:の名前)?(?:は|、|,)\s*)*(?P<name>[^。．.!！?？、,\s][^。．.!！?？、,]{0,40}?)\s*"
     r"(?:です|と申します|ともうします|といいます|と言います|でございます)(?:[。．.!！?？、,\s]|$)"
 )
 _EN_NAME = re.compile(
@@ -163,7 +163,16 @@ _EN_NAME = re.compile(
 
 
 # 「担当は環境政策課の鈴木と申します」: the person after the section they work in.
-_JA_SECTION = re.compile(r"^(?:担当(?:者)?(?:は|の))?(?:.*?(?:課|部|局|室|係|センター|チーム)の)?")
+_JA_SECTION = re.compile(
+    r"^(?:担当(?:者)?(?:は|の))?(?:.*?(?:課|部|局|室|係|センター|チーム)の)?"
+    r"(?:(?:課長|部長|係長|主任|主査|局長|室長|所長|担当)の)?"
+)
+
+
+# "The person handling this will be me, Siobhan Murphy, and my email is …".
+_EN_ME = re.compile(
+    r"\b(?:be|is|it's|it is)\s+me,?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
+)
 
 
 def name_in_sentence(text: str | None) -> str | None:
@@ -177,13 +186,15 @@ def name_in_sentence(text: str | None) -> str | None:
             if pattern is _JA_NAME:
                 name = _JA_SECTION.sub("", name, count=1) or name
             return name
-    return None
+    match = _EN_ME.search(text)
+    return match.group("name") if match else None
 
 
 def validate_name(value: str | None) -> Checked[str]:
     """The contact person's name, out of a sentence that gives it ("My name is …"):
     non-empty, at most MAX_NAME chars."""
-    return _text(_without_full_stop(name_in_sentence(value) or value or ""), MAX_NAME)
+    name = name_in_sentence(value) or _JA_SECTION.sub("", value or "", count=1) or value or ""
+    return _text(_without_full_stop(name), MAX_NAME)
 
 
 def validate_role(value: str | None) -> Checked[str]:
@@ -309,7 +320,29 @@ def validate_population(value: str | int | None) -> Checked[int]:
     return Checked(int(number))
 
 
+# One number with its unit in a sentence: "Around 85,000 people live in Galway",
+# 「人口は約37万人です」.
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![-−\d.])\d[\d,.' ]*"
+    r"(?:\s*(?:million|thousand|mil|mn|k|m|b|bn|billion)\b|(?:\d|億|万|千)*)",
+    re.IGNORECASE,
+)
+
+
 def _parse_population(text: str) -> Decimal | None:
+    """A population given alone, or the one number of a sentence that gives it."""
+    number = _parse_population_alone(text)
+    if number is not None:
+        return number
+    text = unicodedata.normalize("NFKC", text)
+    found = _NUMBER_IN_TEXT.findall(text)
+    # Exactly one number in the sentence: not a range ("12-15万") or a negative.
+    if len(found) != 1 or len(re.findall(r"\d+(?:[,.' ]\d{3})*", text)) != 1:
+        return None
+    return _parse_population_alone(found[0].strip())
+
+
+def _parse_population_alone(text: str) -> Decimal | None:
     """Read a number with thousands separators and English or Japanese units, or None."""
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     # "1,200,000" and "1 200 000": drop the grouping separators before the fillers eat spaces.

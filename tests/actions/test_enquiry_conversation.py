@@ -134,3 +134,66 @@ async def test_the_message_declined_in_a_few_words_is_skipped(dispatcher):
         "no that's all", dispatcher, tracker, {}
     )
     assert result == {"enquiry_message": "", "enquiry_failures": 0}
+
+
+async def test_a_role_that_is_a_question_is_answered_not_stored(dispatcher):
+    text = "By the way, how much does membership cost per year?"
+    tracker = make_tracker(text=text, intent="ask_other_iclei_topic", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_role": None}
+    assert _responses(dispatcher) == ["utter_ask_other_iclei_topic"]
+
+
+async def test_the_email_given_with_the_name_is_kept_too(dispatcher):
+    text = (
+        "The person handling this will be me, Siobhan Murphy, and my email is s.m@galway.example."
+    )
+    slots = {**GIVEN, "enquiry_name": None, "enquiry_email": None}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {
+        "enquiry_name": "Siobhan Murphy",
+        "enquiry_failures": 0,
+        "enquiry_email": "s.m@galway.example",
+    }
+
+
+async def test_a_correction_with_an_answer_keeps_both(dispatcher):
+    text = (
+        "We're mainly interested in climate action planning. Also, please change the email "
+        "to siobhan@galway.example - the one I gave before was wrong."
+    )
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_message(text, dispatcher, tracker, {})
+    assert result == {
+        "enquiry_email": "siobhan@galway.example",
+        "enquiry_message": "We're mainly interested in climate action planning.",
+        "enquiry_failures": 0,
+    }
+
+
+async def test_details_given_before_consent_ask_for_consent_again(dispatcher):
+    text = "We're Galway City Council and my name is Siobhan Murphy"
+    slots = {"requested_slot": "enquiry_consent"}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().extract_enquiry_consent(dispatcher, tracker, {})
+    assert result == {"enquiry_consent": None}
+    assert _responses(dispatcher) == ["utter_enquiry_consent_first"]
+
+
+async def test_consent_given_again_is_no_name(dispatcher):
+    tracker = make_tracker(text="同意します", intent="affirm", slots={"enquiry_consent": True})
+    result = await ValidateEnquiryForm().validate_enquiry_name(
+        "同意します", dispatcher, tracker, {}
+    )
+    assert result == {"enquiry_name": None}
+
+
+async def test_a_name_then_an_office_question_answers_both(dispatcher):
+    text = "My name's Siobhan Murphy. Does the European office deal with Irish members?"
+    tracker = make_tracker(
+        text=text, intent="ask_office_contact", slots={**GIVEN, "language": "en"}
+    )
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result["enquiry_name"] == "Siobhan Murphy"
+    assert "European Secretariat" in str(dispatcher.messages)

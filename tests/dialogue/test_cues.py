@@ -46,6 +46,14 @@ def parse(intent: str, *places: str) -> dict:
         ("トロントの事務局はいつできたの", "ask_office_contact", "ask_founding"),
         ("When was the European Secretariat set up?", "ask_office_contact", "ask_founding"),
         ("when did the Canada office open?", "ask_founding", "ask_office_contact"),
+        # Membership asked about politely; fees read as a count.
+        ("We are interested in becoming a member of ICLEI. Could you explain the process?",
+         "what_is_iclei", "ask_membership"),
+        ("当市としてイクレイへの加盟を検討しておりまして、手続きについて教えていただけますでしょうか。",
+         "ask_why_cities", "ask_membership"),
+        ("加盟するときの年会費ってどれくらいなんでしょう", "ask_size", "ask_other_iclei_topic"),
+        ("Back to English - is there an office in Korea too?", "ask_office_contact",
+         "switch_language"),
         # A person the page does not name.
         ("do u know Gino Van Begin", "ask_history", "ask_other_iclei_topic"),
         # Someone to phone, not what ICLEI is.
@@ -236,3 +244,8 @@ def test_a_message_of_symbols_only(text, expected):
 @pytest.mark.parametrize("text", ["😡", "👍 but where is the Tokyo office?", "1?", "..."])
 def test_other_symbols_or_words_are_left_to_the_model(text):
     assert reread(parse("nlu_fallback"), text)["intent"]["name"] not in ("thank", "help")
+
+
+@pytest.mark.parametrize("text", ["イクレイに入りたいんですけど", "we'd love to join, honestly"])
+def test_a_wish_to_join_the_model_missed_starts_the_enquiry(text):
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] == "start_enquiry"

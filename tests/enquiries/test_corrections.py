@@ -61,6 +61,12 @@ ANSWERS = {
          [Change("organisation", "静岡県の磐田市")]),
         ("oops, it should be c@d.example", [Change("email", "c@d.example")]),
         ("the email is wrong. it should be c@d.example", [Change("email", "c@d.example")]),
+        ("Sorry, I gave you the wrong email earlier - please use c@d.example instead.",
+         [Change("email", "c@d.example")]),
+        ("Two things are wrong: the contact should just be Siobhan Murphy, and my role is "
+         "Climate Action Officer, not that question.",
+         [Change("name", "Siobhan Murphy"), Change("role", "Climate Action Officer")]),
+        ("Role should be just: Climate Action Officer", [Change("role", "Climate Action Officer")]),
         ("please change the country to Peru and the population to 1.1 million",
          [Change("country", "Peru"), Change("population", "1.1 million")]),
     ],
@@ -78,3 +84,17 @@ def test_a_bare_new_value_replaces_the_answer_it_resembles():
 
 def test_a_value_that_resembles_no_answer_changes_nothing():
     assert changes("it's actually Bob", {"organisation": "City of Lyon"}) == []
+
+
+def test_the_old_name_is_the_end_of_what_comes_before_not():
+    text = "あ、すみません、市の名前は長岡市じゃなくて上越市でした"
+    assert changes(text, {"organisation": "長岡市", "name": "佐藤"}) == [
+        Change("organisation", "上越市")
+    ]
+
+
+def test_the_councils_proper_name():
+    text = "hmm actually the council's proper name is Cork County Council, sorry"
+    assert changes(text, {"organisation": "Cork City Council", "name": "Siobhan Murphy"}) == [
+        Change("organisation", "Cork County Council")
+    ]

@@ -264,3 +264,25 @@ def test_a_name_without_the_section_or_the_full_stop_around_it(text, name):
 
 def test_an_organisation_loses_its_full_stop():
     assert validate_organisation("Municipality of Arequipa.").value == "Municipality of Arequipa"
+
+
+@pytest.mark.parametrize(
+    ("text", "population"),
+    [("Around 85,000 people live in Galway city.", 85000), ("人口は約37万人です。", 370000)],
+)
+def test_the_one_number_of_a_sentence_is_the_population(text, population):
+    assert validate_population(text).value == population
+
+
+def test_a_sentence_with_two_numbers_is_not_guessed():
+    assert not validate_population("we have 3 districts and 85,000 people").ok
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("The person handling this will be me, Siobhan Murphy, and my email is a@b.example.",
+      "Siobhan Murphy"),
+     ("担当は私、田中健一です。メールは k-tanaka@example.jp", "田中健一"), ("課長の山田", "山田")],
+)  # fmt: skip
+def test_a_name_among_other_words(text, name):
+    assert validate_name(text).value == name
