@@ -75,6 +75,12 @@ _DECLINED = re.compile(
     r"[\s,.!、。]*$"
 )
 
+# A question about the answer just given ("is that relevant?", 「これって必要ですか？」).
+_REMARK = re.compile(
+    r"(?i)\b(?:is|does|will|would|was) (?:that|this|it)\b|\bthat (?:ok|okay|fine|enough)\b|"
+    r"(?:これ|それ|こちら)(?:って|は|で|でも)"
+)
+
 # Answers to the consent question (and the way out) that the form's slot mappings read.
 _CONSENT_INTENTS = ("affirm", "deny", "cancel")
 
@@ -301,7 +307,8 @@ class ValidateEnquiryForm(FormValidationAction):
     ) -> bool:
         """Whether the message is a question to answer instead of the field's answer."""
         text = latest_text(tracker)
-        asks = text.rstrip(" 　").endswith(("?", "？"))
+        # "Mayor's advisor on energy - is that relevant?": an answer with a remark on it.
+        asks = text.rstrip(" 　").endswith(("?", "？")) and not _REMARK.search(text)
         # A role never ends with a question mark ("By the way, how much does it cost?").
         if repeated or (field in ANSWER_ONLY_FIELDS and not (field == "role" and asks)):
             return False

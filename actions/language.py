@@ -8,8 +8,27 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import latest_text
+from actions.conversation import latest_text, send
+from actions.offices import current_office
+from bot.answers import Reply
+from bot.answers import offices as office_answers
+from bot.answers.facts import faq_reply
 from bot.dialogue.asked import in_another_language, language_asked, language_requested
+from bot.dialogue.language_switch import asks_again
+from bot.knowledge import Knowledge, get_knowledge
+
+
+def last_answer(knowledge: Knowledge, tracker: Tracker, lang: str) -> list[Reply]:
+    """The answer the conversation last gave (a fact, an office, the office list), from the
+    `topic` and `office` slots; nothing when there is none."""
+    topic = tracker.get_slot("topic")
+    if topic == "office":
+        office = current_office(knowledge, tracker)
+        return office_answers.office_card(office, lang) if office is not None else []
+    if topic == "office_list":
+        return [office_answers.office_list(knowledge, lang)]
+    reply = faq_reply(knowledge, topic, lang)
+    return [reply] if reply else []
 
 
 class ActionSwitchLanguage(Action):
@@ -34,4 +53,7 @@ class ActionSwitchLanguage(Action):
         # The `language` slot already holds the requested language (bot/dialogue/turns.py
         # sets it from the request), so the confirmation comes in the new language.
         dispatcher.utter_message(response="utter_language_switched")
+        if asks_again(text):
+            # "Could you give me that in English, please?": the last answer, in English.
+            send(dispatcher, last_answer(get_knowledge(), tracker, wanted))
         return [SlotSet("language", wanted), SlotSet("preferred_language", wanted)]

@@ -330,7 +330,6 @@ _HOW_TO_JOIN = re.compile(
     r"what (?:do|should|must|would) (?:we|i) (?:do|need)|"
     r"how (?:do|can|would|should|could) (?:we|i)|"
     r"how does (?:it|that|this|signing up|joining) work|(?:process|procedure|steps|requirements)\b|"
-    r"explain|教えていただけ|教えて|知りたい|"
     r"手続き|どうすれば|どうしたら|方法|流れ|どのように|どうやって|条件"
 )
 _NAMES_THE_ENQUIRY = re.compile(r"enquiry|inquiry|問い合わせ|お問合せ")
@@ -381,6 +380,7 @@ _RENAMED = re.compile(
     r"(?:old|former|previous|original|earlier) name|new name|called (?:before|originally)|"
     r"名前を変え|名前が変わ|名称を変え|名称が変わ|名称変更|改名|旧名|昔の名前|以前の名前|元の名前"
 )
+_ACRONYM = re.compile(r"stands? for|acronym|abbreviat|the letters|何の略|略称|略語")
 _PURPOSE = re.compile(
     r"trying to (?:achieve|do|accomplish)|want(?:s)? to achieve|\bgoals?\b|\baims?\b|"
     r"\bobjectives?\b|\bpurpose\b|\bmission\b|目指し|めざし|目的|目標|狙い|ねらい|ミッション|使命"
@@ -391,7 +391,7 @@ def fact_named(text: str) -> Literal["ask_founding", "ask_name", "ask_mission"] 
     """The intent of a question that names its fact: ICLEI's age ("how old is ICLEI?"),
     its change of name (「名前を変えたのはいつ」), its aims ("what is it trying to achieve?")."""
     norm = _norm(text)
-    if _RENAMED.search(norm):
+    if _RENAMED.search(norm) or _ACRONYM.search(norm):
         return "ask_name"
     if _AGE.search(norm):
         return "ask_founding"

@@ -206,7 +206,14 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent in _GENERAL and intent not in _MEMBERSHIP_ANSWERS and asks_about_fees(text):
         # 「加盟するときの年会費ってどれくらい？」 read as a count: the page gives no fees.
         return "ask_other_iclei_topic"
-    if intent in _GENERAL and intent != "ask_membership" and asks_how_membership_works(text):
+    if (
+        intent in _GENERAL
+        and intent != "ask_membership"
+        and (
+            asks_how_membership_works(text)
+            or (context and asks_how_to_join(text) and asks_how_membership_works(context))
+        )
+    ):
         # "We are interested in becoming a member of ICLEI. Could you explain the process?"
         return "ask_membership"
     if (intent in _GENERAL or intent == "ask_headquarters") and names_a_person(text):

@@ -12,25 +12,23 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.answers.facts import FAQ_INTENTS
-from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     attributes_asked,
     fact_named,
     in_another_language,
     language_asked,
     language_requested,
-    mentions_an_office,
     starts_with_yes,
 )
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import reread, reread_in_form
+from bot.dialogue.language_switch import asks_more
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
 
@@ -40,7 +38,9 @@ logger = logging.getLogger(__name__)
 PREFERRED_LANGUAGE_SLOT = "preferred_language"
 SWITCH_LANGUAGE_INTENT = "switch_language"
 # Questions a language request may carry: answered after the switch.
-_QUESTIONS = frozenset({*FAQ_INTENTS, "ask_office_contact", "list_offices", "ask_headquarters"})
+_QUESTIONS = frozenset(
+    {*FAQ_INTENTS, "ask_office_contact", "list_offices", "ask_headquarters", "ask_followup"}
+)
 # A message longer than this is not split (the channels cap messages well below it).
 _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
@@ -177,28 +177,15 @@ def _question_kept(units: list[Unit]) -> list[Unit]:
             continue
         # The model's reading before the cue made it a switch, else the fact the words name.
         asked = (unit.parse.get("reread_from") or {}).get("name")
-        asked = asked if asked in _QUESTIONS and _asks_more(text) else fact_named(text)
+        if not (asked in _QUESTIONS and asks_more(text)):
+            # "Back to Japanese - 電話番号は？": a detail of the office just discussed.
+            asked = fact_named(text) or ("ask_followup" if attributes_asked(text) else None)
         if asked is not None:
             question = copy.deepcopy(unit.parse)
             question.pop("reread_from", None)
             question["intent"] = {"name": asked, "confidence": 1.0}
             kept.append(Unit(unit.text, question, unit.focus))
     return kept
-
-
-_TOPIC = re.compile(r"iclei|イクレイ", re.IGNORECASE)
-
-
-def _asks_more(text: str) -> bool:
-    """True when a language request also asks something: a clause of its own that is a
-    question, or ICLEI, an office or a detail named ("tell me about ICLEI in English");
-    not "can we continue in Japanese? 日本語の方が楽なので" (a reason, not a question)."""
-    if _TOPIC.search(text) or mentions_an_office(text) or attributes_asked(text):
-        return True
-    return any(
-        looks_like_question(clause) and not language_requested(clause)
-        for clause in split_clauses(text)
-    )
 
 
 def _with_language(parse: dict[str, Any], preferred: str | None) -> dict[str, Any]:

@@ -197,3 +197,13 @@ async def test_a_name_then_an_office_question_answers_both(dispatcher):
     result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
     assert result["enquiry_name"] == "Siobhan Murphy"
     assert "European Secretariat" in str(dispatcher.messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mayor's advisor on energy - is that relevant?", "環境政策課の課長です。これって必要ですか？"],
+)
+async def test_a_role_with_a_remark_on_it_is_the_role(dispatcher, text):
+    tracker = make_tracker(text=text, intent="ask_why_cities", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result["enquiry_role"]

@@ -216,6 +216,28 @@ async def test_a_language_request_switches_and_holds(dispatcher):
     assert SlotSet("language", "ja") in events and SlotSet("preferred_language", "ja") in events
 
 
+@pytest.mark.parametrize(
+    ("slots", "expected"),
+    [
+        ({"topic": "ask_mission"}, ["utter_language_switched", "utter_ask_mission"]),
+        (
+            {"topic": "office", "office": "canada"},
+            ["utter_language_switched", "utter_office_contact"],
+        ),
+        ({}, ["utter_language_switched"]),  # nothing said yet: only the switch
+    ],
+)
+async def test_that_in_another_language_repeats_the_last_answer(dispatcher, slots, expected):
+    await run(
+        ActionSwitchLanguage(),
+        dispatcher,
+        text="Could you give me that in English, please?",
+        intent="switch_language",
+        slots={"language": "en", **slots},
+    )
+    assert responses(dispatcher)[: len(expected)] == expected
+
+
 async def test_a_language_request_naming_none_lists_the_options(dispatcher):
     events = await run(
         ActionSwitchLanguage(), dispatcher, text="another language?", intent="switch_language"

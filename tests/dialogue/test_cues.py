@@ -52,6 +52,7 @@ def parse(intent: str, *places: str) -> dict:
         ("当市としてイクレイへの加盟を検討しておりまして、手続きについて教えていただけますでしょうか。",
          "ask_why_cities", "ask_membership"),
         ("加盟するときの年会費ってどれくらいなんでしょう", "ask_size", "ask_other_iclei_topic"),
+        ("whats iclei actually stand for", "nlu_fallback", "ask_name"),
         ("Back to English - is there an office in Korea too?", "ask_office_contact",
          "switch_language"),
         # A person the page does not name.
@@ -249,3 +250,9 @@ def test_other_symbols_or_words_are_left_to_the_model(text):
 @pytest.mark.parametrize("text", ["イクレイに入りたいんですけど", "we'd love to join, honestly"])
 def test_a_wish_to_join_the_model_missed_starts_the_enquiry(text):
     assert reread(parse("nlu_fallback"), text)["intent"]["name"] == "start_enquiry"
+
+
+def test_how_to_join_asked_after_a_membership_preamble():
+    whole = "We are interested in becoming a member of ICLEI. Could you explain the process?"
+    parsed = reread(parse("help"), "Could you explain the process?", whole)
+    assert parsed["intent"]["name"] == "ask_membership"

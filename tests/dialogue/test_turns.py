@@ -246,3 +246,12 @@ async def test_a_chat_spelling_is_read_in_the_usual_one_but_not_a_form_answer():
     in_form = FakeProcessor({"requested_slot": "enquiry_name"}, loop="enquiry_form")
     await handle(in_form, message("Yo Yamada lol"))
     assert in_form.handled[0].text == "Yo Yamada lol"
+
+
+async def test_a_language_request_with_a_detail_asks_for_that_detail():
+    text = "Back to Japanese - 電話番号は？"
+    INTENTS[text] = "switch_language"
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    intents = [m.parse_data["intent"]["name"] for m in processor.handled]
+    assert intents == ["switch_language", "ask_followup"]

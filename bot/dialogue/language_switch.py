@@ -1,0 +1,57 @@
+"""What a request to change language asks besides the change: "Could you give me that in
+English, please?" asks for the last answer again; 「ミッションを日本語で教えて」 asks a question
+of its own; "can we continue in Japanese? 日本語の方が楽なので" asks nothing more."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answers.interruptions import looks_like_question
+from bot.dialogue.asked import (
+    attributes_asked,
+    fact_named,
+    language_requested,
+    mentions_an_office,
+)
+from bot.dialogue.clauses import split_clauses
+
+_ICLEI = re.compile(r"iclei|イクレイ", re.IGNORECASE)
+# "that", "it again", 「もう一度」, 「さっきの」: the answer just given.
+_BACK = re.compile(
+    r"\b(?:that|it|this|again|repeat|same)\b|もう一度|もう1度|それ|今の|さっきの|先ほどの|同じ",
+    re.IGNORECASE,
+)
+
+
+_COURTESY = re.compile(
+    r"\W*(?:please|pls|thanks|thank you|お願いします|お願いいたします|ください)?\W*", re.IGNORECASE
+)
+
+
+def asks_again(text: str) -> bool:
+    """True when a language request asks for the last answer again ("that", 「住所をもう一度」)
+    and names no question of its own (no fact, ICLEI or office)."""
+    if not _BACK.search(text) or fact_named(text) or _ICLEI.search(text):
+        return False
+    if mentions_an_office(text):
+        return False
+    return not any(_asks_own_question(clause) for clause in split_clauses(text))
+
+
+def asks_more(text: str) -> bool:
+    """True when a language request also asks something: a clause of its own that is a
+    question, or ICLEI, an office or a detail named ("tell me about ICLEI in English")."""
+    if asks_again(text):
+        return False
+    if _ICLEI.search(text) or mentions_an_office(text) or attributes_asked(text):
+        return True
+    return any(_asks_own_question(clause) for clause in split_clauses(text))
+
+
+def _asks_own_question(clause: str) -> bool:
+    """A question that is neither the language request nor "give me that" (nor "please?")."""
+    if _COURTESY.fullmatch(clause) or not looks_like_question(clause):
+        return False
+    if language_requested(clause):
+        return False
+    return not (_BACK.search(clause) and fact_named(clause) is None)
