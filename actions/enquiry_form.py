@@ -41,7 +41,7 @@ from bot.dialogue.asked import (
 )
 from bot.dialogue.clauses import split_clauses
 from bot.enquiries import corrections, prefill, validation
-from bot.knowledge import get_knowledge
+from bot.knowledge import Knowledge, Office, get_knowledge
 
 MAX_FAILURES = 3
 # How many of the visitor's latest messages may already name their organisation and country
@@ -467,7 +467,7 @@ def _question_intent(
     return None
 
 
-def _office_of_country(knowledge: Any, code: str | None) -> Any:
+def _office_of_country(knowledge: Knowledge, code: str | None) -> Office | None:
     """The office that answers for the enquiry's country, or None."""
     try:
         return knowledge.office(knowledge.country(code or "").office_id)
