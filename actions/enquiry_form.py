@@ -36,6 +36,7 @@ from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     asks_about_personal_data,
     asks_whom_to_contact,
+    attributes_asked,
     consent_answer,
     mentions_an_office,
 )
@@ -73,6 +74,18 @@ _DECLINED = re.compile(
     r"all good|nothing else|nothing more|特に(?:ありません|ないです|なし|ない)|大丈夫です|"
     r"以上です)[\s,.!、。]*(?:that'?s all|thanks?|thank you|nothing else|for now|以上です)?"
     r"[\s,.!、。]*$"
+)
+
+# An acknowledgement of the bot's last reply, not an answer ("ok thanks", 「承知しました」).
+_ACKNOWLEDGED = re.compile(
+    r"(?i)(?:ok(?:ay)?|got it|i see|thanks?|thank you|thx|cool|great|understood|noted|"
+    r"承知しました|承知いたしました|わかりました|分かりました|了解(?:です|しました)?|なるほど)"
+    r"[\s,.!。！、😊🙂👍]*(?:thanks?|thank you|ありがとうございます)?[\s,.!。！、😊🙂👍]*"
+)
+# Words no name has: "hmm actually how much does it cost first" is a question.
+_NOT_IN_A_NAME = re.compile(
+    r"(?i)\b(?:how much|how many|what|where|when|why|how|cost|fees?|price|website)\b|"
+    r"いくら|どこ|いつ|なぜ|何"
 )
 
 # A question about the answer just given ("is that relevant?", 「これって必要ですか？」).
@@ -194,8 +207,10 @@ class ValidateEnquiryForm(FormValidationAction):
             # "Why do you need my email?": how the answers are handled, then the question again.
             send(dispatcher, data_use(language_of(tracker)))
             return {slot: None}
-        if consent_answer(latest_text(tracker)) is not None:
-            # 「同意します」 once more (the consent is already given): the question again.
+        if consent_answer(latest_text(tracker)) is not None or _ACKNOWLEDGED.fullmatch(
+            latest_text(tracker).strip()
+        ):
+            # 「同意します」 once more, 「承知しました」 after an answer: the question again.
             return {slot: None}
         corrected = self._corrects_earlier(field, dispatcher, tracker)
         if corrected:
@@ -320,8 +335,9 @@ class ValidateEnquiryForm(FormValidationAction):
             return False
         # "Which office would handle our enquiry?" (read as `start_enquiry`): the office.
         clauses = split_clauses(text)
-        if clauses and looks_like_question(clauses[0]) and asks_whom_to_contact(text):
-            return True
+        if clauses and looks_like_question(clauses[0]):
+            if asks_whom_to_contact(text) or (attributes_asked(text) and field != "email"):
+                return True  # "is there a website for it?": a detail of an office
         intent = (tracker.latest_message or {}).get("intent") or {}
         # The organisation and the country are places: a place in the answer makes the model
         # hear an office question (「横浜市です。日本の自治体とも連携していますか？」).
@@ -333,6 +349,8 @@ class ValidateEnquiryForm(FormValidationAction):
         unsure_is_enough = (field in STRICT_FIELDS and not checked.ok) or (
             field in ("name", "role") and asks
         )
+        if field == "name" and _NOT_IN_A_NAME.search(text):
+            unsure_is_enough, text = True, text + "?"  # read as the question it is
         return interruptions.is_interruption(
             intent.get("name"),
             float(intent.get("confidence") or 0),
@@ -456,6 +474,9 @@ def _question_intent(
     would handle our enquiry?" asks for an office whatever the model read."""
     intent = (tracker.latest_message or {}).get("intent") or {}
     if asks_whom_to_contact(question) and looks_like_question(question):
+        return "ask_office_contact"
+    if attributes_asked(question) and looks_like_question(question):
+        # "is there a website for it?": the detail, from the office of the enquiry.
         return "ask_office_contact"
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
     # A place in the answer makes the model hear an office question: 「横浜市です。日本の

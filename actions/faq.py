@@ -15,7 +15,7 @@ from bot.answers.facts import faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
 from bot.answers.offices import office_card
-from bot.dialogue.asked import facet_asked, is_short
+from bot.dialogue.asked import asks_about_fees, facet_asked, is_short, mentions_membership
 from bot.knowledge import Office, get_knowledge
 
 _ICLEI = re.compile(r"iclei|イクレイ|いくれい", re.IGNORECASE)
@@ -26,8 +26,8 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
     the question does not name ICLEI as a whole ("who leads ICLEI?")."""
     if intent != "ask_other_iclei_topic" or tracker.get_slot("topic") != "office":
         return None
-    if _ICLEI.search(text):
-        return None
+    if _ICLEI.search(text) or asks_about_fees(text) or mentions_membership(text):
+        return None  # ICLEI's as a whole: fees are not an office's
     return current_office(get_knowledge(), tracker)
 
 

@@ -14,9 +14,16 @@ from actions.offices import (
     office_events,
     office_replies,
 )
+from bot.answers.facts import faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.offices import HEADQUARTERS_ID
-from bot.dialogue.asked import attributes_asked, facet_asked, fact_named
+from bot.dialogue.asked import (
+    asks_what_the_page_lacks,
+    attributes_asked,
+    facet_asked,
+    fact_named,
+    is_travel_or_everyday,
+)
 from bot.knowledge import get_knowledge
 
 _OFFICE_TOPICS = ("office", "office_list")
@@ -47,6 +54,14 @@ class ActionFollowup(Action):
         if office is not None and (topic in _OFFICE_TOPICS or attributes):
             send(dispatcher, office_replies(knowledge, office, text, lang))
             return office_events(office)
+        if is_travel_or_everyday(text):
+            # Directions with no office discussed yet: not a question it can answer.
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        if asks_what_the_page_lacks(text):
+            # 「事務所の受付時間は？」 with no office discussed yet: the page does not say.
+            send(dispatcher, [faq_reply(knowledge, "ask_other_iclei_topic", lang)])
+            return []
         if [attribute for attribute in attributes if attribute != "address"]:
             # "email?" with no office in context: ICLEI's own contact is the World Secretariat.
             hq = knowledge.office(HEADQUARTERS_ID)

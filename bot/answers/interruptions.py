@@ -40,6 +40,12 @@ _JA_ASKING = re.compile(
     r"教えて|知りたい"
 )
 _TRAILING = "。．.!！ 　"
+# Words a chat question may start with ("cool is there a website for it").
+_LEAD_IN = re.compile(
+    r"^(?:(?:cool|ok(?:ay)?|hmm+|oh|so|and|but|actually|wait|great|nice|thanks|thx|right|"
+    r"well|also|btw|by the way)\b[\s,.!]*)+",
+    re.IGNORECASE,
+)
 
 
 def looks_like_question(text: str | None) -> bool:
@@ -49,7 +55,7 @@ def looks_like_question(text: str | None) -> bool:
         return False
     if text.rstrip(_TRAILING).endswith("?"):
         return True
-    text = text.rstrip(_TRAILING)
+    text = _LEAD_IN.sub("", text.rstrip(_TRAILING))
     return bool(
         _EN_QUESTION_START.search(text) or _JA_QUESTION_END.search(text) or _JA_ASKING.search(text)
     )

@@ -246,6 +246,7 @@ _LEADER = re.compile(_LEADER_WORDS + r"|leads? (?:iclei|it)|代表者|理事長"
 _NOT_ON_PAGE = re.compile(
     _LEADER_WORDS + r"|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|"
     r"opening hours|office hours|business hours|営業時間|何時から|何時まで|受付時間|"
+    r"\bopen (?:on|at|during|until|till)\b|saturdays?|sundays?|weekends?|土曜|日曜|週末|祝日|"
     r"vacanc|intern|career|budget|代表|理事|会費|費用|料金|いくら|イベント|会議|採用|求人|"
     r"someone (?:on|in|from) the .{0,20}team|staff member'?s? names?|names? of (?:a |the )?"
     r"(?:staff|researcher|expert|person)|interview|職員の名前|スタッフの名前|取材|"
@@ -339,6 +340,24 @@ _MEMBERSHIP = re.compile(
     r"becom(?:e|ing) (?:a )?members?|\bjoin(?:ing)? (?:iclei|you|the network)|membership|"
     r"sign(?:ing)? up|加盟|入会|会員にな|メンバーにな"
 )
+
+
+def mentions_membership(text: str) -> bool:
+    """True when a message talks about becoming a member or joining."""
+    return bool(_MEMBERSHIP.search(_norm(text)))
+
+
+# "When and where is this year's World Congress?": the page lists no events.
+_EVENT = r"(?:conference|congress|event|meeting|summit|会議|イベント|大会|総会)"
+_FUTURE = (
+    r"(?:this year|next year|upcoming|next|will be held|scheduled|今年|来年|今度の|次の|次回|予定)"
+)
+_FUTURE_EVENT = re.compile(rf"{_FUTURE}.{{0,30}}{_EVENT}|{_EVENT}.{{0,30}}{_FUTURE}")
+
+
+def asks_about_coming_events(text: str) -> bool:
+    """True when a message asks about an event to come (the page lists none)."""
+    return bool(_FUTURE_EVENT.search(_norm(text)))
 
 
 def asks_how_membership_works(text: str) -> bool:

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from bot.dialogue.asked import (
+    asks_about_coming_events,
     asks_about_fees,
     asks_for_list,
     asks_for_someone_to_reach,
@@ -42,6 +43,7 @@ from bot.dialogue.asked import (
     is_travel_or_everyday,
     language_requested,
     mentions_an_office,
+    mentions_membership,
     names_a_person,
     names_an_office,
     symbols_intent,
@@ -68,6 +70,8 @@ _GENERAL = frozenset(
 )  # fmt: skip
 
 
+# Below this, `start_enquiry` starts a form only when the words ask for one.
+_SURE_ENOUGH_TO_START = 0.8
 # Answers that already say the page gives no fees.
 _MEMBERSHIP_ANSWERS = frozenset({"ask_membership", "ask_other_iclei_topic", "nlu_fallback"})
 
@@ -151,9 +155,22 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "I'm a councillor from Auckland. Is there someone near us we could talk to?" asks
         # for an office, not to fill in the enquiry form.
         return _as(parse, "ask_office_contact")
+    if intent == "start_enquiry" and _unsure_enquiry(parse, text, context):
+        # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
+        # a form is only started when asked for.
+        return _as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
     if intent in _KEPT:
         return parse
     return _as(parse, _cued_intent(intent, text, parse, context))
+
+
+def _unsure_enquiry(parse: dict[str, Any], text: str, context: str) -> bool:
+    """True when the model is unsure of `start_enquiry` and no word asks to join or enquire."""
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0)
+    whole = f"{context} {text}"
+    return confidence < _SURE_ENOUGH_TO_START and not (
+        wants_to_enquire(whole) or mentions_membership(whole)
+    )
 
 
 def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
@@ -202,7 +219,16 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         # "Is there parking at the Bonn office?": the page does not say; the office can.
         if names_an_office(text) and names_a_place(text, parse):
             return "ask_office_contact"
+        if names_an_office(text):
+            # 「事務所の受付時間は？」: the office just discussed (out of scope without one).
+            return "ask_followup"
         return "out_of_scope"
+    if intent == "out_of_scope" and names_an_office(text) and asks_what_the_page_lacks(text):
+        # 「事務所の受付時間は？」: the office named, or the one just discussed.
+        return "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
+    if intent in _GENERAL and intent != "nlu_fallback" and asks_about_coming_events(text):
+        # 「今年の世界会議はいつどこで？」 read as the founding congress: no events listed.
+        return "ask_other_iclei_topic"
     if intent in _GENERAL and intent not in _MEMBERSHIP_ANSWERS and asks_about_fees(text):
         # 「加盟するときの年会費ってどれくらい？」 read as a count: the page gives no fees.
         return "ask_other_iclei_topic"

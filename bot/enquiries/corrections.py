@@ -171,11 +171,21 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
     return Change(field, _value_after(clause, end) or _ja_value(clause) or _actually(clause))
 
 
+# 「役職は主査です」: the field's word, は, the value.
+_JA_AFTER_FIELD = re.compile(
+    r"^\s*(?:は|が|を)\s*[「『]?(?P<value>[^「」『』。、]+?)[」』]?\s*"
+    r"(?:です|でした|になります|でお願いします|にしてください)?[。．!！]?$"
+)
+
+
 def _value_after(clause: str, end: int) -> str | None:
     match = _EN_AFTER_FIELD.search(clause[end:])
-    if match is None:
-        return None
-    return _clean_value(match.group("value") or match.group("colon"))
+    if match is not None:
+        return _clean_value(match.group("value") or match.group("colon"))
+    match = _JA_AFTER_FIELD.search(clause[end:])
+    if match is None or _CHANGE.search(match.group("value")):
+        return None  # 「人口を修正したいです」 names no value
+    return _clean_value(match.group("value"))
 
 
 def _ja_value(clause: str) -> str | None:

@@ -145,7 +145,13 @@ def _without_full_stop(text: str) -> str:
 def validate_organisation(value: str | None) -> Checked[str]:
     """The local or regional government's name (「松本市です」 -> 松本市): non-empty, at most
     MAX_ORGANISATION chars."""
-    return _text(_without_full_stop(_without_sentence_frame(value)), MAX_ORGANISATION)
+    text = _without_full_stop(_without_sentence_frame(value))
+    if re.search(r"[。．.!！]\s*\S", text):
+        # 「熊本県の八代市役所です。環境課におります。」: the government the sentences name.
+        from bot.enquiries.prefill import organisation_in
+
+        text = organisation_in(text) or text
+    return _text(text, MAX_ORGANISATION)
 
 
 # A name given in a sentence: 「山田花子です。」, 「佐藤と申します」, "My name is Jane Doe.",

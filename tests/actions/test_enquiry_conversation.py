@@ -207,3 +207,29 @@ async def test_a_role_with_a_remark_on_it_is_the_role(dispatcher, text):
     tracker = make_tracker(text=text, intent="ask_why_cities", slots=GIVEN)
     result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
     assert result["enquiry_role"]
+
+
+@pytest.mark.parametrize("text", ["承知しました", "ok thanks!", "got it 👍"])
+async def test_an_acknowledgement_is_no_answer(dispatcher, text):
+    tracker = make_tracker(text=text, intent="thank", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_role": None}
+
+
+async def test_a_question_where_the_name_is_asked_is_answered(dispatcher):
+    text = "hmm actually how much does it cost first"
+    slots = {**GIVEN, "enquiry_name": None}
+    tracker = make_tracker(text=text, intent="ask_other_iclei_topic", slots=slots)
+    tracker.latest_message["intent"]["confidence"] = 0.56
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": None}
+    assert _responses(dispatcher) == ["utter_ask_other_iclei_topic"]
+
+
+async def test_a_detail_asked_where_the_name_is_asked_comes_from_the_enquirys_office(dispatcher):
+    text = "cool is there a website for it"
+    slots = {**GIVEN, "enquiry_name": None, "language": "en"}
+    tracker = make_tracker(text=text, intent="ask_followup", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": None}
+    assert "www.iclei-europe.org" in str(dispatcher.messages)

@@ -292,3 +292,11 @@ async def test_a_message_in_another_language_gets_the_languages_in_both(dispatch
         intent="switch_language",
     )
     assert responses(dispatcher) == ["utter_other_language"]
+
+
+async def test_office_hours_with_no_office_discussed_are_not_on_the_page(dispatcher):
+    await run(
+        ActionFollowup(), dispatcher, text="事務所の受付時間は？", intent="ask_followup",
+        slots={"language": "ja"},
+    )  # fmt: skip
+    assert responses(dispatcher) == ["utter_ask_other_iclei_topic"]

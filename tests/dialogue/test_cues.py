@@ -53,6 +53,11 @@ def parse(intent: str, *places: str) -> dict:
          "ask_why_cities", "ask_membership"),
         ("加盟するときの年会費ってどれくらいなんでしょう", "ask_size", "ask_other_iclei_topic"),
         ("whats iclei actually stand for", "nlu_fallback", "ask_name"),
+        # A form is started only when asked for; events to come are not on the page.
+        ("Is the Cape Town office open on Saturdays?", "start_enquiry", "ask_office_contact"),
+        ("今年、イクレイの世界会議はいつどこで開かれる予定ですか？", "ask_founding",
+         "ask_other_iclei_topic"),
+        ("事務所の受付時間は何時から何時まででしょうか。", "out_of_scope", "ask_followup"),
         ("Back to English - is there an office in Korea too?", "ask_office_contact",
          "switch_language"),
         # A person the page does not name.

@@ -67,6 +67,7 @@ ANSWERS = {
          "Climate Action Officer, not that question.",
          [Change("name", "Siobhan Murphy"), Change("role", "Climate Action Officer")]),
         ("Role should be just: Climate Action Officer", [Change("role", "Climate Action Officer")]),
+        ("役職は主査です", [Change("role", "主査")]),
         ("please change the country to Peru and the population to 1.1 million",
          [Change("country", "Peru"), Change("population", "1.1 million")]),
     ],

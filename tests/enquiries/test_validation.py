@@ -266,6 +266,10 @@ def test_an_organisation_loses_its_full_stop():
     assert validate_organisation("Municipality of Arequipa.").value == "Municipality of Arequipa"
 
 
+def test_the_organisation_a_few_sentences_name():
+    assert validate_organisation("熊本県の八代市役所です。環境課におります。").value == "八代市役所"
+
+
 @pytest.mark.parametrize(
     ("text", "population"),
     [("Around 85,000 people live in Galway city.", 85000), ("人口は約37万人です。", 370000)],
