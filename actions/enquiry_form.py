@@ -460,7 +460,7 @@ def _email_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
     so the form does not ask for it again."""
     if field != "name" or tracker.get_slot("enquiry_email"):
         return {}
-    found = corrections.addresses(latest_text(tracker))
+    found = validation.addresses_in(latest_text(tracker))
     checked = validation.validate_email(found[0]) if len(found) == 1 else None
     return {"enquiry_email": str(checked.value)} if checked is not None and checked.ok else {}
 

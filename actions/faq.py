@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,10 +14,14 @@ from bot.answers.facts import faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
 from bot.answers.offices import office_card
-from bot.dialogue.asked import asks_about_fees, facet_asked, is_short, mentions_membership
+from bot.dialogue.asked import (
+    asks_about_fees,
+    facet_asked,
+    is_short,
+    mentions_membership,
+    names_iclei,
+)
 from bot.knowledge import Office, get_knowledge
-
-_ICLEI = re.compile(r"iclei|イクレイ|いくれい", re.IGNORECASE)
 
 
 def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Office | None:
@@ -26,7 +29,7 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
     the question does not name ICLEI as a whole ("who leads ICLEI?")."""
     if intent != "ask_other_iclei_topic" or tracker.get_slot("topic") != "office":
         return None
-    if _ICLEI.search(text) or asks_about_fees(text) or mentions_membership(text):
+    if names_iclei(text) or asks_about_fees(text) or mentions_membership(text):
         return None  # ICLEI's as a whole: fees are not an office's
     return current_office(get_knowledge(), tracker)
 

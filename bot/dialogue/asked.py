@@ -243,11 +243,12 @@ _LEADER_WORDS = (
 )
 _LEADER = re.compile(_LEADER_WORDS + r"|leads? (?:iclei|it)|代表者|理事長")
 # Leaders, fees, events, jobs: the page lists none of these.
+_FEE_WORDS = r"\bfees?\b|\bcost|how much|\bprice|会費|費用|料金|いくら"
 _NOT_ON_PAGE = re.compile(
-    _LEADER_WORDS + r"|\bfees?\b|\bcost|how much|\bprice|\bevents?\b|conference|\bjobs?\b|"
+    _LEADER_WORDS + "|" + _FEE_WORDS + r"|\bevents?\b|conference|\bjobs?\b|"
     r"opening hours|office hours|business hours|営業時間|何時から|何時まで|受付時間|"
     r"\bopen (?:on|at|during|until|till)\b|saturdays?|sundays?|weekends?|土曜|日曜|週末|祝日|"
-    r"vacanc|intern|career|budget|代表|理事|会費|費用|料金|いくら|イベント|会議|採用|求人|"
+    r"vacanc|intern|career|budget|代表|理事|イベント|会議|採用|求人|"
     r"someone (?:on|in|from) the .{0,20}team|staff member'?s? names?|names? of (?:a |the )?"
     r"(?:staff|researcher|expert|person)|interview|職員の名前|スタッフの名前|取材|"
     r"インターン|予算"
@@ -259,7 +260,7 @@ def asks_who_leads(text: str) -> bool:
     return bool(_LEADER.search(_norm(text)))
 
 
-_FEES = re.compile(r"\bfees?\b|\bcost|how much|\bprice|会費|費用|料金|いくら|年会費|おいくら")
+_FEES = re.compile(_FEE_WORDS)  # 年会費 and おいくら contain 会費 and いくら
 
 
 def asks_about_fees(text: str) -> bool:
@@ -605,3 +606,11 @@ _OPENED = re.compile(
 def asks_when_opened(text: str) -> bool:
     """True when a message asks when an office or secretariat was set up."""
     return facet_asked(text) == "when" and bool(_OPENED.search(_norm(text)))
+
+
+_ICLEI = re.compile(r"iclei|イクレイ|いくれい")
+
+
+def names_iclei(text: str) -> bool:
+    """True when a message names ICLEI itself (as a whole, not one of its offices)."""
+    return bool(_ICLEI.search(_norm(text)))

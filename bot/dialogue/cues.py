@@ -18,6 +18,7 @@ The parse keeps the model's own reading under `reread_from`, for the staff shell
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from typing import Any
 
@@ -90,7 +91,7 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     """The parse as `affirm` or `deny` when the whole message answers "Do you agree?" in
     its own words (「同意します」, "I don't agree"), whatever the model read: a model once
     read 「同意します」 as `deny`. Otherwise the same parse."""
-    return _as(parse, _consent_intent(text))
+    return read_as(parse, _consent_intent(text))
 
 
 def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None) -> dict[str, Any]:
@@ -99,12 +100,12 @@ def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None)
     in its own words, a change asked for at the summary ("please change the email to …")
     as `correct_enquiry`; else the same parse. The form reads everything else itself."""
     if calls_off(text):
-        return _as(parse, "cancel")
+        return read_as(parse, "cancel")
     if requested_slot == CONSENT_SLOT:
         return reread_consent(parse, text)
     intent = (parse.get("intent") or {}).get("name")
     if requested_slot == CONFIRM_SLOT and intent not in _ANSWERS and asks_to_change(text):
-        return _as(parse, "correct_enquiry")
+        return read_as(parse, "correct_enquiry")
     return parse
 
 
@@ -114,7 +115,7 @@ def _consent_intent(text: str) -> str | None:
     return None if consent is None else ("affirm" if consent else "deny")
 
 
-def _as(parse: dict[str, Any], wanted: str | None) -> dict[str, Any]:
+def read_as(parse: dict[str, Any], wanted: str | None) -> dict[str, Any]:
     """`parse` read as `wanted`, the model's own reading kept under `reread_from` (the same
     parse when there is nothing to change)."""
     if wanted is None or wanted == (parse.get("intent") or {}).get("name"):
@@ -136,32 +137,32 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         return parse
     consented = _consent_intent(text)
     if consented is not None:
-        return _as(parse, consented)
+        return read_as(parse, consented)
     symbols = symbols_intent(text)
     if symbols is not None:
-        return _as(parse, symbols)
+        return read_as(parse, symbols)
     if in_another_language(text):
         # "¿Dónde está la oficina?": say which languages it speaks, not a guess at an office.
-        return _as(parse, "switch_language")
+        return read_as(parse, "switch_language")
     # A request to talk in a language is a switch whatever the model read: "Can we continue
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
-        return _as(parse, "switch_language")
+        return read_as(parse, "switch_language")
     if intent == "start_enquiry" and asks_how_to_join(context or text):
         # "We'd like to become a member, what do we do?": how it works first; the membership
         # answer then offers the form.
-        return _as(parse, "ask_membership")
+        return read_as(parse, "ask_membership")
     if intent == "start_enquiry" and _asks_whom_near(text, parse, context):
         # "I'm a councillor from Auckland. Is there someone near us we could talk to?" asks
         # for an office, not to fill in the enquiry form.
-        return _as(parse, "ask_office_contact")
+        return read_as(parse, "ask_office_contact")
     if intent == "start_enquiry" and _unsure_enquiry(parse, text, context):
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
-        return _as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
+        return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
     if intent in _KEPT:
         return parse
-    return _as(parse, _cued_intent(intent, text, parse, context))
+    return read_as(parse, _cued_intent(intent, text, parse, context))
 
 
 def _unsure_enquiry(parse: dict[str, Any], text: str, context: str) -> bool:
@@ -181,6 +182,7 @@ def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
     return names_a_place(text, parse) or bool(context and names_a_place(context, {}))
 
 
+@functools.cache
 def _first_secretariats() -> tuple[str, ...]:
     """The names of the offices the page says were set up in 1991, and their cities."""
     knowledge = get_knowledge()

@@ -12,10 +12,10 @@ from bot.dialogue.asked import (
     fact_named,
     language_requested,
     mentions_an_office,
+    names_iclei,
 )
 from bot.dialogue.clauses import split_clauses
 
-_ICLEI = re.compile(r"iclei|イクレイ", re.IGNORECASE)
 # "that", "it again", 「もう一度」, 「さっきの」: the answer just given.
 _BACK = re.compile(
     r"\b(?:that|it|this|again|repeat|same)\b|もう一度|もう1度|それ|今の|さっきの|先ほどの|同じ",
@@ -31,7 +31,7 @@ _COURTESY = re.compile(
 def asks_again(text: str) -> bool:
     """True when a language request asks for the last answer again ("that", 「住所をもう一度」)
     and names no question of its own (no fact, ICLEI or office)."""
-    if not _BACK.search(text) or fact_named(text) or _ICLEI.search(text):
+    if not _BACK.search(text) or fact_named(text) or names_iclei(text):
         return False
     if mentions_an_office(text):
         return False
@@ -43,7 +43,7 @@ def asks_more(text: str) -> bool:
     question, or ICLEI, an office or a detail named ("tell me about ICLEI in English")."""
     if asks_again(text):
         return False
-    if _ICLEI.search(text) or mentions_an_office(text) or attributes_asked(text):
+    if names_iclei(text) or mentions_an_office(text) or attributes_asked(text):
         return True
     return any(_asks_own_question(clause) for clause in split_clauses(text))
 

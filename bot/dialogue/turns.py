@@ -27,7 +27,7 @@ from bot.dialogue.asked import (
     starts_with_yes,
 )
 from bot.dialogue.clauses import split_clauses
-from bot.dialogue.cues import reread, reread_in_form
+from bot.dialogue.cues import read_as, reread, reread_in_form
 from bot.dialogue.language_switch import asks_more
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
@@ -102,7 +102,7 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if _last_bot_action(tracker) in _OFFERS and starts_with_yes(message.text):
         # "Sure, my name is Lucía and I work for …" to "Shall I take your enquiry?": yes; the
         # form then keeps what the message says (bot/enquiries/prefill.py).
-        return [Unit(message.text, _as_intent(parse, "affirm"))]
+        return [Unit(message.text, read_as(parse, "affirm"))]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.
     whole = Parsed(message.text, parse)
@@ -146,14 +146,6 @@ def _last_bot_action(tracker: Any) -> str | None:
         if name and name != "action_listen":
             return name
     return None
-
-
-def _as_intent(parse: dict[str, Any], intent: str) -> dict[str, Any]:
-    """The parse read as `intent`, the model's own reading kept under `reread_from`."""
-    parse = copy.deepcopy(parse)
-    parse["reread_from"] = parse.get("intent")
-    parse["intent"] = {"name": intent, "confidence": 1.0}
-    return parse
 
 
 def _without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

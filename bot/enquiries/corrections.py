@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.enquiries.validation import addresses_in
+
 # Checked in this order: "organisation name" and "contact name" before "name".
 _FIELD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -63,7 +65,6 @@ _EN_ACTUALLY = re.compile(
     r"(?P<value>.+?)(?:\s+instead)?$",
     re.IGNORECASE,
 )
-_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _JA_VALUE = re.compile(
     r"(?:を|は)\s*[「『\"]?(?P<value>[^「」『』\"、。]+?)[」』\"]?\s*(?:に|へ)\s*"
     r"(?:直|変更|修正|訂正|変え)"
@@ -164,7 +165,7 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
     field, end = named
     if field in OPTIONAL and _REMOVE.search(clause.casefold()) and not _value_after(clause, end):
         return Change(field, "")
-    addresses = _ADDRESS.findall(clause)
+    addresses = addresses_in(clause)
     if field == "email" and len(addresses) == 1:
         # "I gave you the wrong email earlier - please use a@b.example instead".
         return Change(field, addresses[0])
@@ -264,11 +265,6 @@ def _clean_value(value: str | None) -> str | None:
     if not value or _NOT_VALUES.match(value):
         return None
     return value
-
-
-def addresses(text: str) -> list[str]:
-    """The email addresses in a message."""
-    return _ADDRESS.findall(_norm(text))
 
 
 def unchanged_part(text: str) -> str:

@@ -23,6 +23,7 @@ from bot.enquiries.model import (
     ORGANISATION_LENGTH,
     ROLE_LENGTH,
 )
+from bot.enquiries.prefill import organisation_in
 from bot.knowledge import Knowledge, find_places, get_knowledge, resolve_place
 
 T = TypeVar("T")
@@ -148,8 +149,6 @@ def validate_organisation(value: str | None) -> Checked[str]:
     text = _without_full_stop(_without_sentence_frame(value))
     if re.search(r"[。．.!！]\s*\S", text):
         # 「熊本県の八代市役所です。環境課におります。」: the government the sentences name.
-        from bot.enquiries.prefill import organisation_in
-
         text = organisation_in(text) or text
     return _text(text, MAX_ORGANISATION)
 
@@ -225,6 +224,11 @@ _LEADS_TO_ADDRESS = re.compile(
     r"address|use|to|at|here)\b)\s*$",
     re.IGNORECASE,
 )
+
+
+def addresses_in(text: str) -> list[str]:
+    """Every email address written in a text."""
+    return _ADDRESS_IN_TEXT.findall(unicodedata.normalize("NFKC", text or ""))
 
 
 def validate_email(value: str | None) -> Checked[str]:
