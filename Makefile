@@ -26,7 +26,7 @@ BIN := $(VENV)/bin
 MODEL := models/iclei.tar.gz
 # Everything the trained model depends on: retrain only when one of these changes.
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-	$(wildcard bot/nlu/*.py)
+	$(wildcard bot/nlu/*.py) bot/model_training.py
 
 # uv: the one on PATH if it works (a pyenv shim may not), else a private copy in .tools/.
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)

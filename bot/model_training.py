@@ -23,6 +23,14 @@ the iterator sometimes waited 46-57 s to join that thread (4 of 10 trainings fro
 in fresh clones): py-spy caught the main thread in `RootDataset::Iterator::~Iterator`
 joining it.
 
+DIET's batches are cut from the epoch's examples sorted by length (`length_bucketed`). Rasa
+cuts them in shuffled order and pads every batch to its longest message: our messages are
+5 tokens on average and up to 24, so 60 % of what DIET's transformer and CRF computed was
+padding (46,672 padded token positions per epoch, 16,256 when sorted). Every example is
+still seen once per epoch (more for rare intents, Rasa's balancing), the order of the
+batches is shuffled by the same seeded generator, and a message's batch-mates change from
+epoch to epoch with the shuffle that breaks ties between equal lengths.
+
 Last, the entity CRF's decoding, which a training step runs only for the entity F1 it
 prints, is left off the gradient tape: nothing is differentiated through it, but a tape
 makes TensorFlow build gradient functions for its `tf.cond` while tracing the step.
@@ -32,10 +40,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import tensorflow as tf
 from keras.engine import data_adapter
-from rasa.utils.tensorflow.data_generator import RasaDataGenerator
+from rasa.shared.nlu.constants import TEXT
+from rasa.utils.tensorflow.constants import SEQUENCE_LENGTH
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator, RasaDataGenerator
 from rasa.utils.tensorflow.layers import CRF
+from rasa.utils.tensorflow.model_data import Data
 from rasa.utils.tensorflow.models import RasaModel
 from tensorflow.python.eager import tape
 
@@ -73,6 +85,33 @@ def dataset_without_autotuning(self: data_adapter.KerasSequenceAdapter) -> tf.da
     return _SEQUENCE_DATASET(self).with_options(options)
 
 
+_SHUFFLE_AND_BALANCE = RasaBatchDataGenerator._shuffle_and_balance
+
+
+def message_lengths(data: Data) -> np.ndarray | None:
+    """Each example's token count, for an intent/entity model's data (DIET); None for data
+    without one length per example (TED's dialogues)."""
+    lengths = data.get(TEXT, {}).get(SEQUENCE_LENGTH)
+    if not lengths or lengths[0].number_of_dimensions != 1:
+        return None
+    return np.asarray(lengths[0], dtype=np.int64)
+
+
+def length_bucketed(self: RasaBatchDataGenerator, batch_size: int) -> Data:
+    """Rasa's shuffled (and balanced) epoch, reordered so each batch holds messages of
+    similar length and the batches come in random order."""
+    data = _SHUFFLE_AND_BALANCE(self, batch_size)
+    lengths = message_lengths(data) if self.shuffle else None
+    if lengths is None or len(lengths) <= batch_size:
+        return data
+    # Stable: equal lengths keep the shuffled order, so batch-mates change every epoch.
+    by_length = np.argsort(lengths, kind="stable")
+    batches = [by_length[i : i + batch_size] for i in range(0, len(by_length), batch_size)]
+    order = np.random.permutation(len(batches))
+    ids = np.concatenate([batches[i] for i in order])
+    return self.model_data._data_for_ids(data, ids)
+
+
 _CRF_DECODE = CRF.call
 
 
@@ -85,9 +124,10 @@ def decode_off_the_tape(
 
 
 def install() -> None:
-    """Give `RasaModel` the fit above, Keras's `Sequence` datasets no autotuning, and the
-    CRF's decoding no gradient tape (idempotent)."""
+    """Give `RasaModel` the fit above, DIET length-sorted batches, Keras's `Sequence`
+    datasets no autotuning, and the CRF's decoding no gradient tape (idempotent)."""
     RasaModel.fit = fit_with_built_variables  # type: ignore[method-assign]
+    RasaBatchDataGenerator._shuffle_and_balance = length_bucketed  # type: ignore[method-assign]
     data_adapter.KerasSequenceAdapter.get_dataset = dataset_without_autotuning  # type: ignore[method-assign]
     CRF.call = decode_off_the_tape  # type: ignore[method-assign]
 
@@ -96,5 +136,6 @@ def uninstall() -> None:
     """Put Keras's own `fit` and datasets back (for tests that compare both)."""
     if "fit" in vars(RasaModel):
         del RasaModel.fit
+    RasaBatchDataGenerator._shuffle_and_balance = _SHUFFLE_AND_BALANCE  # type: ignore[method-assign]
     data_adapter.KerasSequenceAdapter.get_dataset = _SEQUENCE_DATASET  # type: ignore[method-assign]
     CRF.call = _CRF_DECODE  # type: ignore[method-assign]

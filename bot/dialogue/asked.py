@@ -71,7 +71,8 @@ _OUT_OF_SCOPE = re.compile(
     r"\bstay (overnight|near)|restaurant|\bfood\b|\beat\b|\beating\b|ramen|sushi|pizza|"
     r"\bcoffee|\bcafe|\bbars?\b|\bbeer|sightseeing|tourist|things to do|museum|"
     r"time is it|local time|time zone|timezone|\btrains?\b|\bbus(es)?\b|airport|\bflights?\b|"
-    r"\btaxi|directions|how do i get|how to get|how can i get|\bget to\b|\broute\b|parking|"
+    r"\btaxi|\bfly(?:ing)? (?:to|into|out)|exchange rates?|directions|how do i get|how to get|"
+    r"how can i get|\bget to\b|\broute\b|parking|"
     r"\b(?:can|could|do|should) (?:i|we) park\b|\bcar park|"
     r"shopping|\bcold\b|\bhot\b|\bwarm\b|humid|sunny|degrees|celsius|fahrenheit|\bsafe\b|safety|"
     r"\bcrime|dangerous|tacos?\b|dinner|lunch|breakfast|nightlife|exchange money|currency|"
@@ -398,6 +399,7 @@ _AGE = re.compile(
 _RENAMED = re.compile(
     r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"
     r"(?:old|former|previous|original|earlier) name|new name|called (?:before|originally)|"
+    r"(?:always|ever) (?:been )?(?:called|named|known as)|(?:another|other|different) name\b|"
     r"名前を変え|名前が変わ|名称を変え|名称が変わ|名称変更|改名|旧名|昔の名前|以前の名前|元の名前"
 )
 _ACRONYM = re.compile(r"stands? for|acronym|abbreviat|the letters|何の略|略称|略語")

@@ -73,6 +73,12 @@ _GENERAL = frozenset(
 
 # Below this, `start_enquiry` starts a form only when the words ask for one.
 _SURE_ENOUGH_TO_START = 0.8
+# Readings the model gives a short follow-up it is unsure of ("in which city?" as
+# `list_offices` at 0.50, 「この事務所のサイトって見られますか」 as `help` at 0.56): below
+# `_UNSURE` they are read like a message the model did not understand; the model's reading
+# stays when no cue applies.
+_VAGUE = frozenset({"help", "list_offices", "bot_challenge", "greet"})
+_UNSURE = 0.6
 # Answers that already say the page gives no fees.
 _MEMBERSHIP_ANSWERS = frozenset({"ask_membership", "ask_other_iclei_topic", "nlu_fallback"})
 
@@ -174,6 +180,15 @@ def _unsure_enquiry(parse: dict[str, Any], text: str, context: str) -> bool:
     )
 
 
+def _unsure_and_vague(intent: str, text: str, parse: dict[str, Any]) -> bool:
+    """True when the model gave a vague reading it is unsure of to a message that asks for
+    no list of offices and names an office only to ask one of its details."""
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0)
+    if intent not in _VAGUE or confidence >= _UNSURE or asks_for_list(text):
+        return False
+    return not mentions_an_office(text) or bool(attributes_asked(text))
+
+
 def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
     """True when a message asks whom to talk to, names a place (in the question or its
     preamble) and does not ask to send an enquiry."""
@@ -270,7 +285,7 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
             return "ask_office_contact"
     if intent in _GENERAL and intent != "nlu_fallback" and asks_who_leads(text):
         return "ask_other_iclei_topic"
-    if intent != "nlu_fallback":
+    if intent != "nlu_fallback" and not _unsure_and_vague(intent, text, parse):
         return None
     if names_a_place(text, parse):
         return office_question

@@ -42,17 +42,30 @@ _INTRODUCTION = re.compile(
     r"私の(?:市|町|村|自治体)|うちの(?:市|町|村|自治体))(?:は|も|では)",
     re.IGNORECASE,
 )
-# Greetings and set phrases on their own ("Good afternoon.", 「お世話になっております。」):
-# filler whatever the model makes of words it was not trained on.
-_PLEASANTRY = re.compile(
-    r"^(?:(?:good (?:morning|afternoon|evening|day)|hello|hi|hey|hiya|greetings|howdy)"
+# Greetings, apologies, set phrases and sign-offs on their own ("Good afternoon.", "Hi! Sorry to
+# bother you.", "Dear Sir or Madam, I hope this message finds you well.", "Yours faithfully,
+# J. Tremblay", 「お世話になっております。」): filler whatever the model makes of words it was
+# not trained on.
+_SET_PHRASE = (
+    r"(?:good (?:morning|afternoon|evening|day)|hello|hi|hey|hiya|greetings|howdy)"
     r"(?: there| all| team| everyone| folks| again)?|dear (?:sir|madam|sir or madam|all|team|"
-    r"iclei(?: team)?)|hope (?:you're|you are|this finds you) well|i hope (?:you're|you are) well"
-    r"|(?:many )?thanks(?: in advance| a lot)?|thank you(?: (?:so|very) much)?(?: in advance)?)"
-    r"[\s,.!~]*$"
-    r"|^(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております"
+    r"iclei(?: team)?)|(?:i )?hope (?:you're|you are|all is|this (?:message |email |note )?finds "
+    r"you|my (?:message|email) finds you)(?: doing)? well|"
+    r"(?:so |very )?sorry (?:to (?:bother|trouble|disturb) you|for (?:the|any) (?:bother|trouble|"
+    r"intrusion))|excuse me|(?:many )?thanks(?: in advance| a lot)?|"
+    r"thank you(?: (?:so|very) much)?(?: in advance)?"
+)
+_SIGN_OFF = (
+    r"(?:yours (?:faithfully|sincerely|truly)|sincerely|(?:kind|best|warm|many)(?:est)? regards|"
+    r"best wishes|all the best|cheers)(?:[\s,.]+[\w .'-]{0,40})?"
+)
+_PLEASANTRY = re.compile(
+    rf"^(?:(?:{_SET_PHRASE})[\s,.!~]*)+$|^(?:{_SIGN_OFF})[\s.!]*$"
+    r"|^(?:(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております"
     r"|いつもお世話になっております|お疲れ様です|突然のご連絡失礼いたします|失礼いたします"
-    r"|よろしくお願いします|よろしくお願いいたします|ありがとうございます)[。、！!\s]*$",
+    r"|お忙しいところ(?:失礼いたします|失礼します|すみません|申し訳ありません|恐れ入ります)"
+    r"|突然すみません|よろしくお願いします|よろしくお願いいたします|ありがとうございます|敬具)"
+    r"[。、！!\s]*)+$",
     re.IGNORECASE,
 )
 

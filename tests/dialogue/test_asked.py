@@ -68,7 +68,8 @@ def test_language_requests(text, language):
      "what do you think about the new Chilean constitution referendum?",
      "今の日本政府の温暖化対策についてどう思いますか？",
      "how do I get from Bonn station to the airport", "ソウルの観光スポット",
-     "where can I park near the Bonn office?", "is there a car park at the Tokyo office"],
+     "where can I park near the Bonn office?", "is there a car park at the Tokyo office",
+     "What's the exchange rate from euros to rupees?", "I'm flying to New Delhi next week."],
 )  # fmt: skip
 def test_travel_and_everyday_topics(text):
     assert is_travel_or_everyday(text)

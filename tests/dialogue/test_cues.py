@@ -261,3 +261,22 @@ def test_how_to_join_asked_after_a_membership_preamble():
     whole = "We are interested in becoming a member of ICLEI. Could you explain the process?"
     parsed = reread(parse("help"), "Could you explain the process?", whole)
     assert parsed["intent"]["name"] == "ask_membership"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "expected"),
+    [
+        # A short follow-up given a vague reading the model is unsure of.
+        ("in which city?", "list_offices", 0.50, "ask_followup"),
+        ("この事務所のサイトって見られますか", "help", 0.56, "ask_followup"),
+        ("Was ICLEI always called ICLEI?", "nlu_fallback", 0.50, "ask_name"),
+        # Sure enough, a list of offices, or no cue: the model's reading.
+        ("in which city?", "list_offices", 0.70, "list_offices"),
+        ("which offices are there?", "list_offices", 0.55, "list_offices"),
+        ("help me please", "help", 0.55, "help"),
+        ("what can you tell me about the office?", "help", 0.50, "help"),
+    ],
+)
+def test_an_unsure_vague_reading_is_read_by_the_cues(text, intent, confidence, expected):
+    parsed = {"intent": {"name": intent, "confidence": confidence}, "entities": []}
+    assert reread(parsed, text)["intent"]["name"] == expected

@@ -215,3 +215,30 @@ def test_a_clause_ending_on_but_sets_up_the_question_after_it():
     assert len(units) == 1
     assert units[0].text == whole.text
     assert units[0].focus == "どこに問い合わせればいいでしょうか。"
+
+
+@pytest.mark.parametrize(
+    ("opening", "misread", "closing"),
+    [
+        ("Hi! Sorry to bother you.", "bot_challenge", "Thank you so much."),
+        ("Dear Sir or Madam, I hope this message finds you well.", "correct_enquiry",
+         "Yours faithfully, J. Tremblay"),
+        ("お忙しいところすみません。", "cancel", "よろしくお願いいたします。"),
+    ],
+)  # fmt: skip
+def test_apologies_and_sign_offs_the_model_misreads_are_not_answered(opening, misread, closing):
+    question = "Which office handles Canada?"
+    whole = parsed(f"{opening} {question} {closing}", "ask_office_contact", "Canada")
+    clauses = [
+        parsed(opening, misread),
+        parsed(question, "ask_office_contact", "Canada"),
+        parsed(closing, "ask_other_iclei_topic"),
+    ]
+    units = plan(whole, clauses)
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_office_contact"]
+
+
+def test_a_question_after_an_apology_is_still_a_question():
+    whole = parsed("Sorry, where is the head office?", "ask_headquarters")
+    clauses = [parsed("Sorry, where is the head office?", "ask_headquarters")]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_headquarters"]

@@ -219,3 +219,70 @@ def test_a_layer_built_only_in_a_branch_the_first_batch_skips_is_trained(traces)
     assert traces == ["_Branchy"]
     assert len(model.trainable_variables) == 2  # the branch's kernel and bias
     assert int(model.optimizer.iterations.numpy()) == 4
+
+
+LONG_AND_SHORT = {
+    "greet": ["hi", "hello there", "good morning to you all and thanks"],
+    "ask_office": [
+        "office",
+        "where is the office",
+        "could you please tell me where your nearest regional office is located",
+    ],
+    "goodbye": ["bye", "see you later then", "thanks a lot for all your help today goodbye"],
+}
+
+
+def _generator_batches(tmp_path: Path, seed: int) -> list[list[tuple[int, int]]]:
+    """One epoch's batches of size 3 from DIET's own model data, each example as (label
+    id, token count)."""
+    tmp_path.mkdir()
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "bucket")
+    data = TrainingData(
+        [Message.build(t, intent) for intent, texts in LONG_AND_SHORT.items() for t in texts]
+    )
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(data)
+    featurizer = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("cvf"), context
+    )
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    diet = DIETClassifier.create(
+        DIETClassifier.get_default_config(), storage, Resource("diet"), context
+    )
+    model_data = diet.preprocess_train_data(data)
+    np.random.seed(seed)
+    generator = RasaBatchDataGenerator(model_data, batch_size=3, batch_strategy="balanced")
+    lengths = model_training.message_lengths(generator._data)
+    labels = np.asarray(generator._data["label"]["ids"][0]).ravel()
+    size = generator._current_batch_size
+    return [
+        list(zip(labels[i : i + size].tolist(), lengths[i : i + size].tolist(), strict=True))
+        for i in range(0, len(lengths), size)
+    ]
+
+
+def _padded(batches: list[list[tuple[int, int]]]) -> int:
+    return sum(len(batch) * max(n for _, n in batch) for batch in batches)
+
+
+def test_diet_batches_hold_messages_of_similar_length_and_the_same_examples(tmp_path):
+    plain = _generator_batches(tmp_path / "plain", seed=3)
+    model_training.install()
+    try:
+        bucketed = _generator_batches(tmp_path / "bucketed", seed=3)
+        again = _generator_batches(tmp_path / "again", seed=3)
+    finally:
+        model_training.uninstall()
+    # The same examples (Rasa's balancing repeats some), in another order.
+    assert sorted(x for b in bucketed for x in b) == sorted(x for b in plain for x in b)
+    # Sorted by length: each batch's lengths come after the previous batch's in the sort.
+    spans = sorted((min(n for _, n in b), max(n for _, n in b)) for b in bucketed)
+    assert all(high <= next_low for (_, high), (next_low, _) in zip(spans, spans[1:], strict=False))
+    assert _padded(bucketed) < _padded(plain)
+    assert again == bucketed  # reproducible from Rasa's seed
+
+
+def test_data_without_one_length_per_message_is_not_reordered():
+    assert model_training.message_lengths({}) is None
+    assert model_training.message_lengths({"dialogue": {}}) is None
