@@ -10,9 +10,7 @@ layers of the `tf.cond` branches it did not take, and the optimizer builds its s
 the trainable variables. The training step is then traced once. The trace matters for
 TED, which chooses branches by the batch (one without text or slot features takes the
 "fake features" branch): a layer first built inside the training step is unknown to the
-optimizer, a KeyError when Rasa's fine-tuning loaded TED from a one-example batch. DIET's
-branches follow its config, not the batch, so for DIET the forward pass is not traced: that
-trace took 6.4 s of every DIET training and made no variable.
+optimizer, a KeyError when Rasa's fine-tuning loaded TED from a one-example batch.
 
 The initial weights come from the same seeded initializers, drawn eagerly instead of in
 the training graph, so a model trained with the patch is not bit-identical to one trained
@@ -45,7 +43,6 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 from keras.engine import data_adapter
-from rasa.nlu.classifiers.diet_classifier import DIET
 from rasa.shared.nlu.constants import TEXT
 from rasa.utils.tensorflow.constants import SEQUENCE_LENGTH
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator, RasaDataGenerator
@@ -61,11 +58,8 @@ def build_training_variables(model: RasaModel, data: RasaDataGenerator) -> None:
     model._training = True  # what `train_step` sets: dropout and the training-only losses
     try:
         model.batch_loss(batch)
-        if not isinstance(model, DIET):
-            # An eager pass builds the `tf.cond` branches it takes; tracing builds the
-            # others. DIET's branches follow its config, not the batch: the eager pass built
-            # every layer it trains, and the trace cost 6.4 s and made no variable (59 both).
-            tf.function(model.batch_loss).get_concrete_function(batch)
+        # An eager pass builds the `tf.cond` branches it takes; tracing builds the others.
+        tf.function(model.batch_loss).get_concrete_function(batch)
     finally:
         model._training = None
     model.optimizer.build(model.trainable_variables)

@@ -97,27 +97,6 @@ def _predicted_intents(diet: DIETClassifier, data: TrainingData) -> list[str]:
     return [m.get("intent")["name"] for m in diet.process(messages)]
 
 
-def test_diets_loss_is_traced_only_inside_the_training_step(tmp_path, monkeypatch):
-    # Its branches follow the config: the eager pass builds every layer, a trace of the
-    # forward pass alone would only cost time.
-    from rasa.nlu.classifiers.diet_classifier import DIET
-
-    graph_calls: list[bool] = []
-    original = DIET.batch_loss
-
-    def recording(self, batch_in):
-        graph_calls.append(not tf.executing_eagerly())
-        return original(self, batch_in)
-
-    monkeypatch.setattr(DIET, "batch_loss", recording)
-    model_training.install()
-    try:
-        _train_diet(tmp_path, "diet", epochs=1)
-    finally:
-        model_training.uninstall()
-    assert graph_calls == [False, True]  # the eager build, then the training step's trace
-
-
 def test_a_model_trained_with_the_patch_has_rasas_variables_and_learns(tmp_path, traces):
     plain, _ = _train_diet(tmp_path, "plain", epochs=30)
     model_training.install()
