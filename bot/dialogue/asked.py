@@ -252,7 +252,15 @@ _NOT_ON_PAGE = re.compile(
     r"vacanc|intern|career|budget|代表|理事|イベント|会議|採用|求人|"
     r"someone (?:on|in|from) the .{0,20}team|staff member'?s? names?|names? of (?:a |the )?"
     r"(?:staff|researcher|expert|person)|interview|職員の名前|スタッフの名前|取材|"
-    r"インターン|予算"
+    r"インターン|予算|"
+    # Visits and bookings ("Can I book a meeting room at the Bonn office?", 「見学できますか」).
+    r"book (?:a|the)\b|booking|reserv|meeting room|\btours?\b|"
+    r"visit (?:the|your|their|an?) (?:[\w-]+ )?(?:office|secretariat|headquarters)|"
+    r"見学|訪問|予約|会議室|面会|"
+    # Its standing with the UN: the page says only where it was founded.
+    r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
+    r"affiliated (?:with|to) the (?:un|united nations)\b|"
+    r"国連の(?:機関|一部|組織)|国連(?:と|との)関係|国連傘下"
 )
 
 

@@ -52,7 +52,8 @@ _SET_PHRASE = (
     r"iclei(?: team)?)|(?:i )?hope (?:you're|you are|all is|this (?:message |email |note )?finds "
     r"you|my (?:message|email) finds you)(?: doing)? well|"
     r"(?:so |very )?sorry (?:to (?:bother|trouble|disturb) you|for (?:the|any) (?:bother|trouble|"
-    r"intrusion))|excuse me|(?:many )?thanks(?: in advance| a lot)?|"
+    r"intrusion))|excuse me|(?:a |one )?quick (?:one|question|q)|(?:one|a) (?:more |last )?"
+    r"question(?: for you)?|random question|(?:many )?thanks(?: in advance| a lot)?|"
     r"thank you(?: (?:so|very) much)?(?: in advance)?"
 )
 _SIGN_OFF = (
@@ -60,11 +61,12 @@ _SIGN_OFF = (
     r"best wishes|all the best|cheers)(?:[\s,.]+[\w .'-]{0,40})?"
 )
 _PLEASANTRY = re.compile(
-    rf"^(?:(?:{_SET_PHRASE})[\s,.!~]*)+$|^(?:{_SIGN_OFF})[\s.!]*$"
+    rf"^(?:(?:{_SET_PHRASE})[\s,.!~:;-]*)+$|^(?:{_SIGN_OFF})[\s.!]*$"
     r"|^(?:(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております"
     r"|いつもお世話になっております|お疲れ様です|突然のご連絡失礼いたします|失礼いたします"
     r"|お忙しいところ(?:失礼いたします|失礼します|すみません|申し訳ありません|恐れ入ります)"
-    r"|突然すみません|よろしくお願いします|よろしくお願いいたします|ありがとうございます|敬具)"
+    r"|突然すみません|(?:ちょっと|一つ|ひとつ|1つ)?質問(?:です|があります|させてください)"
+    r"|よろしくお願いします|よろしくお願いいたします|ありがとうございます|敬具)"
     r"[。、！!\s]*)+$",
     re.IGNORECASE,
 )

@@ -224,6 +224,9 @@ def test_a_clause_ending_on_but_sets_up_the_question_after_it():
         ("Dear Sir or Madam, I hope this message finds you well.", "correct_enquiry",
          "Yours faithfully, J. Tremblay"),
         ("お忙しいところすみません。", "cancel", "よろしくお願いいたします。"),
+        ("quick one:", "ask_followup", "cheers"),
+        ("Quick question -", "ask_followup", "Thanks!"),
+        ("ちょっと質問です。", "ask_other_iclei_topic", "よろしくお願いします。"),
     ],
 )  # fmt: skip
 def test_apologies_and_sign_offs_the_model_misreads_are_not_answered(opening, misread, closing):
