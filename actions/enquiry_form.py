@@ -381,7 +381,7 @@ class ValidateEnquiryForm(FormValidationAction):
         return {}
 
     async def validate_enquiry_consent(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        """On consent, the organisation, country and name the visitor already gave are kept
+        """On consent, the organisation, country, name and email the visitor already gave are kept
         ("We're the City of Lyon in France …"), so the form does not ask them again."""
         if value is not True:
             return {"enquiry_consent": value}
@@ -396,6 +396,9 @@ class ValidateEnquiryForm(FormValidationAction):
         person = validation.validate_name(found.name)
         if found.name and person.ok and not tracker.get_slot("enquiry_name"):
             slots["enquiry_name"] = person.value
+        email = validation.validate_email(found.email)
+        if found.email and email.ok and not tracker.get_slot("enquiry_email"):
+            slots["enquiry_email"] = email.value
         if len(slots) > 1:
             lang = language_of(tracker)
             send(dispatcher, [prefilled(knowledge, slots, lang)])
@@ -460,7 +463,7 @@ def _email_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
     so the form does not ask for it again."""
     if field != "name" or tracker.get_slot("enquiry_email"):
         return {}
-    found = validation.addresses_in(latest_text(tracker))
+    found = prefill.addresses_in(latest_text(tracker))
     checked = validation.validate_email(found[0]) if len(found) == 1 else None
     return {"enquiry_email": str(checked.value)} if checked is not None and checked.ok else {}
 

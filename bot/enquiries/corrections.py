@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.enquiries.validation import addresses_in
+from bot.enquiries.prefill import addresses_in
 
 # Checked in this order: "organisation name" and "contact name" before "name".
 _FIELD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -42,7 +42,7 @@ _CHANGE = re.compile(
     r"\bcorrect (?:the|my|it|that|this|our)\b|\bwrong\b|\btypo\b|\bmistake\b|should (?:be|read)|"
     r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
     r"正しくは|本当は|"
-    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|じゃなくて|ではなく"
+    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り"
 )
 # Clauses: sentences, and "… and please remove …" / 「あと…」.
 _CLAUSE_BREAK = re.compile(
@@ -66,10 +66,13 @@ _EN_ACTUALLY = re.compile(
     re.IGNORECASE,
 )
 _JA_VALUE = re.compile(
-    r"(?:を|は)\s*[「『\"]?(?P<value>[^「」『』\"、。]+?)[」』\"]?\s*(?:に|へ)\s*"
+    r"(?:(?:を|は)\s*[「『\"]?|(?:、|^)\s*[「『\"])(?P<value>[^「」『』\"、。]+?)[」』\"]?\s*(?:に|へ)\s*"
     r"(?:直|変更|修正|訂正|変え)"
     r"|正しくは[、\s]*[「『]?(?P<right>[^「」『』。]+?)[」』]?\s*(?:です|でした)?$"
     r"|(?:は|を)\s*[「『](?P<quoted>[^「」『』]+)[」』]"
+    # 「山本花子 だけにしてください」 after 「担当者名がおかしいです」: the value on its own.
+    r"|^[「『]?(?P<bare>[^「」『』、。\s][^「」『』、。]*?)[」』]?\s*(?:だけ|のみ)?"
+    r"(?:にしてください|にして下さい|でお願いします|でお願いいたします)[。．!！]?$"
 )
 # "Y, not X", "not X but Y", 「XじゃなくてY」, 「XではなくY」: the old value X names the field.
 _SWAP = (
@@ -193,7 +196,11 @@ def _ja_value(clause: str) -> str | None:
     match = _JA_VALUE.search(clause)
     if match is None:
         return None
-    return _clean_value(match.group("value") or match.group("right") or match.group("quoted"))
+    value = match.group("value") or match.group("right") or match.group("quoted")
+    value = value or match.group("bare")
+    # 「国を日本ではなく韓国に訂正」: the new value after 「ではなく」.
+    swapped = _SWAP[2].search(value or "")
+    return _clean_value(swapped.group("new") if swapped else value)
 
 
 def _actually(clause: str) -> str | None:

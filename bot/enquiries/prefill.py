@@ -38,6 +38,8 @@ _JA_ORGANISATION = re.compile(
 )
 # Words that end like a municipality but are none.
 _NOT_ORGANISATIONS = frozenset({"都市", "市町村", "各市", "地区", "区市町村", "市区町村"})
+# 「当市として加盟を検討しており」: "our city", which names none.
+_DEICTIC = re.compile(r"^(?:当|本|弊|貴|同|各|我が|わが|全)[市町村区]")
 
 
 # "Sure, my name is Lucía Fernández and I work for …", 「環境課の山田と申します」.
@@ -45,7 +47,25 @@ _EN_PERSON = re.compile(
     r"\b(?i:my name is|my name's|i am|i'm|this is)\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:de|del|da|van|von|la|le)?\s*[A-Z][\w'’-]+){1,3})"
 )
-_JA_PERSON = re.compile(r"(?:^|[、。\s]|の)(?P<name>[^\s、。の]{1,10}?)と申します")
+_JA_PERSON = re.compile(
+    r"(?:^|[、。\s]|の)(?P<name>[^\s、。の]{1,10}?)と申します"
+    # 「名前は山本花子、メールは…」, 「担当者：佐藤」
+    r"|(?:名前|氏名|お名前|担当者名|担当者|担当)(?:は|:)\s*(?P<named>[^\s、。,:]{1,12}?)"
+    r"\s*(?:です|でございます|と申します)?(?:[、。,\s]|$)"
+)
+
+
+ADDRESS_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def addresses_in(text: str) -> list[str]:
+    """Every email address written in a text (「メールはa@b.jp」: a@b.jp)."""
+    found = ADDRESS_IN_TEXT.findall(unicodedata.normalize("NFKC", text or ""))
+    return [_JAPANESE_BEFORE.sub("", address) for address in found]
+
+
+# Japanese written right before an address is not part of it.
+_JAPANESE_BEFORE = re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff々ー]+")
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,7 @@ class Prefill:
     organisation: str | None = None
     country: str | None = None
     name: str | None = None
+    email: str | None = None
 
 
 def organisation_in(text: str) -> str | None:
@@ -67,7 +88,7 @@ def organisation_in(text: str) -> str | None:
             return _titled(match.group(1).strip(" .,'’-"))
     for match in _JA_ORGANISATION.finditer(text):
         name = match.group(1)
-        if name not in _NOT_ORGANISATIONS and len(name) >= 2:
+        if name not in _NOT_ORGANISATIONS and len(name) >= 2 and not _DEICTIC.match(name):
             return name
     return None
 
@@ -105,7 +126,9 @@ def person_in(text: str) -> str | None:
     match = _EN_PERSON.search(text) or _JA_PERSON.search(text)
     if match is None:
         return None
-    name = match.group("name").strip()
+    name = (match.group("name") or match.groupdict().get("named") or "").strip()
+    if not name:
+        return None
     # "I'm Auckland Council": an organisation or a place, not a person.
     return None if organisation_in(name) or _PLACE_WORDS.search(name) else name
 
@@ -114,9 +137,10 @@ _PLACE_WORDS = re.compile(r"\b(?:City|Council|Town|Government|Municipality|ICLEI
 
 
 def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
-    """The organisation, country and name in the visitor's messages, the latest first: each
-    taken from the first message that names it."""
-    organisation = country = name = None
+    """The organisation, country, name and email address in the visitor's messages, the
+    latest first: each taken from the first message that names it (an address only when the
+    message gives one)."""
+    organisation = country = name = email = None
     for text in texts:
         if not text or text.startswith("/"):
             continue
@@ -124,4 +148,6 @@ def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
         organisation = organisation or found
         country = country or country_in(knowledge, text, found)
         name = name or person_in(text)
-    return Prefill(organisation, country, name)
+        addresses = addresses_in(text)
+        email = email or (addresses[0] if len(addresses) == 1 else None)
+    return Prefill(organisation, country, name, email)

@@ -23,7 +23,7 @@ from bot.enquiries.model import (
     ORGANISATION_LENGTH,
     ROLE_LENGTH,
 )
-from bot.enquiries.prefill import organisation_in
+from bot.enquiries.prefill import ADDRESS_IN_TEXT, organisation_in
 from bot.knowledge import Knowledge, find_places, get_knowledge, resolve_place
 
 T = TypeVar("T")
@@ -129,8 +129,26 @@ _EN_FRAME = re.compile(
 )
 
 
-def _without_sentence_frame(value: str | None) -> str:
+# "as I wrote above – Municipality of Rosario", 「最初に書きましたが、山本花子です」: a reminder
+# that the answer was given before, then the answer.
+_ALREADY_SAID = re.compile(
+    r"^(?:(?:(?:as|like) i (?:said|wrote|mentioned)|it was in my (?:first |last |earlier )?"
+    r"message|i (?:already )?(?:said|wrote|gave|told you)(?: (?:it|that|this))?)"
+    r"(?: (?:above|before|earlier|already))?\s*[:,;.!–—-]+\s*"
+    r"|(?:最初に|先ほど|さきほど|先程|上に|上で|前に|すでに|既に)?(?:も)?(?:書きました|書いた|お伝えしました|"
+    r"伝えました|お伝えした|申し上げました|言いました|入力しました)(?:が|けど|けれど|けれども)[、,\s]*)",
+    re.IGNORECASE,
+)
+
+
+def without_reminder(value: str | None) -> str:
+    """The answer without a leading "as I said above:" / 「最初に書きましたが、」."""
     text = unicodedata.normalize("NFKC", value or "").strip()
+    return _ALREADY_SAID.sub("", text, count=1)
+
+
+def _without_sentence_frame(value: str | None) -> str:
+    text = without_reminder(value)
     text = _EN_FRAME.sub("", _JA_TOPIC.sub("", text), count=1)
     return _JA_COPULA.sub("", text)
 
@@ -198,7 +216,8 @@ def name_in_sentence(text: str | None) -> str | None:
 def validate_name(value: str | None) -> Checked[str]:
     """The contact person's name, out of a sentence that gives it ("My name is …"):
     non-empty, at most MAX_NAME chars."""
-    name = name_in_sentence(value) or _JA_SECTION.sub("", value or "", count=1) or value or ""
+    value = without_reminder(value)
+    name = name_in_sentence(value) or _JA_SECTION.sub("", value, count=1) or value
     return _text(_without_full_stop(name), MAX_NAME)
 
 
@@ -216,7 +235,6 @@ def validate_message(value: str | None) -> Checked[str]:
 
 _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
 _ANGLE_ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
-_ADDRESS_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # What may come before an address in a sentence: nothing, punctuation, Japanese, or "is",
 # "it's", "email", "use", "to" ("my new email is …", "oops, …", 「すみません、…」).
 _LEADS_TO_ADDRESS = re.compile(
@@ -224,11 +242,6 @@ _LEADS_TO_ADDRESS = re.compile(
     r"address|use|to|at|here)\b)\s*$",
     re.IGNORECASE,
 )
-
-
-def addresses_in(text: str) -> list[str]:
-    """Every email address written in a text."""
-    return _ADDRESS_IN_TEXT.findall(unicodedata.normalize("NFKC", text or ""))
 
 
 def validate_email(value: str | None) -> Checked[str]:
@@ -247,7 +260,7 @@ def validate_email(value: str | None) -> Checked[str]:
         checked = _check_email(text, check_deliverability=False)
     except EmailNotValidError:
         # "oops, jane@city.example", 「すみません、a@b.jp です」: the one address in a sentence.
-        found = list(_ADDRESS_IN_TEXT.finditer(text))
+        found = list(ADDRESS_IN_TEXT.finditer(text))
         if len(found) != 1 or found[0].group(0) == text:
             return _fail(ERROR_INVALID_EMAIL)
         # Not "taro yamada@example.jp": a bare word before the address may be part of it.

@@ -21,6 +21,11 @@ from bot.enquiries.corrections import Change, asks_to_change, changes, field_nam
         ("国を日本に変更してください", "country", "日本"),
         ("メールアドレスが違います。正しくは yamada@city.example.jp です", "email",
          "yamada@city.example.jp"),
+        # The new value quoted after the old one, or after 「ではなく」, or in the next sentence.
+        ("恐れ入りますが、団体名が「当市」になっておりますので、「北見川市」に修正をお願いいたします。",
+         "organisation", "北見川市"),
+        ("すみません、国を日本ではなく韓国に訂正させてください", "country", "韓国"),
+        ("あと担当者名がおかしいです。山本花子 だけにしてください", "name", "山本花子"),
         # A field named without its new value: the form asks the question again.
         ("the email is wrong", "email", None),
         ("人口を修正したいです", "population", None),

@@ -52,3 +52,33 @@ def test_the_latest_message_wins_and_both_come_from_earlier_ones():
 )  # fmt: skip
 def test_the_visitors_own_name(text, name):
     assert from_messages(get_knowledge(), [text]).name == name
+
+
+def test_every_detail_of_a_first_message_in_either_language():
+    knowledge = get_knowledge()
+    english = (
+        "We're interested in membership. I'm Rafael Gomez from the Municipality of Rosario, "
+        "Argentina, email rgomez@rosario.gob.ar"
+    )
+    assert from_messages(knowledge, [english]) == Prefill(
+        "Municipality of Rosario", "AR", "Rafael Gomez", "rgomez@rosario.gob.ar"
+    )
+    japanese = (
+        "加盟の問い合わせをしたいです。組織は南町役場、国は日本、名前は山本花子、"
+        "メールはhanako.y@minami-town.jp です"
+    )
+    assert from_messages(knowledge, [japanese]) == Prefill(
+        "南町役場", "JP", "山本花子", "hanako.y@minami-town.jp"
+    )
+
+
+def test_two_addresses_give_no_email():
+    texts = ["please reply to a@city.example or b@city.example"]
+    assert from_messages(get_knowledge(), texts).email is None
+
+
+@pytest.mark.parametrize(
+    "text", ["当市としてイクレイへの加盟を検討しております", "本市は加盟できますか"]
+)
+def test_our_city_names_no_organisation(text):
+    assert organisation_in(text) is None

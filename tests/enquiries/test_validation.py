@@ -182,6 +182,24 @@ def test_a_bare_name_or_no_name_sentence_is_kept_as_written(text: str) -> None:
     assert validate_name(text).value == text
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "organisation"),
+    [
+        ("最初に書きましたが、山本花子です", "山本花子", None),
+        ("it was in my first message: Rafael Gomez", "Rafael Gomez", None),
+        ("as I wrote above – Municipality of Rosario", None, "Municipality of Rosario"),
+        ("先ほどお伝えしましたが、南町役場です", None, "南町役場"),
+    ],
+)
+def test_a_reminder_that_it_was_said_before_is_not_part_of_the_answer(
+    text: str, name: str | None, organisation: str | None
+) -> None:
+    if name:
+        assert validate_name(text).value == name
+    if organisation:
+        assert validate_organisation(text).value == organisation
+
+
 def test_name_and_role() -> None:
     assert validate_name(" 山田　太郎 ").value == "山田 太郎"  # ideographic space folded
     assert validate_name("Jane <i>Doe</i>").value == "Jane Doe"
