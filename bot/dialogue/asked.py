@@ -327,7 +327,8 @@ def is_short(text: str) -> bool:
 # "Can I send a membership enquiry here?": the enquiry form, when the model is unsure.
 _ENQUIRY = re.compile(
     r"membership enquiry|membership inquiry|"
-    r"(?:send|make|submit) (?:an|a|my|our) (?:enquiry|inquiry)|"
+    r"(?:send|make|submit|start|begin|fill in|do) (?:an|a|my|our|the) (?:membership )?"
+    r"(?:enquiry|inquiry|application)|"
     r"apply for membership|sign (?:us|our city|my city) up|become a member|"
     r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送|"
     r"(?:want|like|love|keen) to join\b|"
@@ -404,6 +405,12 @@ _AGE = re.compile(
     r"how many years (?:has|have|did) (?:iclei|it)|been (?:around|going) (?:for )?how long|"
     r"何年(?:目|になり|になる|経|た|続い)|何周年|創立何年|設立何年|歴史は何年|続いて(?:い)?る?(?:の)?は?何年"
 )
+# How it came about (「設立の経緯」, "how did ICLEI get started?"): the founding story.
+_ORIGINS = re.compile(
+    r"how (?:did )?(?:iclei|it|the organi[sz]ation) (?:start|begin|come about|come to be|get "
+    r"(?:started|going))|\borigins?\b|設立(?:の)?(?:経緯|背景|いきさつ)|創設(?:の)?経緯|成り立ち|"
+    r"生い立ち|なりたち|できた(?:経緯|きっかけ)|始まり"
+)
 _RENAMED = re.compile(
     r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"
     r"(?:old|former|previous|original|earlier) name|new name|called (?:before|originally)|"
@@ -417,13 +424,26 @@ _PURPOSE = re.compile(
 )
 
 
+# "thanks, that's all I need", 「以上です、ありがとうございました」: the visitor is done.
+_DONE = re.compile(
+    r"that'?s all|that is all|that'?s everything|nothing else|i'?m (?:all )?(?:done|set)\b|"
+    r"all set\b|以上です|以上となります|以上になります|それだけです|もう大丈夫"
+)
+
+
+def is_done(text: str) -> bool:
+    """True when a message says the visitor needs nothing more."""
+    return bool(_DONE.search(_norm(text)))
+
+
 def fact_named(text: str) -> Literal["ask_founding", "ask_name", "ask_mission"] | None:
-    """The intent of a question that names its fact: ICLEI's age ("how old is ICLEI?"),
-    its change of name (「名前を変えたのはいつ」), its aims ("what is it trying to achieve?")."""
+    """The intent of a question that names its fact: ICLEI's age ("how old is ICLEI?") or
+    origins (「設立の経緯」), its change of name (「名前を変えたのはいつ」), its aims ("what is
+    it trying to achieve?")."""
     norm = _norm(text)
     if _RENAMED.search(norm) or _ACRONYM.search(norm):
         return "ask_name"
-    if _AGE.search(norm):
+    if _AGE.search(norm) or _ORIGINS.search(norm):
         return "ask_founding"
     if _PURPOSE.search(norm):
         return "ask_mission"

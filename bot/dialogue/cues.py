@@ -40,6 +40,7 @@ from bot.dialogue.asked import (
     facet_asked,
     fact_named,
     in_another_language,
+    is_done,
     is_short,
     is_travel_or_everyday,
     language_requested,
@@ -51,6 +52,7 @@ from bot.dialogue.asked import (
     wants_to_enquire,
 )
 from bot.enquiries.corrections import asks_to_change
+from bot.enquiries.prefill import person_in
 from bot.knowledge import find_places, gazetteer, get_knowledge
 
 # The form's questions that a message may answer in its own words (domain.yml).
@@ -71,6 +73,8 @@ _GENERAL = frozenset(
 )  # fmt: skip
 
 
+# Readings of "that's all, thanks" that would keep the conversation going.
+_DONE_READINGS = frozenset({"deny", "thank", "nlu_fallback", "help"})
 # Below this, `start_enquiry` starts a form only when the words ask for one.
 _SURE_ENOUGH_TO_START = 0.8
 # Readings the model gives a short follow-up it is unsure of ("in which city?" as
@@ -85,6 +89,10 @@ _MEMBERSHIP_ANSWERS = frozenset({"ask_membership", "ask_other_iclei_topic", "nlu
 
 def names_a_place(text: str, parse: dict[str, Any]) -> bool:
     """True when the message names a place the office table or the gazetteer knows."""
+    # 「環境政策課の田中と申します」: the visitor's own name (田中 is also a town in Taiwan).
+    person = person_in(text)
+    if person:
+        text = text.replace(person, " ")
     folded = text.casefold()
     for entity in parse.get("entities") or []:
         # The entities may be the whole message's while `text` is its question only.
@@ -166,6 +174,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
+    if intent in _DONE_READINGS and is_done(text):
+        # "thanks, that's all I need" read as `deny` got "Anything else?" once more.
+        return read_as(parse, "goodbye")
     if intent in _KEPT:
         return parse
     return read_as(parse, _cued_intent(intent, text, parse, context))

@@ -110,6 +110,10 @@ class Parsed:
         """True when the clause asks or requests something."""
         if self.intent in FILLER_INTENTS or not self.intent:
             return False
+        if self.intent == "correct_enquiry":
+            # Messages are planned outside the enquiry form only: nothing to correct there
+            # ("my prof keeps saying it" beside the question).
+            return False
         if _PLEASANTRY.match(self.text.strip()) or _REPORTING.search(self.text):
             return False
         if self.intent == "out_of_scope":

@@ -50,7 +50,7 @@ _EN_PERSON = re.compile(
 _JA_PERSON = re.compile(
     r"(?:^|[、。\s]|の)(?P<name>[^\s、。の]{1,10}?)と申します"
     # 「名前は山本花子、メールは…」, 「担当者：佐藤」
-    r"|(?:名前|氏名|お名前|担当者名|担当者|担当)(?:は|:)\s*(?P<named>[^\s、。,:]{1,12}?)"
+    r"|(?:名前|氏名|担当者名|担当者)(?:は|:)\s*(?P<named>[^\s、。,:？?！!]{1,12}?)"
     r"\s*(?:です|でございます|と申します)?(?:[、。,\s]|$)"
 )
 
@@ -133,7 +133,9 @@ def person_in(text: str) -> str | None:
     return None if organisation_in(name) or _PLACE_WORDS.search(name) else name
 
 
-_PLACE_WORDS = re.compile(r"\b(?:City|Council|Town|Government|Municipality|ICLEI)\b|[市町村区県]$")
+_PLACE_WORDS = re.compile(
+    r"\b(?:City|Council|Town|Government|Municipality|ICLEI)\b|[市町村区県]$|事務所|事務局|イクレイ"
+)
 
 
 def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.cues import reread
+from bot.dialogue.cues import names_a_place, reread
 
 
 def parse(intent: str, *places: str) -> dict:
@@ -280,3 +280,27 @@ def test_how_to_join_asked_after_a_membership_preamble():
 def test_an_unsure_vague_reading_is_read_by_the_cues(text, intent, confidence, expected):
     parsed = {"intent": {"name": intent, "confidence": confidence}, "entities": []}
     assert reread(parsed, text)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("yes please start the enquiry", "nlu_fallback", "start_enquiry"),
+        ("thanks, that's all I need", "deny", "goodbye"),
+        ("以上です、ありがとうございました", "thank", "goodbye"),
+        ("議会資料作成のため、イクレイの設立経緯について簡単にご教示いただけますでしょうか。",
+         "nlu_fallback", "ask_founding"),
+        ("how did ICLEI come about?", "nlu_fallback", "ask_founding"),
+        # "No thanks" alone still declines what was offered.
+        ("no thanks", "deny", "deny"),
+    ],
+)  # fmt: skip
+def test_done_starting_and_origins(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+def test_the_visitors_own_name_is_not_a_place():
+    # 田中 is also a town in Taiwan.
+    intro = "〇〇市環境政策課の田中と申します。イクレイの設立経緯を教えてください。"
+    assert not names_a_place(intro, {})
+    assert names_a_place("担当は日本事務所ですか？", {})

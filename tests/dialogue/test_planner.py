@@ -245,3 +245,13 @@ def test_a_question_after_an_apology_is_still_a_question():
     whole = parsed("Sorry, where is the head office?", "ask_headquarters")
     clauses = [parsed("Sorry, where is the head office?", "ask_headquarters")]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_headquarters"]
+
+
+def test_a_clause_read_as_a_correction_outside_the_form_is_not_answered():
+    # Messages are planned only outside the enquiry form: there is nothing to correct.
+    whole = parsed("hey wat does ICLEI stand for?? my prof keeps saying it", "ask_name")
+    clauses = [
+        parsed("hey wat does ICLEI stand for??", "ask_name"),
+        parsed("my prof keeps saying it", "correct_enquiry"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_name"]
