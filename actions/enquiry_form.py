@@ -41,6 +41,7 @@ from bot.dialogue.asked import (
     mentions_an_office,
 )
 from bot.dialogue.clauses import split_clauses
+from bot.dialogue.planner import is_set_phrase
 from bot.enquiries import corrections, prefill, validation
 from bot.knowledge import Knowledge, Office, get_knowledge
 
@@ -334,7 +335,8 @@ class ValidateEnquiryForm(FormValidationAction):
         if field in STRICT_FIELDS and checked.ok:
             return False
         # "Which office would handle our enquiry?" (read as `start_enquiry`): the office.
-        clauses = split_clauses(text)
+        # "Sorry, quick question first: which office …?": the clause after the set phrase.
+        clauses = [c for c in split_clauses(text) if not is_set_phrase(c)]
         if clauses and looks_like_question(clauses[0]):
             if asks_whom_to_contact(text) or (attributes_asked(text) and field != "email"):
                 return True  # "is there a website for it?": a detail of an office

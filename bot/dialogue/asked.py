@@ -88,15 +88,22 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
+_AN_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}")
+
+
 def attributes_asked(text: str) -> list[Attribute]:
     """The office details a message asks for, in the order of the table (empty: none named)."""
     norm = _norm(text)
+    # "…, email rgomez@rosario.gob.ar": the visitor gives theirs, asks for none.
+    gives_address = bool(_AN_ADDRESS.search(norm))
     found: list[Attribute] = []
     for name, pattern in _ATTRIBUTES:
         if pattern.search(norm):
             if name in ("email", "postal"):
                 # "email address", "postal address" name one thing, not also the address.
                 norm = pattern.sub(" ", norm)
+            if name == "email" and gives_address:
+                continue
             # "fax number" is not also a phone.
             if name == "phone" and "fax" in found and not re.search(r"phone|電話|tel", norm):
                 continue

@@ -52,8 +52,10 @@ _SET_PHRASE = (
     r"iclei(?: team)?)|(?:i )?hope (?:you're|you are|all is|this (?:message |email |note )?finds "
     r"you|my (?:message|email) finds you)(?: doing)? well|"
     r"(?:so |very )?sorry (?:to (?:bother|trouble|disturb) you|for (?:the|any) (?:bother|trouble|"
-    r"intrusion))|excuse me|(?:a |one )?quick (?:one|question|q)|(?:one|a) (?:more |last )?"
-    r"question(?: for you)?|random question|(?:many )?thanks(?: in advance| a lot)?|"
+    r"intrusion))|sorry|excuse me|ok(?:ay)?|um+|hmm+|"
+    r"(?:a |one )?quick (?:one|question|q)(?: first| before that)?|"
+    r"(?:one|a) (?:more |last )?question(?: for you)?|random question|"
+    r"(?:many )?thanks(?: in advance| a lot)?|"
     r"thank you(?: (?:so|very) much)?(?: in advance)?"
 )
 _SIGN_OFF = (
@@ -70,6 +72,12 @@ _PLEASANTRY = re.compile(
     r"[。、！!\s]*)+$",
     re.IGNORECASE,
 )
+
+
+def is_set_phrase(text: str) -> bool:
+    """True for a greeting, apology, set phrase or sign-off that asks nothing on its own."""
+    return bool(_PLEASANTRY.match(text.strip()))
+
 
 # A Japanese clause that ends on "…, but" (「検討しているのですが」「探しているんですけど」) sets up
 # the next one: it asks nothing of its own.
@@ -114,7 +122,7 @@ class Parsed:
             # Messages are planned outside the enquiry form only: nothing to correct there
             # ("my prof keeps saying it" beside the question).
             return False
-        if _PLEASANTRY.match(self.text.strip()) or _REPORTING.search(self.text):
+        if is_set_phrase(self.text) or _REPORTING.search(self.text):
             return False
         if self.intent == "out_of_scope":
             return bool(_QUESTION.search(self.text.strip()))

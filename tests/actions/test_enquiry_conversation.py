@@ -233,3 +233,32 @@ async def test_a_detail_asked_where_the_name_is_asked_comes_from_the_enquirys_of
     result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
     assert result == {"enquiry_name": None}
     assert "www.iclei-europe.org" in str(dispatcher.messages)
+
+
+async def test_consent_keeps_the_email_and_name_of_the_first_message(dispatcher):
+    first = (
+        "We're interested in membership. I'm Rafael Gomez from the Municipality of Rosario, "
+        "Argentina, email rgomez@rosario.gob.ar"
+    )
+    events = [_user(first), _user("yes please start the enquiry"), _user("yes I agree")]
+    tracker = make_tracker(text="yes I agree", intent="affirm", events=events)
+    result = await ValidateEnquiryForm().validate_enquiry_consent(True, dispatcher, tracker, {})
+    assert result == {
+        "enquiry_consent": True,
+        "enquiry_organisation": "Municipality of Rosario",
+        "enquiry_country": "AR",
+        "enquiry_name": "Rafael Gomez",
+        "enquiry_email": "rgomez@rosario.gob.ar",
+    }
+
+
+@pytest.mark.parametrize(("field", "slot"), [("role", "enquiry_role"), ("email", "enquiry_email")])
+async def test_an_office_question_after_an_apology_is_answered_not_stored(dispatcher, field, slot):
+    text = "sorry quick question first: which ICLEI office will receive this?"
+    slots = {**GIVEN, slot: None}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    validate = getattr(ValidateEnquiryForm(), f"validate_enquiry_{field}")
+    result = await validate(text, dispatcher, tracker, {})
+    assert result == {slot: None}
+    # The enquiry's own office: the European Secretariat for France.
+    assert any("European Secretariat" in str(m) for m in dispatcher.messages)

@@ -149,3 +149,15 @@ def test_questions_about_personal_data(text, asks):
 )  # fmt: skip
 def test_a_question_about_the_office_itself(text, itself):
     assert names_an_office(text) is itself
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("I'm Rafael Gomez from Rosario, email rgomez@rosario.gob.ar", []),
+        ("メールはhanako.y@minami-town.jp です", []),
+        ("what is the email of the Tokyo office?", ["email"]),
+    ],
+)
+def test_an_address_given_is_not_an_email_asked_for(text, asked):
+    assert attributes_asked(text) == asked
