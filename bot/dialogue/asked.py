@@ -88,14 +88,19 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
-_AN_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}")
+_AN_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}", re.IGNORECASE)
+
+
+def gives_an_address(text: str) -> bool:
+    """True when a message writes an email address (the visitor's own, given)."""
+    return bool(_AN_ADDRESS.search(_norm(text)))
 
 
 def attributes_asked(text: str) -> list[Attribute]:
     """The office details a message asks for, in the order of the table (empty: none named)."""
     norm = _norm(text)
     # "…, email rgomez@rosario.gob.ar": the visitor gives theirs, asks for none.
-    gives_address = bool(_AN_ADDRESS.search(norm))
+    gives_address = gives_an_address(text)
     found: list[Attribute] = []
     for name, pattern in _ATTRIBUTES:
         if pattern.search(norm):

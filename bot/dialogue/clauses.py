@@ -33,7 +33,10 @@ _JA_CUT = re.compile(
     r"|(?:ですか|ますか|ください|下さい|教えて|知りたい|たいです|ですが|ますが|ですけど|のですが|のか)[、,]\s*"
 )
 # 「設立年と職員数を教えて」: と between two nouns (kanji or katakana) joins two things asked.
-_JA_AND = re.compile(r"(?<=[\u4e00-\u9fff\u30a1-\u30ff])と(?:、)?(?=[\u4e00-\u9fff\u30a1-\u30ff])")
+# Not the と of a name given (「田中と申します」, 「山田と言います」).
+_JA_AND = re.compile(
+    r"(?<=[\u4e00-\u9fff\u30a1-\u30ff])と(?:、)?(?=[\u4e00-\u9fff\u30a1-\u30ff])(?!申|言|云)"
+)
 # English: a question reported inside a statement ("my mayor wants to know what you do",
 # "I was wondering whether..."): the question is cut from its reporting words, which ask
 # nothing on their own.

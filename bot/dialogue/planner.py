@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dialogue.asked import attributes_asked
+from bot.dialogue.asked import attributes_asked, gives_an_address
 from bot.dialogue.clauses import REPORTING_WORDS
 
 # Intents that carry no question of their own when another clause asks one.
@@ -124,7 +124,8 @@ class Parsed:
             return False
         if is_set_phrase(self.text) or _REPORTING.search(self.text):
             return False
-        if self.intent == "out_of_scope":
+        if self.intent == "out_of_scope" or gives_an_address(self.text):
+            # "I'm Rafael Gomez from Rosario, email r@rosario.example": details given.
             return bool(_QUESTION.search(self.text.strip()))
         # 「加盟を検討しているのですが、」: a setup for the question that follows; not a wish
         # (「イクレイに入りたいんですけど」 asks to join).

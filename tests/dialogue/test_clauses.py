@@ -28,6 +28,11 @@ from bot.dialogue.clauses import split_clauses
             ],
         ),
         ("設立年と職員数を教えてください", ["設立年", "職員数を教えてください"]),
+        # The と of a name given joins nothing.
+        (
+            "環境政策課の田中と申します。設立の経緯を教えてください",
+            ["環境政策課の田中と申します。", "設立の経緯を教えてください"],
+        ),
         ("設立年を教えて、あと職員数も", ["設立年を教えて", "あと職員数も"]),
         ("When was ICLEI founded and where?", ["When was ICLEI founded", "where?"]),
     ],

@@ -255,3 +255,17 @@ def test_a_clause_read_as_a_correction_outside_the_form_is_not_answered():
         parsed("my prof keeps saying it", "correct_enquiry"),
     ]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_name"]
+
+
+def test_details_given_beside_a_request_to_join_are_not_a_question():
+    whole = parsed(
+        "加盟の問い合わせをしたいです。組織は南町役場、国は日本、メールはh@minami.example です",
+        "start_enquiry",
+    )
+    clauses = [
+        parsed("加盟の問い合わせをしたいです。", "start_enquiry"),
+        parsed(
+            "組織は南町役場、国は日本、メールはh@minami.example です", "ask_office_contact", "日本"
+        ),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["start_enquiry"]
