@@ -15,6 +15,7 @@ from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
 from bot.answers.offices import office_card
 from bot.dialogue.asked import (
+    asks_about_coming_events,
     asks_about_fees,
     facet_asked,
     is_short,
@@ -29,8 +30,13 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
     the question does not name ICLEI as a whole ("who leads ICLEI?")."""
     if intent != "ask_other_iclei_topic" or tracker.get_slot("topic") != "office":
         return None
-    if names_iclei(text) or asks_about_fees(text) or mentions_membership(text):
-        return None  # ICLEI's as a whole: fees are not an office's
+    if (
+        names_iclei(text)
+        or asks_about_fees(text)
+        or mentions_membership(text)
+        or asks_about_coming_events(text)
+    ):
+        return None  # ICLEI's as a whole: fees and world congresses are not an office's
     return current_office(get_knowledge(), tracker)
 
 

@@ -373,7 +373,8 @@ def mentions_membership(text: str) -> bool:
 # "When and where is this year's World Congress?": the page lists no events.
 _EVENT = r"(?:conference|congress|event|meeting|summit|会議|イベント|大会|総会)"
 _FUTURE = (
-    r"(?:this year|next year|upcoming|next|will be held|scheduled|今年|来年|今度の|次の|次回|予定)"
+    r"(?:this year|next year|upcoming|coming up|next|will be held|scheduled|in 20\d\d|"
+    r"今年|来年|今度の|次の|次回|予定)"
 )
 _FUTURE_EVENT = re.compile(rf"{_FUTURE}.{{0,30}}{_EVENT}|{_EVENT}.{{0,30}}{_FUTURE}")
 

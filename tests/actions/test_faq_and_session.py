@@ -101,8 +101,8 @@ async def test_what_the_page_lacks_after_an_office_points_to_that_office(dispatc
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
     assert dispatcher.messages[0]["office_name"] == "日本事務所"
-    # About ICLEI as a whole (its leader, its fees), the general answer.
-    for text in ["ICLEIの会長は？", "会費はいくらかかりますか"]:
+    # About ICLEI as a whole (its leader, its fees, its congresses), the general answer.
+    for text in ["ICLEIの会長は？", "会費はいくらかかりますか", "今年の世界会議はいつどこで？"]:
         general = make_tracker(text=text, intent="ask_other_iclei_topic", slots=slots)
         await ActionAnswerFaq().run(dispatcher, general, {})
         assert dispatcher.messages[-1]["response"] == "utter_ask_other_iclei_topic"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue.asked import (
+    asks_about_coming_events,
     asks_about_personal_data,
     asks_for_list,
     asks_what_the_page_lacks,
@@ -161,3 +162,16 @@ def test_a_question_about_the_office_itself(text, itself):
 )
 def test_an_address_given_is_not_an_email_asked_for(text, asked):
     assert attributes_asked(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "coming"),
+    [
+        ("今年の世界会議はいつどこで？", True),
+        ("Are there any ICLEI events or congresses coming up in 2025?", True),
+        ("When is the next World Congress?", True),
+        ("Where was the founding congress held?", False),
+    ],
+)
+def test_coming_events(text, coming):
+    assert asks_about_coming_events(text) is coming
