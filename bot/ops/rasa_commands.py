@@ -1,6 +1,10 @@
 """Rasa's own commands, run in this process with the project's patches (bot/rasa_compat.py).
 
-- `python -m bot train`: `rasa train`, its training step traced once (bot/model_training.py).
+- `python -m bot train`: `rasa train`, its training step traced once (bot/model_training.py),
+  with Rasa's cache in `.rasa/cache-<hash of bot/model_training.py>` unless
+  `RASA_CACHE_DIRECTORY` is set: Rasa keys its cache on the config and the data, not on how
+  a component trains, so a change to the patch would otherwise be answered with a model
+  trained the old way. Caches of earlier versions are deleted.
 - `python -m bot test-stories`: `rasa test core`, the `language` entity, which spans every
   message, left out of the comparison: test stories annotate entities inline, and a
   whole-message span cannot hold a `place` annotation inside it. The language is tested on
@@ -14,7 +18,11 @@ Everything after the command goes to Rasa, options included.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import sys
+from pathlib import Path
 
 
 def _rasa(argv: list[str]) -> int:
@@ -28,10 +36,32 @@ def _rasa(argv: list[str]) -> int:
     return 0
 
 
+CACHE_ROOT = Path(".rasa")
+
+
+def training_cache(root: Path = CACHE_ROOT) -> Path:
+    """Rasa's cache directory for this version of the training patch."""
+    patch = Path(__file__).resolve().parents[1] / "model_training.py"
+    return root / f"cache-{hashlib.sha256(patch.read_bytes()).hexdigest()[:12]}"
+
+
+def use_training_cache(root: Path = CACHE_ROOT) -> None:
+    """Point Rasa at `training_cache()` unless RASA_CACHE_DIRECTORY is set, and delete the
+    caches of earlier versions of the patch."""
+    if os.environ.get("RASA_CACHE_DIRECTORY"):
+        return
+    current = training_cache(root)
+    for old in root.glob("cache-*"):
+        if old != current and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    os.environ["RASA_CACHE_DIRECTORY"] = str(current)
+
+
 def train(argv: list[str]) -> int:
     """`rasa train <argv>` with the training patch; Rasa's exit code."""
     from bot import rasa_compat
 
+    use_training_cache()
     rasa_compat.install_training()
     return _rasa(["train", *argv])
 
