@@ -81,6 +81,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="seconds between memory samples during a level (60); a level of 600 s or more "
         "at 16 users shows whether memory grows",
     )
+    parser.add_argument(
+        "--training-only",
+        type=int,
+        metavar="ROUNDS",
+        help="only time training from scratch: ours, then the template, ROUNDS times",
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     return parser.parse_args(argv)
 
@@ -232,6 +238,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_average = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    if args.training_only:
+        try:
+            project = template.scaffold(workdir / "template")
+            pairs = training.compare(
+                args.training_only, PROJECT_ROOT, project, workdir / "models", args.out / "logs"
+            )
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print(f"Training from scratch, {started}, load average {load_average:.2f} at the start")
+        print(training.comparison_table(pairs))
+        return 0
     try:
         figures = run(args, workdir)
     finally:

@@ -6,6 +6,7 @@ template with plain `rasa train`, as `rasa init` leaves it."""
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,3 +55,25 @@ def train(project: Path, name: str, out: Path, log: Path) -> tuple[Path, float]:
     if done.returncode != 0 or not model.exists():
         raise RuntimeError(f"training in {project} failed (exit {done.returncode}); see {log}")
     return model, seconds
+
+
+def compare(
+    rounds: int, ours: Path, template: Path, out: Path, logs: Path
+) -> list[tuple[float, float]]:
+    """Train ours and then the template from scratch, `rounds` times in turn (so both see
+    the same machine load); the seconds of each pair."""
+    pairs = []
+    for number in range(1, rounds + 1):
+        _, mine = train(ours, "iclei", out, logs / f"train-ours-{number}.log")
+        _, theirs = train(template, "template", out, logs / f"train-template-{number}.log")
+        pairs.append((mine, theirs))
+    return pairs
+
+
+def comparison_table(pairs: list[tuple[float, float]]) -> str:
+    """A Markdown table of the rounds and their medians."""
+    rows = ["| round | ours | template |", "|---|---:|---:|"]
+    rows += [f"| {n} | {a:.0f} s | {b:.0f} s |" for n, (a, b) in enumerate(pairs, start=1)]
+    mine, theirs = (statistics.median(side) for side in zip(*pairs, strict=True))
+    rows.append(f"| median | {mine:.0f} s | {theirs:.0f} s |")
+    return "\n".join(rows)

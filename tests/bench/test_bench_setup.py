@@ -176,3 +176,18 @@ def test_listening_workers_counts_the_forked_workers_that_listen_on_the_port(tmp
         for process in [*children, parent]:
             process.kill()
         parent.wait()
+
+
+def test_training_only_alternates_the_assistants_and_reports_medians(tmp_path, monkeypatch):
+    order: list[str] = []
+
+    def fake_train(project, name, out, log):
+        order.append(name)
+        return out / f"{name}.tar.gz", {"iclei": 80.0, "template": 60.0}[name] + len(order)
+
+    monkeypatch.setattr(training, "train", fake_train)
+    pairs = training.compare(2, tmp_path / "ours", tmp_path / "tpl", tmp_path, tmp_path)
+    assert order == ["iclei", "template", "iclei", "template"]
+    assert pairs == [(81.0, 62.0), (83.0, 64.0)]
+    table = training.comparison_table(pairs).splitlines()
+    assert table[-1] == "| median | 82 s | 63 s |"
