@@ -383,24 +383,32 @@ class ValidateEnquiryForm(FormValidationAction):
         return {}
 
     async def validate_enquiry_consent(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        """On consent, the organisation, country, name and email the visitor already gave are kept
+        """On consent, the details the visitor already gave (by their labels, or the
+        organisation, country, name and email in sentences) are kept
         ("We're the City of Lyon in France …"), so the form does not ask them again."""
         if value is not True:
             return {"enquiry_consent": value}
         knowledge = get_knowledge()
-        found = prefill.from_messages(knowledge, recent_user_texts(tracker, PREFILL_MESSAGES))
+        texts = recent_user_texts(tracker, PREFILL_MESSAGES)
+        found = prefill.from_messages(knowledge, texts)
+        # Labelled details ("Organisation: …, role: …") first, then what the sentences say.
+        given: dict[str, Any] = {}
+        for text in texts:
+            for field, value in corrections.labelled_answers(text).items():
+                given.setdefault(field, value)
+        for field, value in vars(found).items():
+            if value and field not in given:
+                given[field] = value
         slots: dict[str, Any] = {"enquiry_consent": True}
-        organisation = validation.validate_organisation(found.organisation)
-        if found.organisation and organisation.ok and not tracker.get_slot("enquiry_organisation"):
-            slots["enquiry_organisation"] = organisation.value
-        if found.country and not tracker.get_slot("enquiry_country"):
-            slots["enquiry_country"] = found.country
-        person = validation.validate_name(found.name)
-        if found.name and person.ok and not tracker.get_slot("enquiry_name"):
-            slots["enquiry_name"] = person.value
-        email = validation.validate_email(found.email)
-        if found.email and email.ok and not tracker.get_slot("enquiry_email"):
-            slots["enquiry_email"] = email.value
+        for field, value in given.items():
+            slot = FIELD_SLOTS[field]
+            checked = (
+                validation.Checked(value)
+                if field == "country" and value == found.country
+                else VALIDATORS[field](value)
+            )
+            if checked.ok and not tracker.get_slot(slot):
+                slots[slot] = str(checked.value)
         if len(slots) > 1:
             lang = language_of(tracker)
             send(dispatcher, [prefilled(knowledge, slots, lang)])

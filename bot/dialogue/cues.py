@@ -51,7 +51,7 @@ from bot.dialogue.asked import (
     symbols_intent,
     wants_to_enquire,
 )
-from bot.enquiries.corrections import asks_to_change
+from bot.enquiries.corrections import asks_to_change, labelled_answers
 from bot.enquiries.prefill import person_in
 from bot.knowledge import find_places, gazetteer, get_knowledge
 
@@ -118,7 +118,12 @@ def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None)
     if requested_slot == CONSENT_SLOT:
         return reread_consent(parse, text)
     intent = (parse.get("intent") or {}).get("name")
-    if requested_slot == CONFIRM_SLOT and intent not in _ANSWERS and asks_to_change(text):
+    if (
+        requested_slot == CONFIRM_SLOT
+        and intent not in _ANSWERS
+        and (asks_to_change(text) or labelled_answers(text))
+    ):
+        # "role: Planning Officer", 「名前：井上 誠」 at the summary: a change, not a question.
         return read_as(parse, "correct_enquiry")
     return parse
 

@@ -25,12 +25,14 @@ from bot.dialogue.asked import (
     language_asked,
     language_requested,
     starts_with_yes,
+    wants_to_enquire,
 )
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import read_as, reread, reread_in_form
 from bot.dialogue.language_switch import asks_more
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
+from bot.enquiries.corrections import labelled_answers
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +105,10 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         # "Sure, my name is Lucía and I work for …" to "Shall I take your enquiry?": yes; the
         # form then keeps what the message says (bot/enquiries/prefill.py).
         return [Unit(message.text, read_as(parse, "affirm"))]
+    if wants_to_enquire(message.text) and len(labelled_answers(message.text)) >= 2:
+        # "I'd like to submit a membership enquiry. Organisation: …, country …, email …": the
+        # form, which keeps those details once the visitor agrees; no part is a question.
+        return [Unit(message.text, read_as(parse, "start_enquiry"))]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.
     whole = Parsed(message.text, parse)

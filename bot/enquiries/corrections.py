@@ -45,10 +45,16 @@ _CHANGE = re.compile(
     r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り"
 )
 # Clauses: sentences, and "… and please remove …" / 「あと…」.
+_EN_FIELD_WORD = (
+    r"(?:organi[sz]ation|role|position|e-?mail|name|contact|country|population|message)\b"
+)
+_JA_FIELD_WORD = r"(?:団体|組織|自治体|メール|人口|役職|肩書|メッセージ|国|名前|氏名|お名前|担当者)"
 _CLAUSE_BREAK = re.compile(
     r"(?<=[.!?])\s+|[;。！？\n]|"
     r",?\s+(?:and|also)\s+(?=(?:please\s+|could you\s+|can you\s+)?(?:change|remove|delete|fix|"
-    r"update|set|make|correct|the\s|my\s|our\s))|"
+    rf"update|set|make|correct|the\s|my\s|our\s|{_EN_FIELD_WORD}))|"
+    # "…, role to X", 「メールは…、役職は課長に変更」: the next field's own clause.
+    rf",\s*(?={_EN_FIELD_WORD}\s*(?:to|:|should|is)\s)|、\s*(?={_JA_FIELD_WORD}\S{{0,2}}?(?:は|を|も|:))|"
     r"(?:、|\s)(?:あと|それと|また|それから)[、\s]*",
     re.IGNORECASE,
 )
@@ -267,6 +273,7 @@ def _clean_value(value: str | None) -> str | None:
     value = _TRAILING.sub("", value.strip()).strip(" \"'“”‘’「」『』")
     # "just: Climate Action Officer", "Climate Action Officer, not that question".
     value = re.sub(r"^(?:just|only|simply)\b[:\s]*", "", value, flags=re.IGNORECASE)
+    value = value.strip(" \"'“”‘’「」『』")  # "just 'Tamale Metropolitan Assembly'"
     value = re.sub(r",?\s+not (?:that|this|the|what)\b.*$", "", value, flags=re.IGNORECASE)
     value = re.sub(r"^the\s+(?=[A-Z])", "", value)  # "the Provincial Municipality of …"
     if not value or _NOT_VALUES.match(value):
@@ -283,3 +290,66 @@ def unchanged_part(text: str) -> str:
         if clause and not asks_to_change(clause) and _field_at(clause.casefold()) is None:
             kept.append(clause)
     return " ".join(kept)
+
+
+# Details given as labels ("Organisation: Tamale Metropolitan Assembly, country Ghana, my name
+# is Abena Mensah", 「団体：豊岡市、国：日本、氏名：井上 誠」): each field's value up to the next
+# comma or sentence end (the message, to the sentence end).
+_LABELS: tuple[tuple[str, str], ...] = (
+    ("organisation", r"organi[sz]ation(?: name)?|団体名?|組織名?|自治体名?|所属"),
+    ("country", r"country|国名?"),
+    ("name", r"(?:my |contact |full )?name|contact person|氏名|お名前|名前|担当者名?"),
+    ("role", r"(?:my )?(?:role|position|job title)|役職|肩書き?"),
+    ("population", r"population|inhabitants|人口"),
+    ("message", r"message|comments?|メッセージ|備考"),
+)
+_SEGMENT_BREAK = re.compile(r",(?!\d{3}(?:\D|$))|[、;；\n]|。|(?<=[.!?])\s+")
+_LABELLED = tuple(
+    (
+        field,
+        re.compile(
+            rf"^\s*(?:and\s+)?(?:{label})\s*(?:[:：=]|\bis\b|は|:)?\s*(?P<value>\S.*?)\s*[.。]?$",
+            re.IGNORECASE,
+        ),
+    )
+    for field, label in _LABELS
+)
+# "I'm the planning officer": a role said in a sentence.
+_EN_ROLE = re.compile(
+    r"^\s*(?:and\s+)?(?:i'?m|i am) (?:the|a|an) (?P<value>[a-z][\w -]{2,50}?)\s*[.]?$",
+    re.IGNORECASE,
+)
+
+
+def labelled_answers(text: str) -> dict[str, str]:
+    """The enquiry details a message gives by their labels, field -> value (the first of
+    each); the email address wherever it is written."""
+    norm = _norm(text)
+    found: dict[str, str] = {}
+    addresses = addresses_in(norm)
+    if len(addresses) == 1:
+        found["email"] = addresses[0]
+    for segment in _SEGMENT_BREAK.split(norm):
+        if not segment or "@" in segment or re.search(r"[?？]", segment):
+            continue  # an address is found above; "Name of the Tokyo office?" asks
+        for field, pattern in _LABELLED:
+            match = pattern.match(segment)
+            if match and field not in found:
+                found[field] = (
+                    _message_to_end(norm, segment, match)
+                    if field == "message"
+                    else (match.group("value").strip(" '\"「」『』"))
+                )
+                break
+        else:
+            role = _EN_ROLE.match(segment)
+            if role and "role" not in found:
+                found["role"] = role.group("value").strip()
+    return {field: value for field, value in found.items() if value}
+
+
+def _message_to_end(norm: str, segment: str, match: re.Match[str]) -> str:
+    """A labelled message runs to the end of its sentence, commas included."""
+    start = norm.find(segment) + match.start("value")
+    end = re.search(r"[。.!?！？](?:\s|$)|$", norm[start:])
+    return norm[start : start + (end.start() if end else len(norm))].strip()

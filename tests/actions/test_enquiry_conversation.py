@@ -262,3 +262,24 @@ async def test_an_office_question_after_an_apology_is_answered_not_stored(dispat
     assert result == {slot: None}
     # The enquiry's own office: the European Secretariat for France.
     assert any("European Secretariat" in str(m) for m in dispatcher.messages)
+
+
+async def test_consent_keeps_every_labelled_detail_of_an_earlier_message(dispatcher):
+    first = (
+        "会員についての問い合わせを送りたいです。団体：豊岡市、国：日本、氏名：井上 誠、"
+        "メール：m-inoue@city.toyooka.example、役職：環境経済課 係長、人口：約7万5千人。"
+        "メッセージ：経験を海外の自治体と共有したいです。"
+    )
+    events = [_user(first), _user("同意する")]
+    tracker = make_tracker(text="同意する", intent="affirm", events=events)
+    result = await ValidateEnquiryForm().validate_enquiry_consent(True, dispatcher, tracker, {})
+    assert result == {
+        "enquiry_consent": True,
+        "enquiry_organisation": "豊岡市",
+        "enquiry_country": "JP",
+        "enquiry_name": "井上 誠",
+        "enquiry_email": "m-inoue@city.toyooka.example",
+        "enquiry_role": "環境経済課 係長",
+        "enquiry_population": "75000",
+        "enquiry_message": "経験を海外の自治体と共有したいです",
+    }

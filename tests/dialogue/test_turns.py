@@ -253,3 +253,20 @@ async def test_a_chat_spelling_is_read_in_the_usual_one_but_not_a_form_answer():
     in_form = FakeProcessor({"requested_slot": "enquiry_name"}, loop="enquiry_form")
     await handle(in_form, message("Yo Yamada lol"))
     assert in_form.handled[0].text == "Yo Yamada lol"
+
+
+async def test_a_request_to_enquire_with_the_details_in_it_starts_the_form_whole():
+    text = (
+        "Hello, I'd like to submit a membership enquiry. Organisation: Tamale Metropolitan "
+        "Assembly, country Ghana, my name is Abena Mensah, email a.mensah@tamale.example."
+    )
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["start_enquiry"]
+
+
+@pytest.mark.parametrize("text", ["role: Planning Officer", "名前：井上 誠"])
+async def test_a_labelled_value_at_the_summary_is_a_correction(text):
+    processor = FakeProcessor({"requested_slot": "enquiry_confirmed"}, loop="enquiry_form")
+    await handle(processor, message(text))
+    assert processor.handled[0].parse_data["intent"]["name"] == "correct_enquiry"

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.enquiries.corrections import Change, asks_to_change, changes, field_named, new_value
+from bot.enquiries.corrections import (
+    Change,
+    asks_to_change,
+    changes,
+    field_named,
+    labelled_answers,
+    new_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -104,3 +111,49 @@ def test_the_councils_proper_name():
     assert changes(text, {"organisation": "Cork City Council", "name": "Siobhan Murphy"}) == [
         Change("organisation", "Cork County Council")
     ]
+
+
+def test_details_given_by_their_labels_in_either_language():
+    english = (
+        "Hello, I'd like to submit a membership enquiry. Organisation: Tamale Metropolitan "
+        "Assembly, country Ghana, my name is Abena Mensah, email a.mensah@tamale.example, I'm "
+        "the planning officer, population about 370,000. Message: we want to learn about "
+        "joining, and more. I agree to you storing my details."
+    )
+    assert labelled_answers(english) == {
+        "email": "a.mensah@tamale.example",
+        "organisation": "Tamale Metropolitan Assembly",
+        "country": "Ghana",
+        "name": "Abena Mensah",
+        "role": "planning officer",
+        "population": "about 370,000",
+        "message": "we want to learn about joining, and more",
+    }
+    japanese = "団体：豊岡市、国：日本、氏名：井上 誠、役職：環境経済課 係長、人口：約7万5千人。"
+    assert labelled_answers(japanese) == {
+        "organisation": "豊岡市",
+        "country": "日本",
+        "name": "井上 誠",
+        "role": "環境経済課 係長",
+        "population": "約7万5千人",
+    }
+
+
+@pytest.mark.parametrize("text", ["Name of the office in Japan?", "What is the name of ICLEI?"])
+def test_a_question_gives_no_labelled_detail(text):
+    assert labelled_answers(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("please fix the organisation to just 'Tamale Metropolitan Assembly' and role to "
+         "'Planning Officer'",
+         [Change("organisation", "Tamale Metropolitan Assembly"),
+          Change("role", "Planning Officer")]),
+        ("メールは k.tanaka@vill.example.jp、役職は課長に変更してください",
+         [Change("email", "k.tanaka@vill.example.jp"), Change("role", "課長")]),
+    ],
+)  # fmt: skip
+def test_two_fields_changed_in_one_clause(text, expected):
+    assert changes(text, {"organisation": "x", "role": "y", "email": "z@z.example"}) == expected
