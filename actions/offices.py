@@ -80,6 +80,7 @@ def _local_place(tracker: Tracker, asked: str, match: PlaceMatch) -> gazetteer.G
 # "What does the Kaohsiung Capacity Center do?": the page gives offices' contacts, not their work.
 _ROLE = re.compile(
     r"what (?:does|do|is) .{0,60}\b(?:do|doing|for|responsible for)\b|\brole of\b|"
+    r"difference between|differ from|違い|"
     r"どんな(?:活動|仕事|役割)|何をして|なにをして|活動内容|役割",
     re.IGNORECASE,
 )

@@ -440,8 +440,39 @@ _PURPOSE = re.compile(
 # "thanks, that's all I need", 「以上です、ありがとうございました」: the visitor is done.
 _DONE = re.compile(
     r"that'?s all|that is all|that'?s everything|nothing else|i'?m (?:all )?(?:done|set)\b|"
-    r"all set\b|以上です|以上となります|以上になります|それだけです|もう大丈夫"
+    r"all set\b|\bbye\b|good ?bye|see (?:you|ya)\b|\bcya\b|"
+    r"以上です|以上となります|以上になります|それだけです|もう大丈夫|さようなら|またね"
 )
+
+
+# "are you a bot run by ICLEI?", 「このチャットは誰が運営？公式？」: about the assistant itself.
+_ABOUT_THE_BOT = re.compile(
+    r"\bare you (?:a |an )?(?:bot|robot|ai|human|real|person|official|chatgpt|run by|made by)|"
+    r"who (?:runs|made|built|operates|programmed|is behind) (?:you|this (?:chat|bot|assistant))|"
+    r"\bchatgpt\b|is this (?:a |an )?(?:bot|chatbot|official|real person|ai)\b|"
+    r"(?:この|こちらの)?(?:チャット|ボット|チャットボット)(?:は|って|を)|あなたは(?:誰|だれ|ai|人間|ロボット)|"
+    r"人工知能|ai(?:です|なの|ですか)|chatgpt"
+)
+
+
+# What ICLEI might offer that the page does not describe: school visits, teaching material,
+# funding, partnerships with named bodies.
+_SERVICES = re.compile(
+    r"school visits?|visit (?:a |our |my )?(?:school|class)|teaching (?:resources|materials?)|"
+    r"lesson plans?|classroom|curriculum|\bfunding\b|\bgrants?\b|financial support|"
+    r"partnerships? with|partner with|教材|出前授業|授業で|学校(?:に|へ|で)|助成金?|補助金|資金|"
+    r"(?:と|との)(?:連携|提携|協力)(?:は|って|について|関係)"
+)
+
+
+def asks_about_services(text: str) -> bool:
+    """True when a message asks about a service the page does not describe."""
+    return bool(_SERVICES.search(_norm(text)))
+
+
+def asks_about_the_assistant(text: str) -> bool:
+    """True when a message asks what or whose the assistant is."""
+    return bool(_ABOUT_THE_BOT.search(_norm(text)))
 
 
 def is_done(text: str) -> bool:

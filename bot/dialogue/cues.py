@@ -25,6 +25,8 @@ from typing import Any
 from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
+    asks_about_services,
+    asks_about_the_assistant,
     asks_for_list,
     asks_for_someone_to_reach,
     asks_how_membership_works,
@@ -73,6 +75,11 @@ _GENERAL = frozenset(
 )  # fmt: skip
 
 
+# "And the US one?", "what about Kenya?", 「カナダは？」: the same question about another place.
+_AND_ANOTHER = re.compile(
+    r"^\s*(?:and|what about|how about|also)\b|^[^、。]{1,20}(?:は|も|の方は|のほうは)[？?]?\s*$",
+    re.IGNORECASE,
+)
 # Readings of "that's all, thanks" that would keep the conversation going.
 _DONE_READINGS = frozenset({"deny", "thank", "nlu_fallback", "help"})
 # Below this, `start_enquiry` starts a form only when the words ask for one.
@@ -179,6 +186,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
+    if intent != "bot_challenge" and intent not in _ANSWERS and asks_about_the_assistant(text):
+        # "are you an official ICLEI tool?" read as ICLEI's name: what the assistant is.
+        return read_as(parse, "bot_challenge")
     if intent in _DONE_READINGS and is_done(text):
         # "thanks, that's all I need" read as `deny` got "Anything else?" once more.
         return read_as(parse, "goodbye")
@@ -259,6 +269,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent == "out_of_scope" and names_an_office(text) and asks_what_the_page_lacks(text):
         # 「事務所の受付時間は？」: the office named, or the one just discussed.
         return "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
+    if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_services(text):
+        # "do u do school visits or have free teaching resources??" read as why cities matter.
+        return "ask_other_iclei_topic"
     if intent in _GENERAL and intent != "nlu_fallback" and asks_about_coming_events(text):
         # 「今年の世界会議はいつどこで？」 read as the founding congress: no events listed.
         return "ask_other_iclei_topic"
@@ -292,6 +305,11 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     ):
         # 「日本国内で加盟している自治体はいくつ？」: the page gives no count per country.
         return "ask_other_iclei_topic"
+    if intent in _GENERAL and is_short(text) and _AND_ANOTHER.search(text):
+        if names_a_place(text, parse):
+            # "And the Dominican Republic one?" read as a topic the page lacks: the same
+            # question about another place.
+            return "ask_followup"
     office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"
     placed = intent in _GENERAL or intent == "ask_headquarters"
     if placed and mentions_an_office(text):

@@ -304,3 +304,27 @@ def test_the_visitors_own_name_is_not_a_place():
     intro = "〇〇市環境政策課の田中と申します。イクレイの設立経緯を教えてください。"
     assert not names_a_place(intro, {})
     assert names_a_place("担当は日本事務所ですか？", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        # Another place in a follow-up's shape, whatever topic the model read.
+        ("And the Dominican Republic one?", "ask_other_iclei_topic", "ask_followup"),
+        ("カナダは？", "ask_other_iclei_topic", "ask_followup"),
+        # About the assistant itself.
+        ("are you a bot run by iclei?", "ask_name", "bot_challenge"),
+        ("このチャットは誰が運営しているんですか？公式ですか？", "ask_followup", "bot_challenge"),
+        # Goodbye in chat style.
+        ("lol ok thx, bye", "thank", "goodbye"),
+        # A service the page does not describe.
+        ("do u guys do school visits or have any free teaching resources??", "ask_why_cities",
+         "ask_other_iclei_topic"),
+        ("JICAとの連携はありますか？", "what_is_iclei", "ask_other_iclei_topic"),
+        # Not these: a place named in a whole question, the word "chat" about something else.
+        ("What does the chat function on the website do?", "what_is_iclei", "what_is_iclei"),
+        ("Why do cities matter for climate policy?", "ask_why_cities", "ask_why_cities"),
+    ],
+)  # fmt: skip
+def test_another_place_the_assistant_goodbyes_and_services(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected
