@@ -303,12 +303,18 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("population", r"population|inhabitants|人口"),
     ("message", r"message|comments?|メッセージ|備考"),
 )
+# A label is followed by ":", "is" or 「は」; "country Ghana" and "population about 370,000"
+# need none (「自治体として…」 is no label).
+_SEPARATOR = r"\s*(?:[:：=]|\bis\b|は)\s*"
+_BARE = r"(?:country|population)\s+"
 _SEGMENT_BREAK = re.compile(r",(?!\d{3}(?:\D|$))|[、;；\n]|。|(?<=[.!?])\s+")
 _LABELLED = tuple(
     (
         field,
         re.compile(
-            rf"^\s*(?:and\s+)?(?:{label})\s*(?:[:：=]|\bis\b|は|:)?\s*(?P<value>\S.*?)\s*[.。]?$",
+            rf"^\s*(?:and\s+)?(?:(?:{label}){_SEPARATOR}"
+            + (f"|{_BARE}" if field in ("country", "population") else "")
+            + r")(?P<value>\S.*?)\s*[.。]?$",
             re.IGNORECASE,
         ),
     )

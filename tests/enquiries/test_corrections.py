@@ -139,7 +139,11 @@ def test_details_given_by_their_labels_in_either_language():
     }
 
 
-@pytest.mark.parametrize("text", ["Name of the office in Japan?", "What is the name of ICLEI?"])
+@pytest.mark.parametrize(
+    "text",
+    ["Name of the office in Japan?", "What is the name of ICLEI?",
+     "自治体として会員の問い合わせを送りたいです", "countries in Africa"],
+)  # fmt: skip
 def test_a_question_gives_no_labelled_detail(text):
     assert labelled_answers(text) == {}
 
