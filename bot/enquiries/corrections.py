@@ -77,6 +77,8 @@ _JA_VALUE = re.compile(
     r"|正しくは[、\s]*[「『]?(?P<right>[^「」『』。]+?)[」』]?\s*(?:です|でした)?$"
     r"|(?:は|を)\s*[「『](?P<quoted>[^「」『』]+)[」』]"
     # 「山本花子 だけにしてください」 after 「担当者名がおかしいです」: the value on its own.
+    # 「担当者名はフルネームで「井上 誠」にしてから送信してください」
+    r"|[「『](?P<quoted_to>[^「」『』]+)[」』]\s*(?:に|へ)\s*(?:して|直|変更|修正|訂正|変え)"
     r"|^[「『]?(?P<bare>[^「」『』、。\s][^「」『』、。]*?)[」』]?\s*(?:だけ|のみ)?"
     r"(?:にしてください|にして下さい|でお願いします|でお願いいたします)[。．!！]?$"
 )
@@ -203,7 +205,7 @@ def _ja_value(clause: str) -> str | None:
     if match is None:
         return None
     value = match.group("value") or match.group("right") or match.group("quoted")
-    value = value or match.group("bare")
+    value = value or match.group("quoted_to") or match.group("bare")
     # 「国を日本ではなく韓国に訂正」: the new value after 「ではなく」.
     swapped = _SWAP[2].search(value or "")
     return _clean_value(swapped.group("new") if swapped else value)
@@ -359,3 +361,13 @@ def _message_to_end(norm: str, segment: str, match: re.Match[str]) -> str:
     start = norm.find(segment) + match.start("value")
     end = re.search(r"[。.!?！？](?:\s|$)|$", norm[start:])
     return norm[start : start + (end.start() if end else len(norm))].strip()
+
+
+_ANY_LABEL = re.compile(
+    rf"^\s*(?:{'|'.join(label for _, label in _LABELS)})\s*[:：=]\s*(?=\S)", re.IGNORECASE
+)
+
+
+def without_label(text: str) -> str:
+    """An answer without a label written before it ("名前：井上 真" -> "井上 真")."""
+    return _ANY_LABEL.sub("", _norm(text), count=1)

@@ -23,6 +23,7 @@ from bot.enquiries.model import (
     ORGANISATION_LENGTH,
     ROLE_LENGTH,
 )
+from bot.enquiries.corrections import without_label
 from bot.enquiries.prefill import ADDRESS_IN_TEXT, organisation_in
 from bot.knowledge import Knowledge, find_places, get_knowledge, resolve_place
 
@@ -142,9 +143,10 @@ _ALREADY_SAID = re.compile(
 
 
 def without_reminder(value: str | None) -> str:
-    """The answer without a leading "as I said above:" / 「最初に書きましたが、」."""
+    """The answer without a leading "as I said above:" / 「最初に書きましたが、」 or its label
+    ("名前：井上 真")."""
     text = unicodedata.normalize("NFKC", value or "").strip()
-    return _ALREADY_SAID.sub("", text, count=1)
+    return without_label(_ALREADY_SAID.sub("", text, count=1))
 
 
 def _without_sentence_frame(value: str | None) -> str:

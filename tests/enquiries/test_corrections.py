@@ -33,6 +33,7 @@ from bot.enquiries.corrections import (
          "organisation", "北見川市"),
         ("すみません、国を日本ではなく韓国に訂正させてください", "country", "韓国"),
         ("あと担当者名がおかしいです。山本花子 だけにしてください", "name", "山本花子"),
+        ("担当者名はフルネームで「井上 誠」にしてから送信してください", "name", "井上 誠"),
         # A field named without its new value: the form asks the question again.
         ("the email is wrong", "email", None),
         ("人口を修正したいです", "population", None),

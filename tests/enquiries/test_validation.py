@@ -189,6 +189,9 @@ def test_a_bare_name_or_no_name_sentence_is_kept_as_written(text: str) -> None:
         ("it was in my first message: Rafael Gomez", "Rafael Gomez", None),
         ("as I wrote above – Municipality of Rosario", None, "Municipality of Rosario"),
         ("先ほどお伝えしましたが、南町役場です", None, "南町役場"),
+        # A label written before the answer.
+        ("名前：井上 真", "井上 真", None),
+        ("Organisation: City of Cork", None, "City of Cork"),
     ],
 )
 def test_a_reminder_that_it_was_said_before_is_not_part_of_the_answer(
