@@ -42,7 +42,8 @@ _CHANGE = re.compile(
     r"\bcorrect (?:the|my|it|that|this|our)\b|\bwrong\b|\btypo\b|\bmistake\b|should (?:be|read)|"
     r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
     r"正しくは|本当は|"
-    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り"
+    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り|"
+    r"[」』]\s*に\s*して"
 )
 # Clauses: sentences, and "… and please remove …" / 「あと…」.
 _EN_FIELD_WORD = (

@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 from email_validator import EmailNotValidError
 from email_validator import validate_email as _check_email
 
+from bot.enquiries.corrections import without_label
 from bot.enquiries.model import (
     EMAIL_LENGTH,
     MESSAGE_LENGTH,
@@ -23,7 +24,6 @@ from bot.enquiries.model import (
     ORGANISATION_LENGTH,
     ROLE_LENGTH,
 )
-from bot.enquiries.corrections import without_label
 from bot.enquiries.prefill import ADDRESS_IN_TEXT, organisation_in
 from bot.knowledge import Knowledge, find_places, get_knowledge, resolve_place
 
