@@ -255,6 +255,11 @@ _LEADER_WORDS = (
     r"会長|所長|局長|事務局長|トップ|責任者|ボス|リーダー"
 )
 _LEADER = re.compile(_LEADER_WORDS + r"|leads? (?:iclei|it)|代表者|理事長")
+# "How long does it take ICLEI to reply?": the page does not say; nor is it about the data.
+_REPLY_TIME_WORDS = (
+    r"how (?:long|soon|quickly).{0,40}\b(?:reply|replies|respond|response|answer|hear back|"
+    r"get back)|(?:返信|返事|回答)(?:まで(?:は|に)?|は|には)(?:どのくらい|どれくらい|何日|いつ)"
+)
 # Leaders, fees, events, jobs: the page lists none of these.
 _FEE_WORDS = r"\bfees?\b|\bcost|how much|\bprice|会費|費用|料金|いくら"
 _NOT_ON_PAGE = re.compile(
@@ -272,7 +277,12 @@ _NOT_ON_PAGE = re.compile(
     # Its standing with the UN: the page says only where it was founded.
     r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
     r"affiliated (?:with|to) the (?:un|united nations)\b|"
-    r"国連の(?:機関|一部|組織)|国連(?:と|との)関係|国連傘下"
+    r"国連の(?:機関|一部|組織)|国連(?:と|との)関係|国連傘下|"
+    # Staff languages and how soon an enquiry is answered.
+    r"speaks? (?:spanish|french|german|portuguese|chinese|korean|japanese|arabic)\b|"
+    r"(?:spanish|french|german|portuguese|chinese|korean|arabic)[- ]speak|"
+    r"(?:スペイン語|フランス語|ドイツ語|ポルトガル語|中国語|韓国語)(?:が|を|で)?(?:話せ|対応)|"
+    + _REPLY_TIME_WORDS
 )
 
 
@@ -558,7 +568,8 @@ _MEMBER_STATUS = re.compile(
     r"already (?:an? )?members?|members? list|list of (?:the )?members|"
     r"which (?:cities|municipalities|towns|councils) are (?:in|members)|"
     r"会員かどうか|もう会員|既に会員|すでに会員|会員になってい|加盟しているか|加盟済み|"
-    r"会員(?:リスト|一覧|名簿)|加盟(?:自治体|都市)(?:の)?(?:リスト|一覧)"
+    r"会員(?:リスト|一覧|名簿)|加盟(?:自治体|都市)(?:の)?(?:リスト|一覧)|"
+    r"加盟している(?:自治体|ところ|都市|市町村|まち)|加盟自治体(?:は|って)(?:どこ|ある)"
 )
 
 
@@ -606,10 +617,14 @@ _DATA_HANDLING = re.compile(
 )
 
 
+_REPLY_TIME = re.compile(_REPLY_TIME_WORDS)
+
+
 def asks_about_personal_data(text: str) -> bool:
     """True when a message asks how the details given in the form are handled."""
     norm = _norm(text)
-    if "@" in norm:  # an email address given: an answer, whatever words surround it
+    if "@" in norm or _REPLY_TIME.search(norm):
+        # An email address given is an answer, whatever words surround it.
         return False
     asking = (
         bool(re.search(r"[?？]\s*$", norm))

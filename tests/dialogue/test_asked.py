@@ -8,6 +8,7 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_personal_data,
     asks_for_list,
+    asks_member_status,
     asks_what_the_page_lacks,
     asks_whom_to_contact,
     attributes_asked,
@@ -175,3 +176,17 @@ def test_an_address_given_is_not_an_email_asked_for(text, asked):
 )
 def test_coming_events(text, coming):
     assert asks_about_coming_events(text) is coming
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how long does it usually take for ICLEI to reply?", "返信まではどのくらいかかりますか",
+     "does anyone at the office speak Spanish?", "スペイン語が話せる職員はいますか"],
+)  # fmt: skip
+def test_reply_times_and_staff_languages_are_not_on_the_page(text):
+    assert asks_what_the_page_lacks(text)
+    assert not asks_about_personal_data(text)
+
+
+def test_members_of_a_region_are_not_listed():
+    assert asks_member_status("埼玉の市町村で加盟しているところは？")
