@@ -72,6 +72,7 @@ _FILLER = re.compile(
 # Optional questions declined in a few words: "no that's all", "nothing else, thanks".
 _DECLINED = re.compile(
     r"(?i)^(?:no|nope|nothing|none|not really|no thanks?|no thank you|that'?s all|that is all|"
+    r"no (?:message|comment|role|thanks)|nothing to add|"
     r"all good|nothing else|nothing more|特に(?:ありません|ないです|なし|ない)|大丈夫です|"
     r"以上です)[\s,.!、。]*(?:that'?s all|thanks?|thank you|nothing else|for now|以上です)?"
     r"[\s,.!、。]*$"

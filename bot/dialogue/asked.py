@@ -255,6 +255,21 @@ _LEADER_WORDS = (
     r"会長|所長|局長|事務局長|トップ|責任者|ボス|リーダー"
 )
 _LEADER = re.compile(_LEADER_WORDS + r"|leads? (?:iclei|it)|代表者|理事長")
+# "Do they have staff who speak Malay?", 「スペイン語が話せる職員」: the page does not say (and
+# "Malay" is no place).
+_STAFF_LANGUAGE_WORDS = (
+    r"(?:staff|anyone|someone|somebody|people|employees?)\b.{0,20}\bspeaks?\s+(?!to\b|with\b)\w+|"
+    r"speaks? (?:spanish|french|german|portuguese|chinese|korean|japanese|arabic|malay)\b|"
+    r"(?:spanish|french|german|portuguese|chinese|korean|arabic)[- ]speak|"
+    r"(?:\w+語)(?:が|を|で)?(?:話せる|話す|対応できる)(?:職員|スタッフ|人|方)"
+)
+
+
+def asks_about_staff_languages(text: str) -> bool:
+    """True when a message asks which languages an office's staff speak."""
+    return bool(re.search(_STAFF_LANGUAGE_WORDS, _norm(text)))
+
+
 # "How long does it take ICLEI to reply?": the page does not say; nor is it about the data.
 _REPLY_TIME_WORDS = (
     r"how (?:long|soon|quickly).{0,40}\b(?:reply|replies|respond|response|answer|hear back|"
@@ -277,12 +292,9 @@ _NOT_ON_PAGE = re.compile(
     # Its standing with the UN: the page says only where it was founded.
     r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
     r"affiliated (?:with|to) the (?:un|united nations)\b|"
-    r"国連の(?:機関|一部|組織)|国連(?:と|との)関係|国連傘下|"
+    r"国連の(?:機関|一部|組織)|国連(?:と|との).{0,6}関係|国連傘下|"
     # Staff languages and how soon an enquiry is answered.
-    r"speaks? (?:spanish|french|german|portuguese|chinese|korean|japanese|arabic)\b|"
-    r"(?:spanish|french|german|portuguese|chinese|korean|arabic)[- ]speak|"
-    r"(?:スペイン語|フランス語|ドイツ語|ポルトガル語|中国語|韓国語)(?:が|を|で)?(?:話せ|対応)|"
-    + _REPLY_TIME_WORDS
+     + _STAFF_LANGUAGE_WORDS + "|" + _REPLY_TIME_WORDS
 )
 
 
@@ -353,6 +365,7 @@ _ENQUIRY = re.compile(
     r"(?:enquiry|inquiry|application)|"
     r"apply for membership|sign (?:us|our city|my city) up|become a member|"
     r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送|"
+    r"(?:加盟|入会|会員)(?:について|に関して|の件で)(?:の)?(?:お)?問い合わせ(?:たい|をしたい|させて)|"
     r"(?:want|like|love|keen) to join\b|"
     r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )

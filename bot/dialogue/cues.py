@@ -26,6 +26,7 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
     asks_about_services,
+    asks_about_staff_languages,
     asks_about_the_assistant,
     asks_for_list,
     asks_for_someone_to_reach,
@@ -80,6 +81,18 @@ _AND_ANOTHER = re.compile(
     r"^\s*(?:and|what about|how about|also)\b|^[^、。]{1,20}(?:は|も|の方は|のほうは)[？?]?\s*$",
     re.IGNORECASE,
 )
+# "that office", "their", 「その事務所」「そこ」: the office just discussed.
+_THAT_OFFICE = re.compile(
+    r"\b(?:that|this|the same) (?:office|secretariat)\b|\b(?:their|them|they)\b|"
+    r"(?:その|この|そちらの|こちらの|同)(?:事務所|事務局|オフィス)|そこの|そちら",
+    re.IGNORECASE,
+)
+
+
+def _refers_to_the_office(text: str) -> bool:
+    return bool(_THAT_OFFICE.search(text))
+
+
 # Readings of "that's all, thanks" that would keep the conversation going.
 _DONE_READINGS = frozenset({"deny", "thank", "nlu_fallback", "help"})
 # Below this, `start_enquiry` starts a form only when the words ask for one.
@@ -186,8 +199,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
-    if intent != "bot_challenge" and intent not in _ANSWERS and asks_about_the_assistant(text):
-        # "are you an official ICLEI tool?" read as ICLEI's name: what the assistant is.
+    if intent not in _ANSWERS and asks_about_the_assistant(text):
+        # "are you an official ICLEI tool?" read as ICLEI's name: what the assistant is (and
+        # "who runs this chatbot" is not a question about ICLEI's leaders).
         return read_as(parse, "bot_challenge")
     if intent in _DONE_READINGS and is_done(text):
         # "thanks, that's all I need" read as `deny` got "Anything else?" once more.
@@ -258,6 +272,17 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if asks_about_staff_languages(text):
+        # "do they have staff who speak Malay?": not on the page (Malay is no office place).
+        return "ask_other_iclei_topic"
+    if (
+        intent not in ("ask_office_contact", "ask_followup")
+        and _refers_to_the_office(text)
+        and attributes_asked(text)
+        and not names_a_place(text, parse)
+    ):
+        # 「その事務所の電話番号も教えていただけますか」 read as the list: that office's detail.
+        return "ask_followup"
     if is_travel_or_everyday(text):
         # "Is there parking at the Bonn office?": the page does not say; the office can.
         if names_an_office(text) and names_a_place(text, parse):

@@ -16,6 +16,7 @@ from bot.dialogue.asked import (
     is_travel_or_everyday,
     language_asked,
     names_an_office,
+    wants_to_enquire,
 )
 
 
@@ -190,3 +191,8 @@ def test_reply_times_and_staff_languages_are_not_on_the_page(text):
 
 def test_members_of_a_region_are_not_listed():
     assert asks_member_status("埼玉の市町村で加盟しているところは？")
+
+
+def test_an_enquiry_asked_for_politely_and_the_un_relation():
+    assert wants_to_enquire("加盟について問い合わせたいです。")
+    assert asks_what_the_page_lacks("イクレイって国連とどういう関係なんですか？")

@@ -328,3 +328,19 @@ def test_the_visitors_own_name_is_not_a_place():
 )  # fmt: skip
 def test_another_place_the_assistant_goodbyes_and_services(text, intent, expected):
     assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        # Not a question about ICLEI's leaders.
+        ("who runs this chatbot", "ask_other_iclei_topic", "bot_challenge"),
+        # A language is no place.
+        ("do they have staff who speak Malay?", "ask_office_contact", "ask_other_iclei_topic"),
+        # That office's detail, read as the list of offices.
+        ("その事務所の電話番号も教えていただけますか", "list_offices", "ask_followup"),
+        ("could I speak to someone in Bonn?", "ask_office_contact", "ask_office_contact"),
+    ],
+)  # fmt: skip
+def test_the_assistant_staff_languages_and_that_office(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected
