@@ -145,7 +145,11 @@ def answer_place(
         replies, office = answers.place_answer(knowledge, match, lang, text)
         local = _local_place(tracker, asked, match)
         if office is not None and local is not None:
-            # A prefecture or city of the country ("Kyoto"): name it, then route.
+            # A prefecture or city of the country ("Kyoto"): name it, then route; a city with
+            # another office of its own (Seoul: the East Asia Secretariat) gets that office.
+            office = (
+                _office_in_city(knowledge, local.country, local.name, local.canonical) or office
+            )
             if details.is_in_office_city(office, local.name, local.canonical):
                 return office_replies(knowledge, office, text, lang), office
             intro = details.no_office_in_place(knowledge, local.name, office, local.country, lang)
@@ -164,13 +168,25 @@ def answer_place(
         return None
     if place.country not in knowledge.countries:
         return answers.not_found(knowledge, place.name, lang), None
-    office = knowledge.office_for_country(place.country)
+    office = _office_in_city(knowledge, place.country, place.name, place.canonical) or (
+        knowledge.office_for_country(place.country)
+    )
     replies = []
     if not details.is_in_office_city(office, place.name, place.canonical):
         replies.append(
             details.no_office_in_place(knowledge, place.name, office, place.country, lang)
         )
     return replies + office_replies(knowledge, office, text, lang), office
+
+
+def _office_in_city(knowledge: Knowledge, country: str, *names: str) -> Office | None:
+    """The one office of `country` whose city (or address) is the place named, if any."""
+    found = [
+        o
+        for o in knowledge.offices
+        if o.country == country and details.is_in_office_city(o, *names)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def answer_named_place(

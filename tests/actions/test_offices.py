@@ -258,3 +258,22 @@ async def test_what_the_page_does_not_say_about_an_office_is_said(dispatcher, te
     tracker = make_tracker(text=text, intent="ask_office_contact", entities=[place(place_name)])
     await ActionOfficeContact().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "office_id", "says_none"),
+    [
+        # The country's office is in Suwon; Seoul has the East Asia Secretariat.
+        ("韓国はソウルと水原に2つあるっぽいけど、何が違うの?", [place("韓国")], "east_asia", False),
+        # Victoria (Canada) is in no office's city, though Melbourne's address says Victoria.
+        ("Is there an office near Victoria, British Columbia?", [place("Canada")], "canada", False),
+    ],
+)
+async def test_a_city_with_an_office_of_its_own_is_never_said_to_have_none(
+    dispatcher, text, entities, office_id, says_none
+):
+    events = await run_contact(
+        dispatcher, text=text, intent="ask_office_contact", entities=entities
+    )
+    assert SlotSet("office", office_id) in events
+    assert ("utter_office_no_office_in_place" in responses(dispatcher)) is says_none

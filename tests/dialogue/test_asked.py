@@ -196,3 +196,7 @@ def test_members_of_a_region_are_not_listed():
 def test_an_enquiry_asked_for_politely_and_the_un_relation():
     assert wants_to_enquire("加盟について問い合わせたいです。")
     assert asks_what_the_page_lacks("イクレイって国連とどういう関係なんですか？")
+
+
+def test_a_count_of_members_is_not_a_question_about_which_members():
+    assert not asks_member_status("それと、加盟している自治体の数も知りたいです")
