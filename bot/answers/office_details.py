@@ -76,7 +76,7 @@ def not_listed(knowledge: Knowledge, office: Office, lang: str | None) -> Reply:
 def no_office_in_place(
     knowledge: Knowledge, place: str, office: Office, country_code: str, lang: str | None
 ) -> Reply:
-    """'There is no ICLEI office in Kyoto; for Japan, contact the Japan Office in Tokyo:'."""
+    """'ICLEI's page lists no office in Kyoto; for Japan, contact the Japan Office in Tokyo:'."""
     return Reply(
         "utter_office_no_office_in_place",
         {

@@ -234,6 +234,32 @@ def consent_answer(text: str) -> bool | None:
     return None
 
 
+# "no wait… yes, I agree", "hmm, actually": hesitation before the answer.
+_HESITATION = re.compile(
+    r"^(?:(?:no|oh|um+|uh+|hmm+|ah)?[,\s]*(?:wait|actually|sorry)[,.…!\s]*|(?:あ|えっと|いや)[、,…\s]+)+"
+)
+# A plain yes to "Do you agree?" in words other than the question's.
+_PLAIN_YES = re.compile(
+    r"(?:fine|sure|ok(?:ay)?|go ahead|sounds good|no problem|that'?s fine|all good|yes|yeah|yep)"
+    r"(?:[,\s]+(?:go ahead|that'?s fine|sure|thanks|please))*|問題ありません|大丈夫です|構いません|"
+    r"はい(?:、)?(?:大丈夫です|問題ありません|構いません)?"
+)
+
+
+def consent_opening(text: str) -> bool | None:
+    """The answer to "Do you agree?" a message gives as a whole or in its first sentence
+    ("yes I agree. Organisation: …", 「同意いたします。団体：…」, "fine", "no wait… yes, I
+    agree, go ahead"); None when it gives none."""
+    whole = consent_answer(text)
+    if whole is not None:
+        return whole
+    norm = _HESITATION.sub("", _norm(text).strip())
+    if _PLAIN_YES.fullmatch(re.sub(r"[。．.!！\s]+$", "", norm)):
+        return True
+    first = re.split(r"[.。!！\n]|…|(?<=agree),|(?<=agreed),|(?<=します)、", norm, maxsplit=1)[0]
+    return consent_answer(first) if first != norm else None
+
+
 # "Sure, my name is Lucía and I work for the Municipality of Arequipa": a yes that goes on.
 _YES_FIRST = re.compile(
     r"^(?:yes|yeah|yep|yup|sure|ok|okay|of course|definitely|absolutely|go ahead|let'?s do it|"
@@ -366,6 +392,7 @@ _ENQUIRY = re.compile(
     r"apply for membership|sign (?:us|our city|my city) up|become a member|"
     r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送|"
     r"(?:加盟|入会|会員)(?:について|に関して|の件で)(?:の)?(?:お)?問い合わせ(?:たい|をしたい|させて)|"
+    r"^(?:それでは|では|じゃあ)?[、\s]*(?:お)?問い合わせ(?:を)?お願い(?:します|いたします)|"
     r"(?:want|like|love|keen) to join\b|"
     r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )

@@ -40,6 +40,7 @@ from bot.dialogue.asked import (
     attributes_asked,
     calls_off,
     consent_answer,
+    consent_opening,
     facet_asked,
     fact_named,
     in_another_language,
@@ -125,7 +126,8 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     """The parse as `affirm` or `deny` when the whole message answers "Do you agree?" in
     its own words (「同意します」, "I don't agree"), whatever the model read: a model once
     read 「同意します」 as `deny`. Otherwise the same parse."""
-    return read_as(parse, _consent_intent(text))
+    consent = consent_opening(text)
+    return read_as(parse, None if consent is None else ("affirm" if consent else "deny"))
 
 
 def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from bot.dialogue.asked import (
     asks_what_the_page_lacks,
     asks_whom_to_contact,
     attributes_asked,
+    consent_opening,
     facet_asked,
     is_travel_or_everyday,
     language_asked,
@@ -200,3 +201,25 @@ def test_an_enquiry_asked_for_politely_and_the_un_relation():
 
 def test_a_count_of_members_is_not_a_question_about_which_members():
     assert not asks_member_status("それと、加盟している自治体の数も知りたいです")
+
+
+@pytest.mark.parametrize(
+    ("text", "consent"),
+    [
+        ("fine", True),
+        ("no wait... yes, I agree, go ahead", True),
+        ("yes I agree. Organisation: Tamale Metropolitan Assembly, country Ghana", True),
+        ("同意いたします。団体：豊岡市、国：日本", True),
+        ("No, I do not agree", False),
+        ("what if I don't agree?", None),
+        ("I agree with your mission but what is the fee?", None),
+        ("Tamale Metropolitan Assembly", None),
+    ],
+)
+def test_the_consent_a_message_opens_with(text, consent):
+    assert consent_opening(text) is consent
+
+
+def test_a_formal_yes_to_the_enquiry():
+    assert wants_to_enquire("それでは問い合わせをお願いいたします")
+    assert not wants_to_enquire("問い合わせ先をお願いします")

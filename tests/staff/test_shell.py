@@ -25,7 +25,7 @@ EVENTS = [
         },
     },
     {"event": "action", "name": "action_office_contact", "policy": "RulePolicy"},
-    {"event": "bot", "text": "札幌にはイクレイの事務所はありません。"},
+    {"event": "bot", "text": "イクレイのページに札幌の事務所は掲載されていません。"},
     {"event": "action", "name": "action_listen", "policy": "RulePolicy"},
 ]
 
