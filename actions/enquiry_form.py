@@ -35,6 +35,7 @@ from bot.answers.enquiry import (
 from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     asks_about_personal_data,
+    asks_who_can_join,
     asks_whom_to_contact,
     attributes_asked,
     consent_answer,
@@ -341,6 +342,8 @@ class ValidateEnquiryForm(FormValidationAction):
         if clauses and looks_like_question(clauses[0]):
             if asks_whom_to_contact(text) or (attributes_asked(text) and field != "email"):
                 return True  # "is there a website for it?": a detail of an office
+        if asks and asks_who_can_join(text):
+            return True  # "can consultants even submit this?"
         intent = (tracker.latest_message or {}).get("intent") or {}
         # The organisation and the country are places: a place in the answer makes the model
         # hear an office question (「横浜市です。日本の自治体とも連携していますか？」).
@@ -489,6 +492,9 @@ def _question_intent(
     intent = (tracker.latest_message or {}).get("intent") or {}
     if asks_whom_to_contact(question) and looks_like_question(question):
         return "ask_office_contact"
+    if asks_who_can_join(question):
+        # "can consultants even submit this?": who may join, in the membership answer.
+        return "ask_membership"
     if attributes_asked(question) and looks_like_question(question):
         # "is there a website for it?": the detail, from the office of the enquiry.
         return "ask_office_contact"
@@ -511,9 +517,17 @@ def _office_of_country(knowledge: Knowledge, code: str | None) -> Office | None:
 
 
 def _answers(tracker: Tracker) -> dict[str, str]:
-    """The answers given so far: field -> value."""
+    """The answers given so far: field -> value; the country by its names in both languages
+    ("ES" as "Spain スペイン"), so that "Ecuador, not Spain" finds it."""
     values = {field: tracker.get_slot(slot) for field, slot in FIELD_SLOTS.items()}
-    return {field: str(value) for field, value in values.items() if value}
+    answers = {field: str(value) for field, value in values.items() if value}
+    if "country" in answers:
+        try:
+            name = get_knowledge().country(answers["country"]).name
+            answers["country"] = f"{name.en} {name.ja}"
+        except KeyError:
+            pass
+    return answers
 
 
 def _applied(found: list[corrections.Change]) -> dict[str, Any]:

@@ -440,6 +440,23 @@ def asks_how_membership_works(text: str) -> bool:
     return bool(_MEMBERSHIP.search(_norm(text))) and asks_how_to_join(text)
 
 
+# "Can a consultant submit this?", 「個人でも加盟できますか」: who may join, which the
+# membership answer covers (local governments; an Associate Partnership for others).
+_WHO_CAN_JOIN = re.compile(
+    r"\bcan (?:an? |our |my |we as an? )?(?:consultants?|ngos?|compan(?:y|ies)|individuals?|"
+    r"persons?|universit(?:y|ies)|business(?:es)?|non-?profits?|private (?:\w+)|"
+    r"organi[sz]ations?(?: like ours)?|citizens?|residents?|volunteers?)\b.{0,40}"
+    r"\b(?:join|submit|apply|become|be a member|take part|participate|volunteer)|"
+    r"(?:個人|企業|会社|ngo|npo|大学|コンサル(?:タント)?|市民)(?:で|が|として)(?:も)?"
+    r"(?:加盟|参加|入会|会員|申し込|問い合わせ)"
+)
+
+
+def asks_who_can_join(text: str) -> bool:
+    """True when a message asks whether someone other than a local government may join."""
+    return bool(_WHO_CAN_JOIN.search(_norm(text)))
+
+
 def asks_how_to_join(text: str) -> bool:
     """True when a message asks how joining works, without asking to send an enquiry."""
     norm = _norm(text)

@@ -35,6 +35,7 @@ from bot.dialogue.asked import (
     asks_member_status,
     asks_what_the_page_lacks,
     asks_when_opened,
+    asks_who_can_join,
     asks_who_leads,
     asks_whom_to_contact,
     attributes_asked,
@@ -274,6 +275,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if intent != "ask_membership" and asks_who_can_join(text):
+        # "can a consultant submit it?" read as why cities matter: who may join.
+        return "ask_membership"
     if asks_about_staff_languages(text):
         # "do they have staff who speak Malay?": not on the page (Malay is no office place).
         return "ask_other_iclei_topic"

@@ -224,7 +224,7 @@ def _swap(clause: str, current: Mapping[str, str]) -> Change | None:
         match = pattern.search(clause)
         if match is None:
             continue
-        old, new = match.group("old").strip(" 、,"), _clean_value(match.group("new"))
+        old, new = match.group("old").strip(" 、,.。!！"), _clean_value(match.group("new"))
         if not old or not new:
             continue
         if pattern is _SWAP[2]:
@@ -232,6 +232,8 @@ def _swap(clause: str, current: Mapping[str, str]) -> Change | None:
             old = _longest_tail_in(old, current) or old
         for field, value in current.items():
             if value and old.casefold() in str(value).casefold():
+                if field == "country":
+                    return Change(field, new)  # a country is replaced whole
                 replaced = re.sub(re.escape(old), new, str(value), count=1, flags=re.IGNORECASE)
                 return Change(field, replaced)
     return None

@@ -284,3 +284,23 @@ async def test_consent_keeps_every_labelled_detail_of_an_earlier_message(dispatc
         "enquiry_population": "75000",
         "enquiry_message": "経験を海外の自治体と共有したいです",
     }
+
+
+async def test_the_country_is_corrected_by_its_name_not_its_code(dispatcher):
+    text = "Sorry, my mistake - it's Cuenca in Ecuador, not Spain."
+    slots = {**GIVEN, "enquiry_country": "ES", "requested_slot": "enquiry_confirmed"}
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=slots)
+    from actions.enquiry_form import _answers, _applied
+    from bot.enquiries import corrections
+
+    found = corrections.changes(text, _answers(tracker))
+    assert _applied(found) == {"enquiry_country": "EC"}
+
+
+async def test_who_may_join_asked_for_the_name_is_answered_not_rejected(dispatcher):
+    text = "before that - can consultants even submit this, or does it have to come from the city?"
+    slots = {**GIVEN, "enquiry_name": None}
+    tracker = make_tracker(text=text, intent="ask_why_cities", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": None}
+    assert _responses(dispatcher) == ["utter_ask_membership"]

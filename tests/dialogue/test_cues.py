@@ -344,3 +344,15 @@ def test_another_place_the_assistant_goodbyes_and_services(text, intent, expecte
 )  # fmt: skip
 def test_the_assistant_staff_languages_and_that_office(text, intent, expected):
     assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can a consultant submit it?",
+        "個人でも加盟できますか",
+        "Can an NGO like ours become a member?",
+    ],
+)
+def test_who_may_join_is_the_membership_answer(text):
+    assert reread(parse("ask_why_cities"), text)["intent"]["name"] == "ask_membership"

@@ -269,3 +269,11 @@ def test_details_given_beside_a_request_to_join_are_not_a_question():
         ),
     ]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["start_enquiry"]
+
+
+def test_a_statement_read_as_a_gap_beside_a_question_is_not_answered():
+    question = "Which ICLEI office would we deal with?"
+    statement = "Before I bring it to my director I want to understand a bit more."
+    whole = parsed(f"{statement} {question}", "start_enquiry")
+    clauses = [parsed(statement, "ask_other_iclei_topic"), parsed(question, "ask_office_contact")]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]

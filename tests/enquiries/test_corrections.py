@@ -162,3 +162,12 @@ def test_a_question_gives_no_labelled_detail(text):
 )  # fmt: skip
 def test_two_fields_changed_in_one_clause(text, expected):
     assert changes(text, {"organisation": "x", "role": "y", "email": "z@z.example"}) == expected
+
+
+def test_a_country_is_replaced_whole_by_its_name_in_either_language():
+    current = {"organisation": "Municipality of Cuenca", "country": "Spain スペイン"}
+    english = changes("Sorry, my mistake - it's Cuenca in Ecuador, not Spain.", current)
+    assert [c.field for c in english] == ["country"] and "Ecuador" in english[0].value
+    assert changes("国はスペインではなくエクアドルです", current) == [
+        Change("country", "エクアドル")
+    ]

@@ -191,6 +191,7 @@ def test_a_bare_name_or_no_name_sentence_is_kept_as_written(text: str) -> None:
         ("先ほどお伝えしましたが、南町役場です", None, "南町役場"),
         # A label written before the answer.
         ("名前：井上 真", "井上 真", None),
+        ("さっき書きましたよ〜。井上 真", "井上 真", None),
         ("Organisation: City of Cork", None, "City of Cork"),
     ],
 )
