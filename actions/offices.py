@@ -81,6 +81,9 @@ def _local_place(tracker: Tracker, asked: str, match: PlaceMatch) -> gazetteer.G
 _ROLE = re.compile(
     r"what (?:does|do|is) .{0,60}\b(?:do|doing|for|responsible for)\b|\brole of\b|"
     r"difference between|differ from|違い|"
+    r"what(?:'s| is) (?:a|an|the) .{0,30}(?:capacity cent(?:er|re)|secretariat|project office)\b|"
+    r"(?:キャパシティセンター|事務局|プロジェクトオフィス|事務所)(?:って|とは)(?:何|なに)|"
+    r"(?:何の|どういう|どのような)(?:活動|仕事)|"
     r"どんな(?:活動|仕事|役割)|何をして|なにをして|活動内容|役割",
     re.IGNORECASE,
 )

@@ -251,6 +251,9 @@ async def test_the_head_office_of_a_country(dispatcher, text, entity, office_id,
         "what does the Kaohsiung Capacity Center do",
         "is there parking at the bonn office?",
         "when did the Kaohsiung office open?",
+        "What is a capacity centre, like the one in Kaohsiung?",
+        "Kaohsiungのキャパシティセンターって何?",
+        "Kaohsiungの事務所は何の活動してるのか知りたい",
     ],
 )
 async def test_what_the_page_does_not_say_about_an_office_is_said(dispatcher, text):
