@@ -190,8 +190,13 @@ def test_reply_times_and_staff_languages_are_not_on_the_page(text):
     assert not asks_about_personal_data(text)
 
 
-def test_members_of_a_region_are_not_listed():
-    assert asks_member_status("埼玉の市町村で加盟しているところは？")
+@pytest.mark.parametrize(
+    "text",
+    ["埼玉の市町村で加盟しているところは？", "日本の会員ってどこの市?横浜とか?",
+     "いや事務所じゃなくて、加盟してる自治体の名前が知りたいの"],
+)  # fmt: skip
+def test_members_of_a_region_are_not_listed(text):
+    assert asks_member_status(text)
 
 
 def test_an_enquiry_asked_for_politely_and_the_un_relation():
