@@ -8,12 +8,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import language_of, latest_intent, latest_text, send
+from actions.conversation import (
+    language_of,
+    latest_intent,
+    latest_text,
+    recent_user_texts,
+    send,
+)
 from actions.offices import current_office
 from bot.answers.facts import faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
 from bot.answers.offices import office_card
+from bot.answers.reply import Reply
 from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
@@ -22,6 +29,7 @@ from bot.dialogue.asked import (
     mentions_membership,
     names_iclei,
 )
+from bot.enquiries import prefill
 from bot.knowledge import Office, get_knowledge
 
 
@@ -38,6 +46,21 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
     ):
         return None  # ICLEI's as a whole: fees and world congresses are not an office's
     return current_office(get_knowledge(), tracker)
+
+
+# How many of the visitor's latest messages may name their country ("We're in the United
+# States." three messages before "how much is the fee?").
+_COUNTRY_MESSAGES = 6
+
+
+def _country_named(tracker: Tracker) -> str | None:
+    """The country the visitor named last in this conversation (its ISO code), if any."""
+    knowledge = get_knowledge()
+    for text in recent_user_texts(tracker, _COUNTRY_MESSAGES):
+        code = prefill.country_in(knowledge, text)
+        if code is not None and code in knowledge.countries:
+            return code
+    return None
 
 
 class ActionAnswerFaq(Action):
@@ -69,6 +92,22 @@ class ActionAnswerFaq(Action):
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        named = _country_named(tracker) if intent == "ask_other_iclei_topic" else None
+        if named is not None:
+            # "Tell me your country" would ask again what the visitor already said: the page
+            # lacks it, and the office for that country can tell (its card).
+            lang, knowledge = language_of(tracker), get_knowledge()
+            known = knowledge.office_for_country(named)
+            values = {
+                **reply.values,
+                "office_name": known.name.get(lang),
+                "country": knowledge.country(named).name.get(lang),
+            }
+            send(
+                dispatcher,
+                [Reply("utter_not_on_page_ask_your_office", values), *office_card(known, lang)],
+            )
+            return [SlotSet("topic", intent)]
         send(dispatcher, [reply])
         # The topic gives a follow-up ("and where?") its referent.
         return [SlotSet("topic", intent)]

@@ -106,3 +106,24 @@ async def test_what_the_page_lacks_after_an_office_points_to_that_office(dispatc
         general = make_tracker(text=text, intent="ask_other_iclei_topic", slots=slots)
         await ActionAnswerFaq().run(dispatcher, general, {})
         assert dispatcher.messages[-1]["response"] == "utter_ask_other_iclei_topic"
+
+
+async def test_what_the_page_lacks_points_to_the_office_of_a_country_already_named(dispatcher):
+    from actions.faq import ActionAnswerFaq
+
+    events = [
+        {"event": "user", "text": "We're in the United States.", "parse_data": {}},
+        {"event": "user", "text": "how much is the annual fee?", "parse_data": {}},
+    ]
+    tracker = make_tracker(
+        text="how much is the annual fee?", intent="ask_other_iclei_topic", events=events
+    )
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_not_on_page_ask_your_office"
+    assert dispatcher.messages[0]["office_name"] == "USA Office"
+    assert dispatcher.messages[0]["country"] == "United States"
+    assert dispatcher.messages[1]["response"] == "utter_office_contact"
+    # No country named: the general answer, which asks for it.
+    alone = make_tracker(text="who leads ICLEI?", intent="ask_other_iclei_topic")
+    await ActionAnswerFaq().run(dispatcher, alone, {})
+    assert dispatcher.messages[-1]["response"] == "utter_ask_other_iclei_topic"
