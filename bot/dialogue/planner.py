@@ -124,9 +124,10 @@ class Parsed:
             return False
         if is_set_phrase(self.text) or _REPORTING.search(self.text):
             return False
-        if self.intent in ("out_of_scope", "ask_other_iclei_topic") or gives_an_address(self.text):
+        narrative = self.intent == "ask_other_iclei_topic" and len(self.text.split()) > 8
+        if self.intent == "out_of_scope" or narrative or gives_an_address(self.text):
             # "Before I bring it to my director I want to understand a bit more." names a
-            # director, but asks nothing of its own.
+            # director, but asks nothing of its own; 「会費と、」 before a count does ask.
             # "I'm Rafael Gomez from Rosario, email r@rosario.example": details given.
             return bool(_QUESTION.search(self.text.strip()))
         # 「加盟を検討しているのですが、」: a setup for the question that follows; not a wish
