@@ -236,21 +236,28 @@ async def test_a_detail_asked_where_the_name_is_asked_comes_from_the_enquirys_of
     assert "www.iclei-europe.org" in str(dispatcher.messages)
 
 
-async def test_consent_keeps_the_email_and_name_of_the_first_message(dispatcher):
-    first = (
-        "We're interested in membership. I'm Rafael Gomez from the Municipality of Rosario, "
-        "Argentina, email rgomez@rosario.gob.ar"
-    )
-    events = [_user(first), _user("yes please start the enquiry"), _user("yes I agree")]
-    tracker = make_tracker(text="yes I agree", intent="affirm", events=events)
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        # In sentences: the organisation, country, name and email.
+        ("We're interested in membership. I'm Rafael Gomez from the Municipality of Rosario, "
+         "Argentina, email rgomez@rosario.gob.ar",
+         {"enquiry_organisation": "Municipality of Rosario", "enquiry_country": "AR",
+          "enquiry_name": "Rafael Gomez", "enquiry_email": "rgomez@rosario.gob.ar"}),
+        # By their labels: every field.
+        ("会員についての問い合わせを送りたいです。団体：豊岡市、国：日本、氏名：井上 誠、"
+         "メール：m-inoue@city.toyooka.example、役職：環境経済課 係長、人口：約7万5千人。"
+         "メッセージ：経験を海外の自治体と共有したいです。",
+         {"enquiry_organisation": "豊岡市", "enquiry_country": "JP", "enquiry_name": "井上 誠",
+          "enquiry_email": "m-inoue@city.toyooka.example", "enquiry_role": "環境経済課 係長",
+          "enquiry_population": "75000", "enquiry_message": "経験を海外の自治体と共有したいです"}),
+    ],
+)  # fmt: skip
+async def test_consent_keeps_the_details_of_an_earlier_message(dispatcher, first, expected):
+    events = [_user(first), _user("yes")]
+    tracker = make_tracker(text="yes", intent="affirm", events=events)
     result = await ValidateEnquiryForm().validate_enquiry_consent(True, dispatcher, tracker, {})
-    assert result == {
-        "enquiry_consent": True,
-        "enquiry_organisation": "Municipality of Rosario",
-        "enquiry_country": "AR",
-        "enquiry_name": "Rafael Gomez",
-        "enquiry_email": "rgomez@rosario.gob.ar",
-    }
+    assert result == {"enquiry_consent": True, **expected}
 
 
 @pytest.mark.parametrize(("field", "slot"), [("role", "enquiry_role"), ("email", "enquiry_email")])
@@ -263,27 +270,6 @@ async def test_an_office_question_after_an_apology_is_answered_not_stored(dispat
     assert result == {slot: None}
     # The enquiry's own office: the European Secretariat for France.
     assert any("European Secretariat" in str(m) for m in dispatcher.messages)
-
-
-async def test_consent_keeps_every_labelled_detail_of_an_earlier_message(dispatcher):
-    first = (
-        "会員についての問い合わせを送りたいです。団体：豊岡市、国：日本、氏名：井上 誠、"
-        "メール：m-inoue@city.toyooka.example、役職：環境経済課 係長、人口：約7万5千人。"
-        "メッセージ：経験を海外の自治体と共有したいです。"
-    )
-    events = [_user(first), _user("同意する")]
-    tracker = make_tracker(text="同意する", intent="affirm", events=events)
-    result = await ValidateEnquiryForm().validate_enquiry_consent(True, dispatcher, tracker, {})
-    assert result == {
-        "enquiry_consent": True,
-        "enquiry_organisation": "豊岡市",
-        "enquiry_country": "JP",
-        "enquiry_name": "井上 誠",
-        "enquiry_email": "m-inoue@city.toyooka.example",
-        "enquiry_role": "環境経済課 係長",
-        "enquiry_population": "75000",
-        "enquiry_message": "経験を海外の自治体と共有したいです",
-    }
 
 
 async def test_the_country_is_corrected_by_its_name_not_its_code(dispatcher):

@@ -31,9 +31,13 @@ EXAMPLES = {
 }
 
 
-def _featurized(storage: LocalModelStorage, context: ExecutionContext) -> TrainingData:
+def _featurized(
+    storage: LocalModelStorage,
+    context: ExecutionContext,
+    examples: dict[str, list[str]] = EXAMPLES,
+) -> TrainingData:
     data = TrainingData(
-        [Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts]
+        [Message.build(text, intent) for intent, texts in examples.items() for text in texts]
     )
     WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(data)
     featurizer = CountVectorsFeaturizer.create(
@@ -238,15 +242,7 @@ def _generator_batches(tmp_path: Path, seed: int) -> list[list[tuple[int, int]]]
     tmp_path.mkdir()
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "bucket")
-    data = TrainingData(
-        [Message.build(t, intent) for intent, texts in LONG_AND_SHORT.items() for t in texts]
-    )
-    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(data)
-    featurizer = CountVectorsFeaturizer.create(
-        CountVectorsFeaturizer.get_default_config(), storage, Resource("cvf"), context
-    )
-    featurizer.train(data)
-    featurizer.process_training_data(data)
+    data = _featurized(storage, context, LONG_AND_SHORT)
     diet = DIETClassifier.create(
         DIETClassifier.get_default_config(), storage, Resource("diet"), context
     )
