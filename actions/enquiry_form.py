@@ -234,6 +234,14 @@ class ValidateEnquiryForm(FormValidationAction):
         # A required answer is never skipped by the "no" intent, only by an empty text.
         declined = is_skip(value, tracker, by_intent=field in OPTIONAL_FIELDS and not repeated)
         declined = declined or (isinstance(value, str) and value.startswith("/"))  # a button
+        given: dict[str, Any] = {}
+        if isinstance(value, str) and field != "message" and not declined:
+            # "Senior regional planner, population is roughly 350,000": both answers.
+            value, others = corrections.answer_and_labelled(value, field)
+            for other, text in others.items():
+                other_checked = VALIDATORS[other](text)
+                if other_checked.ok:
+                    given[FIELD_SLOTS[other]] = str(other_checked.value)
         checked = (
             validation.Checked(error=validation.ERROR_EMPTY)
             if declined
@@ -248,6 +256,7 @@ class ValidateEnquiryForm(FormValidationAction):
                 slot: str(checked.value),
                 "enquiry_failures": 0,
                 **_email_alongside(field, tracker),
+                **given,
             }
         failures = int(tracker.get_slot("enquiry_failures") or 0) + 1
         dispatcher.utter_message(response=ERROR_RESPONSES.get(checked.error, "utter_default"))

@@ -240,7 +240,8 @@ _HESITATION = re.compile(
 )
 # A plain yes to "Do you agree?" in words other than the question's.
 _PLAIN_YES = re.compile(
-    r"(?:fine|sure|ok(?:ay)?|go ahead|sounds good|no problem|that'?s fine|all good|yes|yeah|yep)"
+    r"(?:fine|sure|ok(?:ay)?|go ahead|sounds good|no problem|that'?s fine|all good|yes|yeah|yep|"
+    r"おk|おけ|おっけ[ーい]?|オッケ[ーイ]?|了解(?:です|しました)?|りょ)"
     r"(?:[,\s]+(?:go ahead|that'?s fine|sure|thanks|please))*|問題ありません|大丈夫です|構いません|"
     r"はい(?:、)?(?:大丈夫です|問題ありません|構いません)?"
 )
@@ -393,6 +394,7 @@ _ENQUIRY = re.compile(
     r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送|"
     r"(?:加盟|入会|会員)(?:について|に関して|の件で)(?:の)?(?:お)?問い合わせ(?:たい|をしたい|させて)|"
     r"^(?:それでは|では|じゃあ)?[、\s]*(?:お)?問い合わせ(?:を)?お願い(?:します|いたします)|"
+    r"問い合わせ(?:を)?(?:出したい|出します|出させて)|"
     r"(?:want|like|love|keen) to join\b|"
     r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )
@@ -566,7 +568,9 @@ def fact_named(text: str) -> Literal["ask_founding", "ask_name", "ask_mission"] 
 _CALL_OFF = re.compile(
     r"^(?:(?:actually|oh|ok|okay|hmm+|sorry|wait|no|um+|uh|well)[,.!\s]+)*"
     r"(?:never ?mind|forget (?:it|about it|this|that)|cancel\b|stop (?:this|the form|the enquiry)|"
-    r"let'?s (?:stop|leave it)|i(?:'ll| will) (?:do|finish) (?:it|this) later)"
+    r"let'?s (?:stop|leave it)|i(?:'ll| will) (?:do|finish) (?:it|this) later|hold off)"
+    # "Actually hold off… Please cancel it.": a sentence of its own that asks to cancel.
+    r"|(?:^|[.!…]\s*)please cancel (?:it|this|that|the (?:enquiry|form|request))[.!]?\s*$"
     r"|^(?:(?:あ|あっ|え|いや|うーん|すみません|ごめんなさい)[、,。!！\s]*)*"
     r"(?:(?:やっぱり|やはり)[、,\s]*(?:いいです|結構です|やめ)|やめます|やめておきます|やめとき|"
     r"キャンセル|中止|また今度|今度にします)"

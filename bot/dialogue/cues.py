@@ -190,6 +190,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
         return read_as(parse, "switch_language")
+    if intent == "start_enquiry" and asks_member_status(text):
+        # "Is Nairobi a member?": the page lists no members; no form was asked for.
+        return read_as(parse, "ask_other_iclei_topic")
     if intent == "start_enquiry" and asks_how_to_join(context or text):
         # "We'd like to become a member, what do we do?": how it works first; the membership
         # answer then offers the form.

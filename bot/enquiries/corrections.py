@@ -39,7 +39,8 @@ OPTIONAL = frozenset({"role", "population", "message"})
 # A request to change an answer, in either language.
 _CHANGE = re.compile(
     r"\b(?:change|fix|update|edit|replace|amend|remove|delete)\b|"
-    r"\bcorrect (?:the|my|it|that|this|our)\b|\bwrong\b|\btypo\b|\bmistake\b|should (?:be|read)|"
+    r"\bcorrect (?:the|my|it|that|this|our)\b|\bwrong\b|\btypo\b|\bmistake\b|"
+    r"should (?:\w+ )?(?:be|read|say)|"
     r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
     r"正しくは|本当は|"
     r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り|"
@@ -62,8 +63,8 @@ _CLAUSE_BREAK = re.compile(
 _REMOVE = re.compile(r"\b(?:remove|delete|clear|drop|leave out|no)\b|削除|消して|なしで|不要")
 # The value after the field's word: "to X", "should be X", ": X", "is X" (not "is wrong").
 _EN_AFTER_FIELD = re.compile(
-    r"^[\w\s'’]{0,20}?(?:\s|^)(?:to|should (?:just |only |really )?(?:be|read)|is actually|is now|"
-    r"is|as|=)\s+"
+    r"^[\w\s'’]{0,20}?(?:\s|^)(?:to|should (?:just |only |really )?(?:be|read|say)|"
+    r"is actually|is now|is|as|=)\s+"
     r"[\"'“‘]?(?P<value>.+?)[\"'”’]?$|^\s*[:：=]\s*(?P<colon>.+?)$",
     re.IGNORECASE,
 )
@@ -80,8 +81,9 @@ _JA_VALUE = re.compile(
     # 「山本花子 だけにしてください」 after 「担当者名がおかしいです」: the value on its own.
     # 「担当者名はフルネームで「井上 誠」にしてから送信してください」
     r"|[「『](?P<quoted_to>[^「」『』]+)[」』]\s*(?:に|へ)\s*(?:して|直|変更|修正|訂正|変え)"
-    r"|^[「『]?(?P<bare>[^「」『』、。\s][^「」『』、。]*?)[」』]?\s*(?:だけ|のみ)?"
-    r"(?:にしてください|にして下さい|でお願いします|でお願いいたします)[。．!！]?$"
+    r"|^[「『]?(?P<bare>[^「」『』、。\s][^「」『』、。をは]*?)[」』]?\s*(?:だけ|のみ)?"
+    r"(?:にしてください|にして下さい|でお願いします|でお願いいたします|に(?:直|修正|変更|訂正)して"
+    r"(?:ください|下さい|いただけますか))[。．!！]?$"
 )
 # "Y, not X", "not X but Y", 「XじゃなくてY」, 「XではなくY」: the old value X names the field.
 _SWAP = (
@@ -98,7 +100,7 @@ _NOT_VALUES = re.compile(
 _TRAILING = re.compile(
     r"\s*(?:,?\s*(?:please|thanks|thank you|instead|then|sorry|my bad|oops))?\s*[.!?]*\s*$|"
     r"\s*(?:です|でした|になります|でお願いします|だけでお願いします|だけで|のみで|にしてください|"
-    r"でお願いいたします)?[。．!！]*\s*$",
+    r"でお願いいたします|(?<=[\u4e00-\u9fff])で)?[。．!！]*\s*$",
     re.IGNORECASE,
 )
 
@@ -170,8 +172,9 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
         return swapped
     named = _field_at(clause.casefold())
     if named is None:
-        # "Sorry, it's actually the Metropolis of Lyon": the answer it resembles.
-        value = _actually(clause)
+        # "Sorry, it's actually the Metropolis of Lyon", 「熊本県水俣市に直してください」: the
+        # answer it resembles.
+        value = _actually(clause) or _ja_value(clause)
         field = _field_like(value, current) if value else None
         return Change(field, value) if field else None
     field, end = named
@@ -311,14 +314,14 @@ _LABELS: tuple[tuple[str, str], ...] = (
 # A label is followed by ":", "is" or 「は」; "country Ghana" and "population about 370,000"
 # need none (「自治体として…」 is no label).
 _SEPARATOR = r"\s*(?:[:：=]|\bis\b|は)\s*"
-_BARE = r"(?:country|population)\s+"
+_BARE = {"country": r"country\s+", "population": r"population\s+"}
 _SEGMENT_BREAK = re.compile(r",(?!\d{3}(?:\D|$))|[、;；\n]|。|(?<=[.!?])\s+")
 _LABELLED = tuple(
     (
         field,
         re.compile(
             rf"^\s*(?:and\s+)?(?:(?:{label}){_SEPARATOR}"
-            + (f"|{_BARE}" if field in ("country", "population") else "")
+            + (f"|{_BARE[field]}" if field in _BARE else "")
             + r")(?P<value>\S.*?)\s*[.。]?$",
             re.IGNORECASE,
         ),
@@ -374,3 +377,22 @@ _ANY_LABEL = re.compile(
 def without_label(text: str) -> str:
     """An answer without a label written before it ("名前：井上 真" -> "井上 真")."""
     return _ANY_LABEL.sub("", _norm(text), count=1)
+
+
+def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
+    """The answer to `field` and the other fields' labelled values in one message ("Senior
+    regional planner, population is roughly 350,000"); the text as it is when it labels no
+    other field."""
+    others = {k: v for k, v in labelled_answers(text).items() if k != field}
+    if not others:
+        return text, {}
+    own = []
+    for segment in _SEGMENT_BREAK.split(_norm(text)):
+        if not segment or not segment.strip():
+            continue
+        labelled = "@" in segment or any(
+            pattern.match(segment) for name, pattern in _LABELLED if name != field
+        )
+        if not labelled:
+            own.append(segment.strip())
+    return ", ".join(own), others

@@ -120,7 +120,11 @@ def _text(value: str | None, limit: int, *, multiline: bool = False) -> Checked[
 
 # 「長野県松本市です」, 「うちは台中市だよ」, "we're the City of Arequipa", "I'm the environment
 # manager": the answer without the sentence around it.
-_JA_COPULA = re.compile(r"\s*(?:です|でございます|になります|だよ|だよね)\s*[。．.!！]*\s*$")
+# 「熊本県水俣市で。」 ("…, please"): the で is not part of the name either.
+_JA_COPULA = re.compile(
+    r"(?<=[\u4e00-\u9fff\u30a0-\u30ff])\s*で\s*[。．.!！]+\s*$|"
+    r"\s*(?:です|でございます|になります|だよ|だよね|でお願いします|でお願いいたします)\s*[。．.!！]*\s*$"
+)
 _JA_TOPIC = re.compile(r"^(?:うちは|うちの(?:市|町|村)は|私たちは|わたしたちは|当市は|こちらは)\s*")
 _EN_FRAME = re.compile(
     r"^(?:we['’]?re|we are|it['’]s|it is|this is|i['’]?m from|i am from|i work (?:for|at)|"
@@ -242,7 +246,7 @@ _ANGLE_ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 # "it's", "email", "use", "to" ("my new email is …", "oops, …", 「すみません、…」).
 _LEADS_TO_ADDRESS = re.compile(
     r"(?:^|[,:;!.?、。：！？\u3040-\u30ff\u4e00-\u9fff]|\b(?:is|it's|its|email|e-mail|mail|"
-    r"address|use|to|at|here)\b)\s*$",
+    r"address|use|to|at|here|oops|sorry|oh|ah|ok|okay|actually|correction)\b)\s*$",
     re.IGNORECASE,
 )
 

@@ -290,3 +290,12 @@ async def test_who_may_join_asked_for_the_name_is_answered_not_rejected(dispatch
     result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
     assert result == {"enquiry_name": None}
     assert _responses(dispatcher) == ["utter_ask_membership"]
+
+
+async def test_a_role_with_the_population_beside_it_keeps_both(dispatcher):
+    text = "Senior regional planner, population is roughly 350,000"
+    slots = {**GIVEN, "enquiry_role": None}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result["enquiry_role"] == "Senior regional planner"
+    assert result["enquiry_population"] == "350000"

@@ -12,6 +12,7 @@ from bot.dialogue.asked import (
     asks_what_the_page_lacks,
     asks_whom_to_contact,
     attributes_asked,
+    calls_off,
     consent_opening,
     facet_asked,
     is_travel_or_everyday,
@@ -228,3 +229,17 @@ def test_the_consent_a_message_opens_with(text, consent):
 def test_a_formal_yes_to_the_enquiry():
     assert wants_to_enquire("それでは問い合わせをお願いいたします")
     assert not wants_to_enquire("問い合わせ先をお願いします")
+
+
+@pytest.mark.parametrize(
+    ("text", "off"),
+    [("Actually hold off… Please cancel it.", True), ("Please cancel it", True),
+     ("We plan to cancel our old climate plan and start anew", False)],
+)  # fmt: skip
+def test_calling_the_enquiry_off_in_a_sentence_of_its_own(text, off):
+    assert calls_off(text) is off
+
+
+def test_testers_words_for_yes_and_for_an_enquiry():
+    assert consent_opening("おｋ") is True
+    assert wants_to_enquire("じゃあクライアントの水俣市の代わりに問い合わせ出したいです")

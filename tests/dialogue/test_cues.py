@@ -356,3 +356,9 @@ def test_the_assistant_staff_languages_and_that_office(text, intent, expected):
 )
 def test_who_may_join_is_the_membership_answer(text):
     assert reread(parse("ask_why_cities"), text)["intent"]["name"] == "ask_membership"
+
+
+def test_whether_a_place_is_a_member_is_no_request_for_the_form():
+    assert reread(parse("start_enquiry"), "Is Nairobi a member?")["intent"]["name"] == (
+        "ask_other_iclei_topic"
+    )

@@ -7,6 +7,7 @@ import pytest
 
 from bot.enquiries.corrections import (
     Change,
+    answer_and_labelled,
     asks_to_change,
     changes,
     field_named,
@@ -171,3 +172,33 @@ def test_a_country_is_replaced_whole_by_its_name_in_either_language():
     assert changes("国はスペインではなくエクアドルです", current) == [
         Change("country", "エクアドル")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "own", "others"),
+    [
+        ("Senior regional planner, population is roughly 350,000", "role",
+         "Senior regional planner", {"population": "roughly 350,000"}),
+        ("Jane Doe, email jane@x.example", "name", "Jane Doe", {"email": "jane@x.example"}),
+        # Commas of the answer itself.
+        ("Head of Climate, Energy and Transport", "role", "Head of Climate, Energy and Transport",
+         {}),
+    ],
+)  # fmt: skip
+def test_an_answer_with_other_fields_labelled_beside_it(text, field, own, others):
+    assert answer_and_labelled(text, field) == (own, others)
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [
+        ("role should just say Senior Regional Planner", {"role": "x"},
+         [Change("role", "Senior Regional Planner")]),
+        ("熊本県水俣市に直してください", {"organisation": "熊本県水俣市で"},
+         [Change("organisation", "熊本県水俣市")]),
+        ("あ、すみません団体名は水俣市じゃなくて熊本県水俣市で。", {"organisation": "水俣市"},
+         [Change("organisation", "熊本県水俣市")]),
+    ],
+)  # fmt: skip
+def test_corrections_in_the_testers_words(text, current, expected):
+    assert changes(text, current) == expected

@@ -312,3 +312,8 @@ def test_a_sentence_with_two_numbers_is_not_guessed():
 )  # fmt: skip
 def test_a_name_among_other_words(text, name):
     assert validate_name(text).value == name
+
+
+def test_an_address_after_oops_and_an_organisation_before_de():
+    assert validate_email("oops dan.okafor@example.com.au").value == "dan.okafor@example.com.au"
+    assert validate_organisation("熊本県水俣市で。").value == "熊本県水俣市"
