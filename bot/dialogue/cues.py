@@ -345,6 +345,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
             # question about another place.
             return "ask_followup"
     office_question = "list_offices" if asks_for_list(text) else "ask_office_contact"
+    if intent == "nlu_fallback" and wants_to_enquire(text):
+        # 「クライアントの水俣市の代わりに問い合わせ出したい」: the form, whatever place it names.
+        return "start_enquiry"
     placed = intent in _GENERAL or intent == "ask_headquarters"
     if placed and mentions_an_office(text):
         if names_a_place(text, parse):

@@ -362,3 +362,11 @@ def test_whether_a_place_is_a_member_is_no_request_for_the_form():
     assert reread(parse("start_enquiry"), "Is Nairobi a member?")["intent"]["name"] == (
         "ask_other_iclei_topic"
     )
+
+
+def test_a_wish_to_enquire_for_a_named_place_is_the_form_not_the_office():
+    text = "じゃあクライアントの水俣市の代わりに問い合わせ出したいです"
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] == "start_enquiry"
+    assert reread(parse("ask_office_contact", "横浜"), "横浜とか入ってる？")["intent"]["name"] == (
+        "ask_other_iclei_topic"
+    )
