@@ -370,13 +370,17 @@ def _message_to_end(norm: str, segment: str, match: re.Match[str]) -> str:
 
 
 _ANY_LABEL = re.compile(
-    rf"^\s*(?:{'|'.join(label for _, label in _LABELS)})\s*[:：=]\s*(?=\S)", re.IGNORECASE
+    rf"^\s*(?:{'|'.join(label for _, label in _LABELS)})\s*(?:[:：=]|は)\s*(?=\S)", re.IGNORECASE
 )
+_QUOTED = re.compile(r"^[「『\"](?P<inner>[^「」『』\"]+)[」』\"]")
 
 
 def without_label(text: str) -> str:
-    """An answer without a label written before it ("名前：井上 真" -> "井上 真")."""
-    return _ANY_LABEL.sub("", _norm(text), count=1)
+    """An answer without a label written before it ("名前：井上 真" -> "井上 真",
+    「役職は「環境政策課長」でお願いします」 -> 「環境政策課長でお願いします」)."""
+    norm = _norm(text)
+    rest = _ANY_LABEL.sub("", norm, count=1)
+    return _QUOTED.sub(r"\g<inner>", rest, count=1) if rest != norm else rest
 
 
 def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:

@@ -317,3 +317,8 @@ def test_a_name_among_other_words(text, name):
 def test_an_address_after_oops_and_an_organisation_before_de():
     assert validate_email("oops dan.okafor@example.com.au").value == "dan.okafor@example.com.au"
     assert validate_organisation("熊本県水俣市で。").value == "熊本県水俣市"
+
+
+def test_a_japanese_label_with_wa_and_quotes_is_not_part_of_the_answer():
+    assert validate_role("役職は「環境政策課長」でお願いします").value == "環境政策課長"
+    assert validate_organisation("団体名は「那覇市」です").value == "那覇市"
