@@ -74,6 +74,10 @@ _FILLER = re.compile(
 _DECLINED = re.compile(
     r"(?i)^(?:no|nope|nothing|none|not really|no thanks?|no thank you|that'?s all|that is all|"
     r"no (?:message|comment|role|thanks)|nothing to add|"
+    # "send it" / 「送信してください」 at an optional question: nothing more, send.
+    r"(?:please )?send(?: it)?(?: now| please)?|"
+    r"送信(?:して(?:ください|下さい)|します|でお願いします)|"
+    r"このまま送信(?:して(?:ください|下さい))?|"
     r"all good|nothing else|nothing more|特に(?:ありません|ないです|なし|ない)|大丈夫です|"
     r"以上です)[\s,.!、。]*(?:that'?s all|thanks?|thank you|nothing else|for now|以上です)?"
     r"[\s,.!、。]*$"

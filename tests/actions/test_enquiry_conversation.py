@@ -122,7 +122,7 @@ async def test_a_greeting_before_a_question_is_no_name(dispatcher):
 @pytest.mark.parametrize(
     ("text", "skipped"),
     [("no that's all", True), ("nothing else, thanks", True), ("特にないです", True),
-     ("no message, thanks", True),
+     ("no message, thanks", True), ("送信してください", True), ("send it", True),
      ("No, but we would like to hear about training", False), ("Norway", False)],
 )  # fmt: skip
 def test_an_optional_question_declined_in_a_few_words(text, skipped):
