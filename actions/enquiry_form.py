@@ -419,11 +419,7 @@ class ValidateEnquiryForm(FormValidationAction):
         slots: dict[str, Any] = {"enquiry_consent": True}
         for field, value in given.items():
             slot = FIELD_SLOTS[field]
-            checked = (
-                validation.Checked(value)
-                if field == "country" and value == found.country
-                else VALIDATORS[field](value)
-            )
+            checked = VALIDATORS[field](value)  # a prefilled country is its ISO code: valid
             if checked.ok and not tracker.get_slot(slot):
                 slots[slot] = str(checked.value)
         if len(slots) > 1:

@@ -292,9 +292,12 @@ _STAFF_LANGUAGE_WORDS = (
 )
 
 
+_STAFF_LANGUAGE = re.compile(_STAFF_LANGUAGE_WORDS)
+
+
 def asks_about_staff_languages(text: str) -> bool:
     """True when a message asks which languages an office's staff speak."""
-    return bool(re.search(_STAFF_LANGUAGE_WORDS, _norm(text)))
+    return bool(_STAFF_LANGUAGE.search(_norm(text)))
 
 
 # "How long does it take ICLEI to reply?": the page does not say; nor is it about the data.

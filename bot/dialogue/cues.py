@@ -124,11 +124,11 @@ def names_a_place(text: str, parse: dict[str, Any]) -> bool:
 
 
 def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
-    """The parse as `affirm` or `deny` when the whole message answers "Do you agree?" in
-    its own words (「同意します」, "I don't agree"), whatever the model read: a model once
-    read 「同意します」 as `deny`. Otherwise the same parse."""
-    consent = consent_opening(text)
-    return read_as(parse, None if consent is None else ("affirm" if consent else "deny"))
+    """The parse as `affirm` or `deny` when the message answers "Do you agree?" in its own
+    words, as a whole or in its first sentence (「同意します」, "I don't agree", "yes I agree.
+    Organisation: …"), whatever the model read: a model once read 「同意します」 as `deny`.
+    Otherwise the same parse."""
+    return read_as(parse, _as_intent(consent_opening(text)))
 
 
 def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None) -> dict[str, Any]:
@@ -153,7 +153,10 @@ def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None)
 
 def _consent_intent(text: str) -> str | None:
     """`affirm` or `deny` for a whole message that answers "Do you agree?", else None."""
-    consent = consent_answer(text)
+    return _as_intent(consent_answer(text))
+
+
+def _as_intent(consent: bool | None) -> str | None:
     return None if consent is None else ("affirm" if consent else "deny")
 
 
