@@ -110,7 +110,7 @@ def attributes_asked(text: str) -> list[Attribute]:
             if name == "email" and gives_address:
                 continue
             # "fax number" is not also a phone.
-            if name == "phone" and "fax" in found and not re.search(r"phone|電話|tel", norm):
+            if name == "phone" and "fax" in found and not re.search(r"phone|電話|\btel\b", norm):
                 continue
             found.append(name)
     return found

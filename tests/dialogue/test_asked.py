@@ -243,3 +243,11 @@ def test_calling_the_enquiry_off_in_a_sentence_of_its_own(text, off):
 def test_testers_words_for_yes_and_for_an_enquiry():
     assert consent_opening("おｋ") is True
     assert wants_to_enquire("じゃあクライアントの水俣市の代わりに問い合わせ出したいです")
+
+
+def test_a_fax_number_asked_with_tell_me_is_not_also_the_phone():
+    # "tell" is no "tel".
+    assert attributes_asked("Could you tell me the fax number for the head office please") == [
+        "fax"
+    ]
+    assert attributes_asked("fax and tel please") == ["fax", "phone"]
