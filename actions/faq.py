@@ -53,6 +53,13 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
 _COUNTRY_MESSAGES = 6
 
 
+# Answers that end "tell me your country", and their wording once the visitor has named it.
+_YOUR_OFFICE_RESPONSES = {
+    "ask_other_iclei_topic": "utter_not_on_page_ask_your_office",
+    "ask_membership": "utter_ask_membership_your_office",
+}
+
+
 def _country_named(tracker: Tracker) -> str | None:
     """The country the visitor named last in this conversation (its ISO code), if any."""
     knowledge = get_knowledge()
@@ -92,10 +99,11 @@ class ActionAnswerFaq(Action):
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        named = _country_named(tracker) if intent == "ask_other_iclei_topic" else None
-        if named is not None:
-            # "Tell me your country" would ask again what the visitor already said: the page
-            # lacks it, and the office for that country can tell (its card).
+        your_office = _YOUR_OFFICE_RESPONSES.get(intent or "")
+        named = _country_named(tracker) if your_office else None
+        if your_office and named is not None:
+            # "Tell me your country" would ask again what the visitor already said ("Our
+            # town in Chile might want to join"): the office for that country, with its card.
             lang, knowledge = language_of(tracker), get_knowledge()
             known = knowledge.office_for_country(named)
             values = {
@@ -105,7 +113,7 @@ class ActionAnswerFaq(Action):
             }
             send(
                 dispatcher,
-                [Reply("utter_not_on_page_ask_your_office", values), *office_card(known, lang)],
+                [Reply(your_office, values), *office_card(known, lang)],
             )
             return [SlotSet("topic", intent)]
         send(dispatcher, [reply])

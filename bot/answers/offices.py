@@ -96,6 +96,22 @@ def office_lines(
     ]
 
 
+def same_or_different(
+    knowledge: Knowledge, offices: list[Office], lang: str | None, asked_text: str = ""
+) -> list[Reply]:
+    """Whether the offices a visitor compares ("Is the Brussels office the same as the
+    European Secretariat?") are one office or several, then each one's card."""
+    unique = list(dict.fromkeys(offices))
+    if len(unique) == 1:
+        intro = Reply("utter_offices_same", {"office_name": unique[0].name.get(lang)})
+    else:
+        intro = Reply(
+            "utter_offices_different",
+            {"office_lines": "\n".join(office_lines(knowledge, unique, lang))},
+        )
+    return [intro] + [reply for office in unique for reply in office_card(office, lang, asked_text)]
+
+
 def office_list(knowledge: Knowledge, lang: str | None) -> Reply:
     """The offices whose addresses the page lists, one line each, and how many ICLEI has."""
     lines = office_lines(knowledge, knowledge.offices, lang)

@@ -173,6 +173,19 @@ def asks_for_list(text: str) -> bool:
     return bool(_LIST.search(_norm(text)))
 
 
+# "Is the Brussels office the same as the European Secretariat?", 「ブリュッセル事務所と
+# ヨーロッパ事務局は別ですか」: a comparison of the offices named, not a request for one.
+_SAME_OR_DIFFERENT = re.compile(
+    r"\b(?:the )?same\b|\bdiffer|\bseparate\b|\bdistinct\b|"
+    r"同じ|違い|違う|ちがう|別の|別々|別物|別ですか|別なの|別\?|異なる|一緒|同一"
+)
+
+
+def compares_offices(text: str) -> bool:
+    """True when a message asks whether the places it names are one office or several."""
+    return bool(_SAME_OR_DIFFERENT.search(_norm(text)))
+
+
 # "Could you answer in Japanese?", 「英語で回答してください」, 「英語表示にして」: a language
 # named together with how to communicate. "ICLEI's name in Japanese" names no way of talking.
 _JA_REQUEST = re.compile(r"(英語|日本語|えいご|にほんご)(で|に|表示|のほう|の方|版|対応)")

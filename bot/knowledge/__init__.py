@@ -6,6 +6,7 @@ from bot.knowledge.places import (
     PlaceMatch,
     find_places,
     normalize,
+    place_mentions,
     resolve_in_context,
     resolve_place,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Region",
     "RegionGroup",
     "find_places",
+    "place_mentions",
     "get_knowledge",
     "load_knowledge",
     "normalize",

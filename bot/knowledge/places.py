@@ -136,6 +136,12 @@ def resolve_in_context(knowledge: Knowledge, name: str, text: str) -> PlaceMatch
 
 def find_places(knowledge: Knowledge, text: str) -> list[PlaceMatch]:
     """Find every known place mentioned in a free-text message, in text order, longest first."""
+    return _unique(place_mentions(knowledge, text))
+
+
+def place_mentions(knowledge: Knowledge, text: str) -> list[PlaceMatch]:
+    """Every mention of a known place in text order, one match per mention (two names of
+    one office give two matches)."""
     index = _index(knowledge)
     text = _clean(text)
     taken: list[tuple[int, int]] = []
@@ -146,7 +152,7 @@ def find_places(knowledge: Knowledge, text: str) -> list[PlaceMatch]:
                 taken.append((start, end))
                 if match is not None:
                     found.append((start, match))
-    return _unique(match for _, match in sorted(found, key=lambda item: item[0]))
+    return [match for _, match in sorted(found, key=lambda item: item[0])]
 
 
 def is_distinctive(name: str) -> bool:

@@ -127,3 +127,36 @@ async def test_what_the_page_lacks_points_to_the_office_of_a_country_already_nam
     alone = make_tracker(text="who leads ICLEI?", intent="ask_other_iclei_topic")
     await ActionAnswerFaq().run(dispatcher, alone, {})
     assert dispatcher.messages[-1]["response"] == "utter_ask_other_iclei_topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "country"),
+    [
+        ("Our town of 40,000 in Chile might want to join. How?", "en", "Chile"),
+        ("カナダの市ですが、加盟するにはどうすればいいですか", "ja", "カナダ"),
+    ],
+)
+async def test_membership_answer_names_the_office_of_a_country_already_given(
+    dispatcher, text, language, country
+):
+    from actions.faq import ActionAnswerFaq
+    from bot.knowledge import get_knowledge
+
+    events = [{"event": "user", "text": text, "parse_data": {}}]
+    slots = {"language": language}
+    tracker = make_tracker(text=text, intent="ask_membership", slots=slots, events=events)
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    first = dispatcher.messages[0]
+    assert first["response"] == "utter_ask_membership_your_office"
+    assert first["country"] == country
+    assert first["membership_form"] and first["website"]
+    knowledge = get_knowledge()
+    code = next(
+        c for c in knowledge.countries if knowledge.country(c).name.get(language) == country
+    )
+    assert first["office_name"] == knowledge.office_for_country(code).name.get(language)
+    assert dispatcher.messages[1]["response"] == "utter_office_contact"
+    # No country given: the general answer, which asks for it.
+    alone = make_tracker(text="how can we join?", intent="ask_membership")
+    await ActionAnswerFaq().run(dispatcher, alone, {})
+    assert dispatcher.messages[-1]["response"] == "utter_ask_membership"

@@ -267,7 +267,7 @@ async def test_what_the_page_does_not_say_about_an_office_is_said(dispatcher, te
     ("text", "entities", "office_id", "says_none"),
     [
         # The country's office is in Suwon; Seoul has the East Asia Secretariat.
-        ("韓国はソウルと水原に2つあるっぽいけど、何が違うの?", [place("韓国")], "east_asia", False),
+        ("ソウルにも事務所はありますか", [place("ソウル")], "east_asia", False),
         # Victoria (Canada) is in no office's city, though Melbourne's address says Victoria.
         ("Is there an office near Victoria, British Columbia?", [place("Canada")], "canada", False),
     ],
@@ -280,3 +280,64 @@ async def test_a_city_with_an_office_of_its_own_is_never_said_to_have_none(
     )
     assert SlotSet("office", office_id) in events
     assert ("utter_office_no_office_in_place" in responses(dispatcher)) is says_none
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intro", "office_ids"),
+    [
+        (
+            "Is the Brussels office the same as the European Secretariat?",
+            "en",
+            "utter_offices_different",
+            ["brussels", "europe"],
+        ),
+        (
+            "Is ICLEI Europe the same as the European Secretariat?",
+            "en",
+            "utter_offices_same",
+            ["europe"],
+        ),
+        ("東京事務所と日本事務所は同じですか？", "ja", "utter_offices_same", ["japan"]),
+        (
+            "ソウルの事務所と水原の事務所は別ですか",
+            "ja",
+            "utter_offices_different",
+            ["east_asia", "korea"],
+        ),
+        # Seoul has the East Asia Secretariat, Suwon the Korea Office: both, and how they differ.
+        (
+            "韓国はソウルと水原に2つあるっぽいけど、何が違うの?",
+            "ja",
+            "utter_offices_different",
+            ["east_asia", "korea"],
+        ),
+    ],
+)
+async def test_two_offices_compared_are_said_to_be_one_or_several(
+    dispatcher, text, lang, intro, office_ids
+):
+    from bot.knowledge import get_knowledge
+
+    events = await run_contact(
+        dispatcher, text=text, intent="ask_office_contact", slots={"language": lang}
+    )
+    assert dispatcher.messages[0]["response"] == intro
+    names = [get_knowledge().office(office_id).name.get(lang) for office_id in office_ids]
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert [card["office_name"] for card in cards] == names
+    if len(names) > 1:
+        assert all(name in dispatcher.messages[0]["office_lines"] for name in names)
+    # One office: the conversation is now about it; several: about none of them.
+    assert (SlotSet("office", office_ids[0]) in events) == (len(office_ids) == 1)
+
+
+async def test_one_office_named_with_a_comparison_word_gets_its_card(dispatcher):
+    # "the same address as before?" names one office: no comparison to make.
+    await run_contact(
+        dispatcher,
+        text="Does the Tokyo office still have the same address?",
+        intent="ask_office_contact",
+        slots={"language": "en"},
+    )
+    assert "utter_offices_same" not in responses(dispatcher)
+    assert any(r.startswith("utter_office_contact") for r in responses(dispatcher))

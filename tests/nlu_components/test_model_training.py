@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.layers import CRF
-from rasa.utils.tensorflow.models import RasaModel
+from rasa.utils.tensorflow.models import RasaModel, TransformerRasaModel
 
 from bot import model_training
 
@@ -122,11 +122,12 @@ def test_install_is_idempotent_and_uninstall_restores_keras():
         model_training.install()
         model_training.install()
         assert RasaModel.fit is model_training.fit_with_built_variables
-        assert CRF.call is model_training.decode_off_the_tape
+        entity_loss = TransformerRasaModel._calculate_entity_loss
+        assert entity_loss is model_training.entity_loss_without_decoding
     finally:
         model_training.uninstall()
     assert "fit" not in vars(RasaModel)
-    assert CRF.call is model_training._CRF_DECODE
+    assert TransformerRasaModel._calculate_entity_loss is model_training._ENTITY_LOSS
     model_training.uninstall()  # twice: no error
 
 
@@ -151,34 +152,86 @@ def test_keras_reads_a_sequence_without_autotuning_only_with_the_patch():
     assert data_adapter.KerasSequenceAdapter.get_dataset is model_training._SEQUENCE_DATASET
 
 
-def _crf_gradients(crf: CRF) -> tuple[tf.Tensor | None, tf.Tensor, list]:
-    """Gradients to the transitions of the decoded scores and of the loss, and the tags."""
-    logits = tf.constant(np.random.default_rng(0).normal(size=(2, 4, 3)), tf.float32)
-    lengths = tf.constant([4, 2])
-    tags = tf.constant([[1, 2, 0, 1], [2, 1, 0, 0]])
-    with tf.GradientTape(persistent=True) as tape:
-        predicted, scores = crf(logits, lengths)
-        loss = crf.loss(logits, tags, lengths)
-    return (
-        tape.gradient(scores, crf.transition_params),
-        tape.gradient(loss, crf.transition_params),
-        predicted.numpy().tolist(),
+PLACES = ["Tokyo", "Bonn", "Seoul", "Manila", "Denver", "Toronto"]
+
+
+def _entity_examples() -> list[Message]:
+    messages = []
+    for place in PLACES:
+        for template in ["where is the {} office", "{} address please", "office in {}"]:
+            text = template.format(place)
+            start = text.index(place)
+            entity = {"start": start, "end": start + len(place), "value": place, "entity": "place"}
+            messages.append(Message.build(text, "ask_office", entities=[entity]))
+    return messages
+
+
+def _train_entity_diet(tmp_path: Path, name: str) -> DIETClassifier:
+    (tmp_path / name).mkdir()
+    storage = LocalModelStorage(tmp_path / name)
+    context = ExecutionContext(GraphSchema({}), name)
+    data = TrainingData(_entity_examples() + [Message.build("hello", "greet")])
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(data)
+    featurizer = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("cvf"), context
     )
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    config = {
+        **DIETClassifier.get_default_config(),
+        "epochs": 3,
+        "number_of_transformer_layers": 0,
+        "random_seed": 1,
+    }
+    diet = DIETClassifier.create(config, storage, Resource(f"diet_{name}"), context)
+    diet.train(data)
+    return diet
 
 
-def test_the_crf_decodes_off_the_tape_with_the_same_tags_and_loss_gradients():
-    tf.keras.utils.set_random_seed(1)
-    crf = CRF(num_tags=3, reg_lambda=0.0, scale_loss=False)
-    on_tape, loss_gradient, tags = _crf_gradients(crf)
-    assert on_tape is not None  # Rasa records the decoding
-    model_training.install()
-    try:
-        off_tape, patched_loss_gradient, patched_tags = _crf_gradients(crf)
-    finally:
-        model_training.uninstall()
-    assert off_tape is None
-    assert patched_tags == tags
-    np.testing.assert_allclose(patched_loss_gradient.numpy(), loss_gradient.numpy())
+@pytest.fixture
+def decodes_in_training_steps(monkeypatch) -> list[bool]:
+    """For each CRF decoding traced or run: whether it was inside a training step."""
+    in_step = [False]
+    decodes: list[bool] = []
+    train_step, decode = RasaModel.train_step, CRF.call
+
+    def stepping(self, batch_in):
+        in_step[0] = True
+        try:
+            return train_step(self, batch_in)
+        finally:
+            in_step[0] = False
+
+    def decoding(self, logits, sequence_lengths):
+        decodes.append(in_step[0])
+        return decode(self, logits, sequence_lengths)
+
+    monkeypatch.setattr(RasaModel, "train_step", stepping)
+    monkeypatch.setattr(CRF, "call", decoding)
+    return decodes
+
+
+def test_training_steps_skip_the_crf_decoding_and_train_the_same_weights(
+    tmp_path, decodes_in_training_steps
+):
+    weights = {}
+    for rasas_steps in (True, False):
+        decodes_in_training_steps.clear()
+        model_training.install()
+        try:
+            if rasas_steps:  # Rasa's own entity loss (uninstall puts it back)
+                TransformerRasaModel._calculate_entity_loss = model_training._ENTITY_LOSS
+            diet = _train_entity_diet(tmp_path, f"diet_{rasas_steps}")
+        finally:
+            model_training.uninstall()
+        # Building the variables decodes (Rasa creates the transitions so); Rasa's steps
+        # decode too, the patched ones never.
+        assert decodes_in_training_steps[0] is False
+        assert any(decodes_in_training_steps) is rasas_steps
+        weights[rasas_steps] = {v.name: v.numpy() for v in diet.model.trainable_variables}
+    assert weights[True].keys() == weights[False].keys()
+    for name, value in weights[True].items():
+        np.testing.assert_array_equal(weights[False][name], value, err_msg=name)
 
 
 class _Branchy(RasaModel):
