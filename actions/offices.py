@@ -19,7 +19,6 @@ from bot.dialogue.asked import (
     asks_what_the_page_lacks,
     asks_when_opened,
     attributes_asked,
-    compares_offices,
     is_travel_or_everyday,
     names_an_office,
     names_the_head_office,
@@ -31,7 +30,6 @@ from bot.knowledge import (
     find_places,
     gazetteer,
     get_knowledge,
-    place_mentions,
     resolve_in_context,
 )
 
@@ -194,19 +192,6 @@ def _office_in_city(knowledge: Knowledge, country: str, *names: str) -> Office |
     return found[0] if len(found) == 1 else None
 
 
-def _offices_compared(knowledge: Knowledge, text: str) -> list[Office]:
-    """The offices a message compares by their names or cities ("Is the Brussels office the
-    same as the European Secretariat?"); empty unless it compares two or more."""
-    if not compares_offices(text):
-        return []
-    offices = [
-        match.offices[0]
-        for match in place_mentions(knowledge, text)
-        if match.kind in ("office", "city") and not match.is_ambiguous
-    ]
-    return offices if len(offices) >= 2 else []
-
-
 def answer_named_place(
     dispatcher: CollectingDispatcher, knowledge: Knowledge, tracker: Tracker, lang: str
 ) -> list[dict[str, Any]] | None:
@@ -216,7 +201,7 @@ def answer_named_place(
     if is_travel_or_everyday(text) and not names_an_office(text):
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
-    compared = _offices_compared(knowledge, text)
+    compared = answers.offices_compared(knowledge, text)
     if compared:
         send(dispatcher, answers.same_or_different(knowledge, compared, lang, text))
         return office_events(compared[-1] if len(set(compared)) == 1 else None)

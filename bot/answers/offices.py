@@ -6,7 +6,8 @@ import json
 import re
 
 from bot.answers.reply import Reply
-from bot.knowledge import Knowledge, Office, PlaceMatch
+from bot.dialogue.asked import compares_offices
+from bot.knowledge import Knowledge, Office, PlaceMatch, place_mentions
 
 # The head office: the World Secretariat.
 HEADQUARTERS_ID = "world_secretariat"
@@ -94,6 +95,19 @@ def office_lines(
         )
         for office in offices
     ]
+
+
+def offices_compared(knowledge: Knowledge, text: str) -> list[Office]:
+    """The offices a message compares by their names or cities ("Is the Brussels office the
+    same as the European Secretariat?"), one per mention; empty unless two or more."""
+    if not compares_offices(text):
+        return []
+    offices = [
+        match.offices[0]
+        for match in place_mentions(knowledge, text)
+        if match.kind in ("office", "city") and not match.is_ambiguous
+    ]
+    return offices if len(offices) >= 2 else []
 
 
 def same_or_different(

@@ -18,6 +18,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.answers.facts import FAQ_INTENTS
+from bot.answers.offices import offices_compared
 from bot.dialogue.asked import (
     attributes_asked,
     fact_named,
@@ -33,6 +34,7 @@ from bot.dialogue.language_switch import asks_more
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
 from bot.enquiries.corrections import labelled_answers
+from bot.knowledge import get_knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +111,10 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         # "I'd like to submit a membership enquiry. Organisation: …, country …, email …": the
         # form, which keeps those details once the visitor agrees; no part is a question.
         return [Unit(message.text, read_as(parse, "start_enquiry"))]
+    if offices_compared(get_knowledge(), message.text):
+        # "Is the Brussels office the same as the European Secretariat?": one question about
+        # the offices it names together, not one card per clause.
+        return [Unit(message.text, read_as(parse, "ask_office_contact"))]
     # The model's reading of the whole message: cues are read per clause and per planned
     # turn, so that a place in a preamble does not turn "how many offices?" into an office.
     whole = Parsed(message.text, parse)

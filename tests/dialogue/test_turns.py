@@ -270,3 +270,18 @@ async def test_a_labelled_value_at_the_summary_is_a_correction(text):
     processor = FakeProcessor({"requested_slot": "enquiry_confirmed"}, loop="enquiry_form")
     await handle(processor, message(text))
     assert processor.handled[0].parse_data["intent"]["name"] == "correct_enquiry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ブリュッセル事務所とヨーロッパ事務局って別の組織ですか？",
+        "What's the difference between the Seoul office and the Suwon one?",
+    ],
+)
+async def test_offices_compared_are_one_question_about_offices(text):
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    assert [m.text for m in processor.handled] == [text]
+    assert processor.handled[0].parse_data["intent"]["name"] == "ask_office_contact"
+
