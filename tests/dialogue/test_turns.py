@@ -284,4 +284,3 @@ async def test_offices_compared_are_one_question_about_offices(text):
     await handle(processor, message(text))
     assert [m.text for m in processor.handled] == [text]
     assert processor.handled[0].parse_data["intent"]["name"] == "ask_office_contact"
-
