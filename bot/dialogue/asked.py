@@ -199,6 +199,21 @@ _COMMUNICATE = re.compile(
 )
 
 
+# 「住所は英語で教えてください」, "the address in English please": one detail asked in a
+# language, not the conversation (the page writes addresses in Latin script anyway).
+_DETAIL_IN_A_LANGUAGE = re.compile(
+    r"(?:住所|所在地|アドレス|名前|名称|事務所名|表記|綴り|スペル|url|ウェブサイト|サイト)"
+    r"(?:は|を|だけ|のみ|も)?(?:英語|日本語|えいご|にほんご)(?:で|表記)|"
+    r"\b(?:address(?:es)?|name|spelling|website)\b[^.?!。]{0,25}\bin (?:japanese|english)\b"
+)
+
+
+def asks_detail_in_a_language(text: str) -> bool:
+    """True when a message asks for one detail in a language (「住所は英語で」), not for
+    the conversation in it."""
+    return bool(_DETAIL_IN_A_LANGUAGE.search(_norm(text)))
+
+
 # "Back to English - is there an office in Korea too?": a switch however long the message.
 _BACK_TO = re.compile(
     r"\b(?:back|switch(?:ing)?(?: back)?|go(?:ing)? back) to (japanese|english)\b"
@@ -212,6 +227,8 @@ def language_requested(text: str) -> Language | None:
     if back:
         return "ja" if back.group(1) == "japanese" else "en"
     if not _COMMUNICATE.search(norm) and len(norm.split()) > 4:
+        return None
+    if asks_detail_in_a_language(norm):
         return None
     match = _JA_REQUEST.search(norm)
     if match:

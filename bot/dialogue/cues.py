@@ -28,6 +28,7 @@ from bot.dialogue.asked import (
     asks_about_services,
     asks_about_staff_languages,
     asks_about_the_assistant,
+    asks_detail_in_a_language,
     asks_for_list,
     asks_for_someone_to_reach,
     asks_how_membership_works,
@@ -193,6 +194,10 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
         return read_as(parse, "switch_language")
+    if intent == "switch_language" and asks_detail_in_a_language(text):
+        # 「住所は英語で教えてください」: the address, the conversation staying in Japanese.
+        detail = "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
+        return read_as(parse, detail)
     if intent == "start_enquiry" and asks_member_status(text):
         # "Is Nairobi a member?": the page lists no members; no form was asked for.
         return read_as(parse, "ask_other_iclei_topic")

@@ -7,6 +7,7 @@ import pytest
 from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_personal_data,
+    asks_detail_in_a_language,
     asks_for_list,
     asks_member_status,
     asks_what_the_page_lacks,
@@ -17,6 +18,7 @@ from bot.dialogue.asked import (
     facet_asked,
     is_travel_or_everyday,
     language_asked,
+    language_requested,
     names_an_office,
     wants_to_enquire,
 )
@@ -64,6 +66,23 @@ def test_facets(text, facet):
 )
 def test_language_requests(text, language):
     assert language_asked(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("英語でお願いします", "en"),
+        ("Could you answer in Japanese, please?", "ja"),
+        ("日本語でお願いします。住所も知りたいです", "ja"),
+        # One detail in a language is not the conversation's language.
+        ("住所は英語で教えてください", None),
+        ("事務所の名前を英語表記で知りたいです", None),
+        ("Could I have the Tokyo office's address in Japanese, please?", None),
+    ],
+)
+def test_a_detail_asked_in_a_language_is_no_request_to_switch(text, language):
+    assert language_requested(text) == language
+    assert asks_detail_in_a_language(text) is (language is None)
 
 
 @pytest.mark.parametrize(
