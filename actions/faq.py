@@ -16,7 +16,7 @@ from actions.conversation import (
     send,
 )
 from actions.offices import current_office
-from bot.answers.facts import faq_reply
+from bot.answers.facts import fact_values, faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
 from bot.answers.offices import office_card
@@ -24,6 +24,7 @@ from bot.answers.reply import Reply
 from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
+    asks_about_later_plans,
     facet_asked,
     is_short,
     mentions_membership,
@@ -86,6 +87,12 @@ class ActionAnswerFaq(Action):
         if intent == "ask_name" and is_short(text) and facet_asked(text) == "when":
             # 「名前が変わったのはいつ？」 asks one date of the name's story: its short answer.
             send(dispatcher, [facet_reply(get_knowledge(), intent, "when", language_of(tracker))])
+            return [SlotSet("topic", intent)]
+        if intent == "ask_mission" and asks_about_later_plans(text):
+            # "ICLEI's strategy for the next five years?": the page's mission is from the
+            # 2015–2021 strategy; say so, and that nothing later is on the page.
+            values = fact_values(get_knowledge(), language_of(tracker))
+            send(dispatcher, [Reply("utter_later_strategy_not_on_page", values)])
             return [SlotSet("topic", intent)]
         office = _office_in_question(tracker, intent, text)
         if office is not None:

@@ -553,7 +553,11 @@ _ABOUT_THE_BOT = re.compile(
     r"who (?:runs|made|built|operates|programmed|is behind) (?:you|this (?:chat|bot|assistant))|"
     r"\bchatgpt\b|is this (?:a |an )?(?:bot|chatbot|official|real person|ai)\b|"
     r"(?:この|こちらの)?(?:チャット|ボット|チャットボット)(?:は|って|を)|あなたは(?:誰|だれ|ai|人間|ロボット)|"
-    r"人工知能|ai(?:です|なの|ですか)|chatgpt"
+    r"人工知能|ai(?:です|なの|ですか)|chatgpt|"
+    # Where its answers come from: "which sources do you use?", 「この情報の出典は？」.
+    r"where (?:does|do|did) (?:this|the|your|that|these) (?:info|information|data|answers?|facts?)"
+    r" come from|\b(?:your|the|what) sources?\b|\bsources? (?:of|for) (?:this|the|your)|"
+    r"出典|情報源|情報の(?:元|もと|出所)|どこから(?:の)?情報"
 )
 
 
@@ -570,6 +574,23 @@ _SERVICES = re.compile(
 def asks_about_services(text: str) -> bool:
     """True when a message asks about a service the page does not describe."""
     return bool(_SERVICES.search(_norm(text)))
+
+
+# "What's ICLEI's strategy for the next five years?", 「次の戦略計画は？」: the page quotes its
+# mission from the 2015–2021 strategy and gives nothing later.
+_LATER_PLANS = re.compile(
+    r"\b(?:next|new|newest|latest|current|upcoming|future|coming|post-2021)\b[^.?!]{0,25}"
+    r"\b(?:strateg|plans?\b|prioriti|goals?\b|targets?\b|agenda)|"
+    r"\b(?:strateg|plans?\b|prioriti|goals?\b|targets?\b)[^.?!]{0,40}"
+    r"(?:\b20[3-9]\d\b|\bnext\b|\bcoming\b|\bfuture\b|years ahead)|"
+    r"(?:次の|次期|新しい|最新|今後|これから|将来|現在の|今の)[^。？?]{0,10}(?:戦略|計画|目標|方針|重点)|"
+    r"20[3-9]\d年"
+)
+
+
+def asks_about_later_plans(text: str) -> bool:
+    """True when a message asks about ICLEI's strategy or plans after the one the page quotes."""
+    return bool(_LATER_PLANS.search(_norm(text)))
 
 
 def asks_about_the_assistant(text: str) -> bool:

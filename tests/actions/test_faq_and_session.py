@@ -160,3 +160,26 @@ async def test_membership_answer_names_the_office_of_a_country_already_given(
     alone = make_tracker(text="how can we join?", intent="ask_membership")
     await ActionAnswerFaq().run(dispatcher, alone, {})
     assert dispatcher.messages[-1]["response"] == "utter_ask_membership"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("What is ICLEI's strategy for the next five years?", "en"),
+        ("What are ICLEI's priorities for 2030?", "en"),
+        ("イクレイの次の戦略計画は？", "ja"),
+    ],
+)
+async def test_a_later_strategy_is_said_not_to_be_on_the_page(dispatcher, text, language):
+    from bot.knowledge import get_knowledge
+
+    slots = {"language": language}
+    await ActionAnswerFaq().run(dispatcher, make_tracker(text, "ask_mission", slots=slots), {})
+    [reply] = dispatcher.messages
+    assert reply["response"] == "utter_later_strategy_not_on_page"
+    assert reply["mission_source"] == get_knowledge().fact("mission_source").get(language)
+    # The mission itself still gets the mission.
+    await ActionAnswerFaq().run(
+        dispatcher, make_tracker("What is ICLEI's mission?", "ask_mission", slots=slots), {}
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_ask_mission"

@@ -21,6 +21,9 @@ def parse(intent: str, *places: str) -> dict:
         ("Can we continue this chat in Japanese?", "cancel", "switch_language"),
         ("海外の同僚と画面を共有しているので、英語のほうが助かります", "thank", "switch_language"),
         ("ここからは日本語で続けてもらえますか", "correct_enquiry", "switch_language"),
+        # Where the assistant's answers come from: what the assistant is.
+        ("Where does this information come from? Which report?", "help", "bot_challenge"),
+        ("この情報の出典はどこですか", "help", "bot_challenge"),
         # One detail in a language: that detail, the conversation's language unchanged.
         ("住所は英語で教えてください", "switch_language", "ask_followup"),
         ("東京事務所の住所は英語でお願いします", "switch_language", "ask_office_contact"),
