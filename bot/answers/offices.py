@@ -103,11 +103,19 @@ def offices_compared(knowledge: Knowledge, text: str) -> list[Office]:
     if not compares_offices(text):
         return []
     offices = [
-        match.offices[0]
-        for match in place_mentions(knowledge, text)
-        if match.kind in ("office", "city") and not match.is_ambiguous
+        match.offices[0] for match in place_mentions(knowledge, text) if _names_one_office(match)
     ]
     return offices if len(offices) >= 2 else []
+
+
+def _names_one_office(match: PlaceMatch) -> bool:
+    """An office's name, its city, or a country with an office of its own (「韓国にも事務所
+    が…」: the Korea Office); a country served from elsewhere names no office."""
+    if match.is_ambiguous:
+        return False
+    if match.kind == "country":
+        return match.country is not None and match.offices[0].country == match.country.code
+    return match.kind in ("office", "city")
 
 
 def same_or_different(

@@ -304,12 +304,19 @@ async def test_a_city_with_an_office_of_its_own_is_never_said_to_have_none(
             "utter_offices_different",
             ["east_asia", "korea"],
         ),
+        # Korea's own office is in Suwon: not the same as the secretariat in Seoul.
+        (
+            "韓国にも事務所があると聞きましたが、ソウルの東アジア事務局とは別ですか？",
+            "ja",
+            "utter_offices_different",
+            ["korea", "east_asia"],
+        ),
         # Seoul has the East Asia Secretariat, Suwon the Korea Office: both, and how they differ.
         (
             "韓国はソウルと水原に2つあるっぽいけど、何が違うの?",
             "ja",
             "utter_offices_different",
-            ["east_asia", "korea"],
+            ["korea", "east_asia"],
         ),
     ],
 )
