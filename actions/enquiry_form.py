@@ -139,6 +139,18 @@ def is_skip(value: Any, tracker: Tracker, *, by_intent: bool = True) -> bool:
     return isinstance(value, str) and value.strip().strip("。.!！").lower() in SKIP_WORDS
 
 
+# Hesitation between an answer's parts and a trailing 「で」 (「スキップで, あ」 -> スキップ).
+_FILLER_PARTS = re.compile(
+    r"(?:^|[,、\s]+)(?:あ|あっ|えっと|えーと|うーん|um+|uh+|oh)(?=$|[,、\s])"
+)
+_TRAILING_DE = re.compile(r"(?:で|でお願いします|でお願いいたします)\s*$")
+
+
+def without_filler(value: str) -> str:
+    """An answer without hesitation words and a trailing 「で」."""
+    return _TRAILING_DE.sub("", _FILLER_PARTS.sub("", value).strip(" ,、"))
+
+
 def declines(value: Any) -> bool:
     """Whether an optional question is declined in a few words ("no that's all")."""
     return isinstance(value, str) and bool(_DECLINED.match(value.strip()))
@@ -219,15 +231,15 @@ class ValidateEnquiryForm(FormValidationAction):
         ):
             # 「同意します」 once more, 「承知しました」 after an answer: the question again.
             return {slot: None}
-        corrected = self._corrects_earlier(field, dispatcher, tracker)
-        if corrected:
+        changed = self._corrects_earlier(field, dispatcher, tracker)
+        if changed:
             # "We're mainly interested in climate action. Also, please change the email to …":
             # the rest of the message still answers the question asked.
             rest = corrections.unchanged_part(latest_text(tracker))
             kept = VALIDATORS[field](rest) if rest and not looks_like_question(rest) else None
             if kept is not None and kept.ok:
-                return {**corrected, slot: str(kept.value), "enquiry_failures": 0}
-            return {**corrected, slot: None}
+                return {**changed, slot: str(kept.value), "enquiry_failures": 0}
+            return {**changed, slot: None}
         repeated = repeats_previous_answer(tracker, slot)
         answered = self._answer_then_question(field, value, dispatcher, tracker)
         if answered is not None:
@@ -246,6 +258,14 @@ class ValidateEnquiryForm(FormValidationAction):
                 other_checked = VALIDATORS[other](text)
                 if other_checked.ok:
                     given[FIELD_SLOTS[other]] = str(other_checked.value)
+            if given and not value.strip():
+                # 「国は日本で、名前は高橋です」 asked for the email: those answers taken (and
+                # said), then the question asked again, no "this field is required".
+                send(dispatcher, [corrected(get_knowledge(), given, language_of(tracker))])
+                return {**given, slot: None}
+            if given and field in OPTIONAL_FIELDS and is_skip(without_filler(value), tracker):
+                # 「スキップで。あ、人口は3千人くらいです」: skipped, the population kept.
+                return {slot: "", "enquiry_failures": 0, **given}
         checked = (
             validation.Checked(error=validation.ERROR_EMPTY)
             if declined
@@ -254,6 +274,10 @@ class ValidateEnquiryForm(FormValidationAction):
         if self._asks_instead(field, checked, repeated, tracker):
             intent = _question_intent(tracker, latest_text(tracker), min_confidence=0.0)
             self._answer(dispatcher, tracker, intent or "help")  # then the question again
+            return {slot: None}
+        if checked.ok and field == "name" and _is_the_organisation(str(checked.value), tracker):
+            # 「下川町です」 typed where the contact's name is asked: the organisation again.
+            dispatcher.utter_message(response="utter_enquiry_name_is_organisation")
             return {slot: None}
         if checked.ok:
             return {
@@ -479,6 +503,15 @@ class ValidateEnquiryForm(FormValidationAction):
         if field is None:
             return {"enquiry_fix_field": None}
         return {"enquiry_fix_field": None, "enquiry_fixing": False, FIELD_SLOTS[field]: None}
+
+
+def _is_the_organisation(name: str, tracker: Tracker) -> bool:
+    """Whether a contact's name is (part of) the organisation given (下川町 in 下川町役場)."""
+    organisation = tracker.get_slot(FIELD_SLOTS["organisation"])
+    if not organisation or len(name) < 2:
+        return False
+    folded = [_same_text(text).replace(" ", "") for text in (name, str(organisation))]
+    return folded[0] in folded[1] or folded[1] in folded[0]
 
 
 def _email_alongside(field: str, tracker: Tracker) -> dict[str, Any]:

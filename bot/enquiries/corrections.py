@@ -61,6 +61,10 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _REMOVE = re.compile(r"\b(?:remove|delete|clear|drop|leave out|no)\b|削除|消して|なしで|不要")
+# 「役職は空欄でお願いします」, "leave the role blank": an optional answer removed.
+_BLANK = re.compile(
+    r"^(?:空欄|空白|ブランク|なし|無し|blank|empty|none|nothing|n/a)$", re.IGNORECASE
+)
 # The value after the field's word: "to X", "should be X", ": X", "is X" (not "is wrong").
 _EN_AFTER_FIELD = re.compile(
     r"^[\w\s'’]{0,20}?(?:\s|^)(?:to|should (?:just |only |really )?(?:be|read|say)|"
@@ -184,7 +188,10 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
     if field == "email" and len(addresses) == 1:
         # "I gave you the wrong email earlier - please use a@b.example instead".
         return Change(field, addresses[0])
-    return Change(field, _value_after(clause, end) or _ja_value(clause) or _actually(clause))
+    value = _value_after(clause, end) or _ja_value(clause) or _actually(clause)
+    if field in OPTIONAL and value is not None and _BLANK.match(value):
+        return Change(field, "")
+    return Change(field, value)
 
 
 # 「役職は主査です」: the field's word, は, the value.
@@ -198,7 +205,10 @@ def _value_after(clause: str, end: int) -> str | None:
     match = _EN_AFTER_FIELD.search(clause[end:])
     if match is not None:
         return _clean_value(match.group("value") or match.group("colon"))
-    match = _JA_AFTER_FIELD.search(clause[end:])
+    rest = clause[end:]
+    if clause[end - 1 : end] in ("は", "を"):
+        rest = "は" + rest  # 「国は日本」: the field's word (国は) took the particle
+    match = _JA_AFTER_FIELD.search(rest)
     if match is None or _CHANGE.search(match.group("value")):
         return None  # 「人口を修正したいです」 names no value
     return _clean_value(match.group("value"))
@@ -306,7 +316,7 @@ def unchanged_part(text: str) -> str:
 _LABELS: tuple[tuple[str, str], ...] = (
     ("organisation", r"organi[sz]ation(?: name)?|団体名?|組織名?|自治体名?|所属"),
     ("country", r"country|国名?"),
-    ("name", r"(?:my |contact |full )?name|contact person|氏名|お名前|名前|担当者名?"),
+    ("name", r"(?:my |contact |full )?name|contact person|氏名|お名前|名前|担当(?:者)?名?"),
     ("role", r"(?:my )?(?:role|position|job title)|役職|肩書き?"),
     ("population", r"population|inhabitants|人口"),
     ("message", r"message|comments?|メッセージ|備考"),
@@ -397,6 +407,8 @@ def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
         labelled = "@" in segment or any(
             pattern.match(segment) for name, pattern in _LABELLED if name != field
         )
+        # "Maria Quispe, I'm the deputy manager of environment": the role said in a sentence.
+        labelled = labelled or ("role" in others and bool(_EN_ROLE.match(segment)))
         if not labelled:
             own.append(segment.strip())
     return ", ".join(own), others

@@ -110,7 +110,11 @@ def country_in(knowledge: Knowledge, text: str, organisation: str | None = None)
         if m.kind == "country" and m.country is not None
     }
     if len(named) == 1:
-        return named.pop()
+        code = named.pop()
+        # 「北海道の下川町役場で…ベトナムのハノイと交流事業を」: a prefecture of another
+        # country beside it, so the country named may be a partner's; the form asks instead.
+        regions = {p.country for p in gazetteer.find_in_text(text) if p.kind == "subdivision"}
+        return None if regions - {code} else code
     if named or not organisation:
         return None
     places = {p.country for p in gazetteer.find_in_text(organisation) if p.kind == "city"}
@@ -138,6 +142,9 @@ _PLACE_WORDS = re.compile(
 )
 
 
+_ASKS = re.compile(r"[?？]|(?:は|って)\s*$")
+
+
 def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
     """The organisation, country, name and email address in the visitor's messages, the
     latest first: each taken from the first message that names it (an address only when the
@@ -148,7 +155,9 @@ def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
             continue
         found = organisation_in(text)
         organisation = organisation or found
-        country = country or country_in(knowledge, text, found)
+        if found or not _ASKS.search(text):
+            # 「インドのムンバイは？」 asks about a place: not where the visitor is.
+            country = country or country_in(knowledge, text, found)
         name = name or person_in(text)
         addresses = addresses_in(text)
         email = email or (addresses[0] if len(addresses) == 1 else None)

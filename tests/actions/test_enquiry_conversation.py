@@ -299,3 +299,96 @@ async def test_a_role_with_the_population_beside_it_keeps_both(dispatcher):
     result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
     assert result["enquiry_role"] == "Senior regional planner"
     assert result["enquiry_population"] == "350000"
+
+
+# Tester B's Japanese enquiry (2026-12-01), one answer at a time.
+SHIMOKAWA = {
+    "enquiry_consent": True,
+    "enquiry_organisation": "下川町役場",
+    "enquiry_country": "IN",
+    "enquiry_name": "下川町",
+    "language": "ja",
+}
+
+
+async def test_other_answers_given_instead_of_the_one_asked_are_taken_then_it_is_asked_again(
+    dispatcher,
+):
+    text = "国は日本で、名前は高橋です"
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=SHIMOKAWA)
+    result = await ValidateEnquiryForm().validate_enquiry_email(text, dispatcher, tracker, {})
+    assert result == {"enquiry_country": "JP", "enquiry_name": "高橋", "enquiry_email": None}
+    assert _responses(dispatcher) == ["utter_enquiry_corrected"]
+
+
+async def test_a_skip_with_another_answer_beside_it_skips_and_keeps_that_answer(dispatcher):
+    text = "スキップで。あ、人口は3千人くらいです"
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=SHIMOKAWA)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_role": "", "enquiry_failures": 0, "enquiry_population": "3000"}
+
+
+@pytest.mark.parametrize("text", ["下川町です", "下川町役場"])
+async def test_the_organisation_typed_for_the_contacts_name_is_not_the_name(dispatcher, text):
+    slots = {**SHIMOKAWA, "enquiry_name": None}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result == {"enquiry_name": None}
+    assert _responses(dispatcher) == ["utter_enquiry_name_is_organisation"]
+    named = make_tracker(text="高橋 健", intent="nlu_fallback", slots=slots)
+    kept = await ValidateEnquiryForm().validate_enquiry_name("高橋 健", dispatcher, named, {})
+    assert kept["enquiry_name"] == "高橋 健"
+
+
+async def test_a_name_with_the_role_in_a_sentence_keeps_only_the_name(dispatcher):
+    text = "Maria Quispe, I'm the deputy manager of environment"
+    slots = {**GIVEN, "enquiry_name": None}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result["enquiry_name"] == "Maria Quispe"
+    assert result["enquiry_role"] == "deputy manager of environment"
+
+
+async def test_the_organisation_with_the_other_details_labelled_keeps_them_all(dispatcher):
+    text = (
+        "先ほども申し上げましたが、松本市でございます。国は日本、担当は鈴木花子、"
+        "メールアドレスは suzuki@city.matsumoto.example.jp です"
+    )
+    slots = {"enquiry_consent": True, "language": "ja"}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_organisation(
+        text, dispatcher, tracker, {}
+    )
+    assert result["enquiry_organisation"] == "松本市"
+    assert result["enquiry_country"] == "JP"
+    assert result["enquiry_name"] == "鈴木花子"
+    assert result["enquiry_email"] == "suzuki@city.matsumoto.example.jp"
+
+
+async def test_several_corrections_at_the_summary_with_a_blank_role(dispatcher):
+    from actions.enquiry_form import _answers, _applied
+    from bot.enquiries import corrections
+
+    text = (
+        "え、違います！国は日本、担当者は高橋、役職は空欄でお願いします。直したら送信してください。"
+    )
+    slots = {**SHIMOKAWA, "enquiry_role": "スキップで, あ", "enquiry_email": "t@town.example.jp"}
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=slots)
+    found = corrections.changes(text, _answers(tracker))
+    assert _applied(found) == {"enquiry_country": "JP", "enquiry_name": "高橋", "enquiry_role": ""}
+
+
+def test_a_country_asked_about_or_named_beside_another_countrys_region_is_not_prefilled():
+    from bot.enquiries import prefill
+    from bot.knowledge import get_knowledge
+
+    texts = [
+        "同意します",
+        "インドのムンバイは？",
+        "北海道の下川町役場で働いています。ベトナムのハノイと交流事業をしていますが、"
+        "担当の事務所はどこですか？",
+    ]
+    found = prefill.from_messages(get_knowledge(), texts)
+    assert (found.organisation, found.country) == ("下川町役場", None)
+    said = prefill.from_messages(get_knowledge(), ["We're in the United States."])
+    assert said.country == "US"
