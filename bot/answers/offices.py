@@ -7,7 +7,7 @@ import re
 
 from bot.answers.reply import Reply
 from bot.dialogue.asked import compares_offices
-from bot.knowledge import Knowledge, Office, PlaceMatch, place_mentions
+from bot.knowledge import Knowledge, Office, PlaceMatch, gazetteer, place_mentions
 
 # The head office: the World Secretariat.
 HEADQUARTERS_ID = "world_secretariat"
@@ -158,13 +158,49 @@ def ask_for_place(knowledge: Knowledge, lang: str | None) -> list[Reply]:
 
 
 def headquarters(knowledge: Knowledge, lang: str | None, asked_text: str = "") -> list[Reply]:
-    """Where the head office (the World Secretariat) is, then its contact card."""
+    """Where the head office (the World Secretariat) is, then its contact card; "not in
+    Toronto" first when the question places it elsewhere ("is the HQ still in Toronto?"),
+    with where the page says the World Secretariat started when that is the place."""
     office = knowledge.office(HEADQUARTERS_ID)
-    intro = Reply(
-        "utter_headquarters",
-        {
-            "hq_city": office.city.get(lang),
-            "hq_country": knowledge.country(office.country).name.get(lang),
-        },
-    )
-    return [intro, *office_card(office, lang, asked_text)]
+    values = {
+        "hq_city": office.city.get(lang),
+        "hq_country": knowledge.country(office.country).name.get(lang),
+    }
+    elsewhere = _places_other_than(knowledge, office, asked_text, lang)
+    if not elsewhere:
+        return [Reply("utter_headquarters", values), *office_card(office, lang, asked_text)]
+    replies = [Reply("utter_headquarters_elsewhere", {**values, "place": elsewhere[0][0]})]
+    if any(name in knowledge.fact("first_world_secretariat").en for _, name in elsewhere):
+        facts = knowledge.fact_values(lang)
+        replies.append(
+            Reply(
+                "utter_world_secretariat_first",
+                {
+                    **values,
+                    "secretariats_year": facts["secretariats_year"],
+                    "first_world_secretariat": facts["first_world_secretariat"],
+                },
+            )
+        )
+    return replies + office_card(office, lang, asked_text)
+
+
+def _places_other_than(
+    knowledge: Knowledge, office: Office, text: str, lang: str | None
+) -> list[tuple[str, str]]:
+    """The cities and countries a message names outside the office's country, as written
+    for the reply and in English: the office table's first, else any city anywhere."""
+    known = [
+        (match.label.get(lang), match.label.en)
+        for match in place_mentions(knowledge, text or "")
+        if match.kind in ("city", "country")
+        and office not in match.offices
+        and (match.country is None or match.country.code != office.country)
+    ]
+    if known:
+        return known
+    return [
+        (place.name, place.canonical)
+        for place in gazetteer.find_in_text(text or "")
+        if place.kind == "city" and place.country != office.country
+    ]

@@ -508,6 +508,21 @@ _HEAD_OFFICE = re.compile(
 )
 
 
+_HEAD_OFFICE_WORDS = re.compile(
+    r"head ?office|headquarters|\bhq\b|world secretariat|本部|世界事務局|本社"
+)
+_MOVED = re.compile(r"\bmov(?:e|ed|ing)\b|relocat|移転|移っ|引っ越")
+
+
+def asks_where_the_head_office_is(text: str) -> bool:
+    """True when a message asks where the head office is or was ("is the HQ still in
+    Toronto?", "when did it move from Toronto to Bonn?", 「本部はトロントですよね？」)."""
+    norm = _norm(text)
+    return bool(
+        _HEAD_OFFICE_WORDS.search(norm) or (_MOVED.search(norm) and _HEAD_OFFICE.search(norm))
+    )
+
+
 def names_the_head_office(text: str) -> bool:
     """True when a message names ICLEI's head office (the World Secretariat)."""
     return bool(_HEAD_OFFICE.search(_norm(text)))

@@ -36,6 +36,7 @@ from bot.dialogue.asked import (
     asks_member_status,
     asks_what_the_page_lacks,
     asks_when_opened,
+    asks_where_the_head_office_is,
     asks_who_can_join,
     asks_who_leads,
     asks_whom_to_contact,
@@ -271,6 +272,17 @@ def _first_secretariats() -> tuple[str, ...]:
     return tuple(name.casefold() for name in names if name)
 
 
+_OFFICE_READINGS = frozenset({"ask_office_contact", "ask_followup", "list_offices"})
+
+
+def _first_secretariat_named(text: str) -> bool:
+    """True when a message asks where the head office is and names the city it started in."""
+    if not asks_where_the_head_office_is(text):
+        return False
+    folded = text.casefold()
+    return any(name in folded for name in _first_secretariats())
+
+
 def _when_opened(text: str) -> str | None:
     """ "When was the Toronto secretariat set up?": the founding story, which gives 1991 for
     the first two secretariats; for any other office the page gives no date (its card)."""
@@ -286,6 +298,10 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if intent in _OFFICE_READINGS and _first_secretariat_named(text):
+        # "is the HQ still in Toronto?" read as Toronto's office: where the head office is
+        # now, and where the page says it started.
+        return "ask_headquarters"
     if intent != "ask_membership" and asks_who_can_join(text):
         # "can a consultant submit it?" read as why cities matter: who may join.
         return "ask_membership"

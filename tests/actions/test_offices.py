@@ -348,3 +348,31 @@ async def test_one_office_named_with_a_comparison_word_gets_its_card(dispatcher)
     )
     assert "utter_offices_same" not in responses(dispatcher)
     assert any(r.startswith("utter_office_contact") for r in responses(dispatcher))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place", "started_there"),
+    [
+        ("cool. wait so is the HQ still in toronto?", "en", "Toronto", True),
+        ("when did it move from toronto to bonn?", "en", "Toronto", True),
+        ("本部はトロントにあるんですよね？", "ja", "トロント", True),
+        ("Is ICLEI's headquarters in Paris?", "en", "Paris", False),
+    ],
+)
+async def test_a_head_office_placed_elsewhere_is_corrected(
+    dispatcher, text, lang, place, started_there
+):
+    tracker = make_tracker(text=text, intent="ask_headquarters", slots={"language": lang})
+    events = await ActionHeadquarters().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_headquarters_elsewhere"
+    assert dispatcher.messages[0]["place"] == place
+    assert dispatcher.messages[0]["hq_city"] in ("Bonn", "ボン")
+    assert ("utter_world_secretariat_first" in responses(dispatcher)) is started_there
+    assert SlotSet("office", "world_secretariat") in events
+
+
+@pytest.mark.parametrize("text", ["Where is the head office?", "ドイツの本部の住所を教えて"])
+async def test_the_head_office_asked_plainly_is_not_corrected(dispatcher, text):
+    tracker = make_tracker(text=text, intent="ask_headquarters")
+    await ActionHeadquarters().run(dispatcher, tracker, {})
+    assert responses(dispatcher)[0] == "utter_headquarters"

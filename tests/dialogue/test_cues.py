@@ -21,6 +21,9 @@ def parse(intent: str, *places: str) -> dict:
         ("Can we continue this chat in Japanese?", "cancel", "switch_language"),
         ("海外の同僚と画面を共有しているので、英語のほうが助かります", "thank", "switch_language"),
         ("ここからは日本語で続けてもらえますか", "correct_enquiry", "switch_language"),
+        # The head office placed where the World Secretariat started: where it is now.
+        ("cool. wait so is the HQ still in toronto?", "ask_office_contact", "ask_headquarters"),
+        ("when did it move from toronto to bonn?", "ask_office_contact", "ask_headquarters"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),
