@@ -8,6 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import Reply
+from bot.enquiries import prefill
+from bot.knowledge import get_knowledge
 
 
 def language_of(tracker: Tracker) -> str:
@@ -41,3 +43,18 @@ def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
     """Send each reply as its domain response, so the language variation applies."""
     for reply in replies:
         dispatcher.utter_message(response=reply.response, buttons=reply.buttons, **reply.values)
+
+
+# How many of the visitor's latest messages may name their country ("We're in the United
+# States." three messages before "how much is the fee?").
+_COUNTRY_MESSAGES = 6
+
+
+def country_named(tracker: Tracker) -> str | None:
+    """The country the visitor named last in this conversation (its ISO code), if any."""
+    knowledge = get_knowledge()
+    for text in recent_user_texts(tracker, _COUNTRY_MESSAGES):
+        code = prefill.country_in(knowledge, text)
+        if code is not None and code in knowledge.countries:
+            return code
+    return None

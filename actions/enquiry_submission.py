@@ -13,8 +13,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import language_of
+from actions.conversation import country_named, language_of, latest_text, send
+from bot.answers import Reply
 from bot.answers.enquiry import FORM_SLOTS, reply_promise
+from bot.answers.offices import office_card
+from bot.dialogue.asked import is_done
 from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry, validation
 from bot.enquiries.model import storable_sender_id
 from bot.knowledge import get_knowledge
@@ -98,6 +101,28 @@ def draft_from(tracker: Tracker) -> EnquiryDraft | None:
     )
 
 
+def without_consent(tracker: Tracker) -> list[Reply]:
+    """Nothing stored: where to turn instead (the office of a country the visitor named, or
+    "tell me your country"), and goodbye when they said it ("Thanks for the help, bye!")."""
+    knowledge, lang = get_knowledge(), language_of(tracker)
+    code = country_named(tracker)
+    if code is None:
+        replies = [Reply("utter_enquiry_no_consent")]
+    else:
+        office = knowledge.office_for_country(code)
+        values = {
+            "office_name": office.name.get(lang),
+            "country": knowledge.country(code).name.get(lang),
+        }
+        replies = [
+            Reply("utter_enquiry_no_consent_your_office", values),
+            *office_card(office, lang),
+        ]
+    if is_done(latest_text(tracker)):
+        replies.append(Reply("utter_goodbye"))
+    return replies
+
+
 class ActionSubmitEnquiry(Action):
     """Stores the confirmed enquiry and tells the user the reference number (or the truth)."""
 
@@ -110,7 +135,7 @@ class ActionSubmitEnquiry(Action):
     ) -> list[EventType]:
         """No consent: store nothing. Otherwise commit, then answer with the reference."""
         if tracker.get_slot("enquiry_consent") is not True:
-            dispatcher.utter_message(response="utter_enquiry_no_consent")
+            send(dispatcher, without_consent(tracker))
             return reset_form_slots()
         if tracker.get_slot("enquiry_confirmed") is not True:
             dispatcher.utter_message(response="utter_enquiry_cancelled")

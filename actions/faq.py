@@ -9,10 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
+    country_named,
     language_of,
     latest_intent,
     latest_text,
-    recent_user_texts,
     send,
 )
 from actions.offices import current_office
@@ -30,7 +30,6 @@ from bot.dialogue.asked import (
     mentions_membership,
     names_iclei,
 )
-from bot.enquiries import prefill
 from bot.knowledge import Office, get_knowledge
 
 
@@ -49,26 +48,11 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
     return current_office(get_knowledge(), tracker)
 
 
-# How many of the visitor's latest messages may name their country ("We're in the United
-# States." three messages before "how much is the fee?").
-_COUNTRY_MESSAGES = 6
-
-
 # Answers that end "tell me your country", and their wording once the visitor has named it.
 _YOUR_OFFICE_RESPONSES = {
     "ask_other_iclei_topic": "utter_not_on_page_ask_your_office",
     "ask_membership": "utter_ask_membership_your_office",
 }
-
-
-def _country_named(tracker: Tracker) -> str | None:
-    """The country the visitor named last in this conversation (its ISO code), if any."""
-    knowledge = get_knowledge()
-    for text in recent_user_texts(tracker, _COUNTRY_MESSAGES):
-        code = prefill.country_in(knowledge, text)
-        if code is not None and code in knowledge.countries:
-            return code
-    return None
 
 
 class ActionAnswerFaq(Action):
@@ -107,7 +91,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         your_office = _YOUR_OFFICE_RESPONSES.get(intent or "")
-        named = _country_named(tracker) if your_office else None
+        named = country_named(tracker) if your_office else None
         if your_office and named is not None:
             # "Tell me your country" would ask again what the visitor already said ("Our
             # town in Chile might want to join"): the office for that country, with its card.

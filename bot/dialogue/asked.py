@@ -558,7 +558,10 @@ _PURPOSE = re.compile(
 _DONE = re.compile(
     r"that'?s all|that is all|that'?s everything|nothing else|i'?m (?:all )?(?:done|set)\b|"
     r"all set\b|\bbye\b|good ?bye|see (?:you|ya)\b|\bcya\b|"
-    r"以上です|以上となります|以上になります|それだけです|もう大丈夫|さようなら|またね"
+    r"以上です|以上となります|以上になります|それだけです|もう大丈夫|さようなら|またね|"
+    # "thank you for your time", "I shall leave you in peace", 「これで終わります」, 「失礼します」
+    r"thanks? (?:you )?(?:so (?:very )?much )?for your (?:time|patience)|leave you in peace|"
+    r"that'?ll be all|that will be all|これで終わ|終わりにします|失礼します|失礼いたします"
 )
 
 

@@ -360,3 +360,23 @@ async def test_a_long_sender_id_is_stored_not_spooled(dispatcher, database):
     await ActionSubmitEnquiry().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_enquiry_stored"
     assert len(EnquiryStore(database).list()) == 1
+
+
+async def test_declined_consent_points_to_the_office_of_a_country_named_and_says_goodbye(
+    dispatcher, database
+):
+    text = "No, not right now, I need to check with my director first. Thanks for the help, bye!"
+    events = [
+        {"event": "user", "text": "We're the City of Lyon in France, thinking of joining."},
+        {"event": "user", "text": text},
+    ]
+    tracker = make_tracker(
+        text=text, intent="deny", slots={"enquiry_consent": False}, events=events
+    )
+    await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_enquiry_no_consent_your_office"
+    assert dispatcher.messages[0]["country"] == "France"
+    assert "utter_office_contact" in responses[1]
+    assert responses[-1] == "utter_goodbye"
+    assert EnquiryStore(database).list() == []

@@ -270,3 +270,21 @@ def test_a_fax_number_asked_with_tell_me_is_not_also_the_phone():
         "fax"
     ]
     assert attributes_asked("fax and tel please") == ["fax", "phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        ("All right, thank you for your time.", True),
+        ("Thank you so very much for your patience; I shall leave you in peace now.", True),
+        ("ありがとうございました、これで終わります。", True),
+        ("本日はありがとうございました。失礼いたします。", True),
+        ("thanks, that's all", True),
+        ("Thank you for the answer. And the phone?", False),
+        ("Is the office open all day?", False),
+    ],
+)
+def test_a_visitor_who_needs_nothing_more(text, done):
+    from bot.dialogue.asked import is_done
+
+    assert is_done(text) is done
