@@ -47,7 +47,7 @@ def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
 
 # How many of the visitor's latest messages may name their country ("We're in the United
 # States." three messages before "how much is the fee?").
-_COUNTRY_MESSAGES = 6
+_COUNTRY_MESSAGES = 10
 
 
 def country_named(tracker: Tracker) -> str | None:

@@ -15,6 +15,7 @@ from bot.dialogue.asked import (
     names_iclei,
 )
 from bot.dialogue.clauses import split_clauses
+from bot.nlu.scripts import is_japanese_char, is_kana
 
 # "that", "it again", 「もう一度」, 「さっきの」: the answer just given.
 _BACK = re.compile(
@@ -55,3 +56,19 @@ def _asks_own_question(clause: str) -> bool:
     if language_requested(clause):
         return False
     return not (_BACK.search(clause) and fact_named(clause) is None)
+
+
+# A sentence, not a name: 「ありがとうございました」 has kana enough; "What about the Manila
+# office?" has words enough and no Japanese. "Tokyo", 「東京」 or "OK" are neither.
+_MIN_KANA = 4
+_MIN_WORDS = 4
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def written_in(text: str) -> str | None:
+    """The language a message is plainly written in as a sentence ("ja" or "en"), or None."""
+    if sum(is_kana(char) for char in text) >= _MIN_KANA:
+        return "ja"
+    if not any(is_japanese_char(char) for char in text) and len(_WORD.findall(text)) >= _MIN_WORDS:
+        return "en"
+    return None

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import SlotSet
 
 from bot.answers.facts import FAQ_INTENTS
 from bot.answers.offices import offices_compared
@@ -30,7 +31,7 @@ from bot.dialogue.asked import (
 )
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.cues import read_as, reread, reread_in_form
-from bot.dialogue.language_switch import asks_more
+from bot.dialogue.language_switch import asks_more, written_in
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
 from bot.enquiries.corrections import labelled_answers
@@ -66,6 +67,8 @@ def wrap(original: Handler) -> Handler:
             message = _respelled(message)
         units = await _units(processor, message, tracker)
         preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
+        if preferred and await _choice_ended(processor, tracker, message.text, preferred):
+            preferred = None
         result = None
         for index, unit in enumerate(units):
             if index:  # an earlier turn may have asked for a language, or started a form
@@ -93,6 +96,26 @@ def wrap(original: Handler) -> Handler:
 
     handle_message.__wrapped__ = original  # type: ignore[attr-defined]
     return handle_message
+
+
+async def _choice_ended(processor: Any, tracker: Any, text: str, preferred: str) -> bool:
+    """Whether a whole sentence in the other language ends the language the visitor chose
+    (DESIGN.md: the bot answers in the language of the latest message): 「ありがとうござい
+    ました！」 after English questions is answered in Japanese, and so is what follows. A
+    form's answers ("City of Ballarat Council") and short words never end it."""
+    written = written_in(text)
+    if written is None or written == preferred or tracker.active_loop_name:
+        return False
+    # 「英語でお願いします」 and Japanese after it: English answers to Japanese questions were
+    # asked for. Only a visitor who wrote the chosen language before changes their mind.
+    previous = next(
+        (e.text for e in reversed(tracker.events) if getattr(e, "type_name", "") == "user"), ""
+    )
+    if written_in(previous or "") != preferred:
+        return False
+    tracker.update(SlotSet(PREFERRED_LANGUAGE_SLOT, None))
+    await processor.save_tracker(tracker)
+    return True
 
 
 async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Unit]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import SlotSet, UserUttered
 
 from bot import rasa_compat
 from bot.dialogue import turns
@@ -27,6 +28,11 @@ class FakeTracker:
     def get_slot(self, name: str) -> Any:
         return self.slots.get(name)
 
+    def update(self, event: Any) -> None:
+        self.events.append(event)
+        if isinstance(event, SlotSet):
+            self.slots[event.key] = event.value
+
 
 class FakeProcessor:
     """Parses by table and records the turns handed to Rasa's own handle_message."""
@@ -37,6 +43,9 @@ class FakeProcessor:
 
     async def get_tracker(self, sender_id: str) -> FakeTracker:
         return self.tracker
+
+    async def save_tracker(self, tracker: FakeTracker) -> None:
+        self.saved = True
 
     async def parse_message(self, message: UserMessage, tracker: Any = None) -> dict[str, Any]:
         intent = INTENTS.get(message.text, "nlu_fallback")
@@ -284,3 +293,34 @@ async def test_offices_compared_are_one_question_about_offices(text):
     await handle(processor, message(text))
     assert [m.text for m in processor.handled] == [text]
     assert processor.handled[0].parse_data["intent"]["name"] == "ask_office_contact"
+
+
+def _said_before(processor: FakeProcessor, text: str) -> None:
+    processor.tracker.events.append(UserUttered(text))
+
+
+async def test_a_sentence_in_the_other_language_ends_the_choice_of_a_visitor_who_wrote_it():
+    processor = FakeProcessor(slots={"preferred_language": "en"})
+    _said_before(processor, "what was their first big program?")
+    await handle(processor, message("ありがとうございました！レポート頑張ります。"))
+    parse = processor.handled[0].parse_data
+    assert "preference" not in [e.get("extractor") for e in parse["entities"]]
+    assert processor.tracker.slots["preferred_language"] is None
+
+
+@pytest.mark.parametrize(
+    ("before", "text"),
+    [
+        # Asked for English in Japanese: English answers to Japanese questions.
+        ("英語でお願いします", "本部はどこにありますか？"),
+        # A few words or a place are no sentence.
+        ("What is ICLEI?", "東京"),
+    ],
+)
+async def test_a_choice_holds_for_a_visitor_who_writes_the_other_language(before, text):
+    processor = FakeProcessor(slots={"preferred_language": "en"})
+    _said_before(processor, before)
+    await handle(processor, message(text))
+    parse = processor.handled[0].parse_data
+    assert [e["value"] for e in parse["entities"] if e["entity"] == "language"] == ["en"]
+    assert processor.tracker.slots["preferred_language"] == "en"
