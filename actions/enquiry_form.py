@@ -232,6 +232,11 @@ class ValidateEnquiryForm(FormValidationAction):
             # 「同意します」 once more, 「承知しました」 after an answer: the question again.
             return {slot: None}
         changed = self._corrects_earlier(field, dispatcher, tracker)
+        if changed and field in OPTIONAL_FIELDS:
+            # 「人口は…の間違いでした。メッセージは特にありません。」 at the message question.
+            own = [c for c in corrections.changes(latest_text(tracker), {}) if c.field == field]
+            if own and own[0].value == "":
+                return {**changed, slot: "", "enquiry_failures": 0}
         if changed:
             # "We're mainly interested in climate action. Also, please change the email to …":
             # the rest of the message still answers the question asked.

@@ -63,7 +63,9 @@ _CLAUSE_BREAK = re.compile(
 _REMOVE = re.compile(r"\b(?:remove|delete|clear|drop|leave out|no)\b|削除|消して|なしで|不要")
 # 「役職は空欄でお願いします」, "leave the role blank": an optional answer removed.
 _BLANK = re.compile(
-    r"^(?:空欄|空白|ブランク|なし|無し|blank|empty|none|nothing|n/a)$", re.IGNORECASE
+    r"^(?:空欄|空白|ブランク|なし|無し|特になし|特にありません|ありません|blank|empty|none|nothing|"
+    r"n/a)$",
+    re.IGNORECASE,
 )
 # The value after the field's word: "to X", "should be X", ": X", "is X" (not "is wrong").
 _EN_AFTER_FIELD = re.compile(
@@ -97,13 +99,16 @@ _SWAP = (
         r"(?P<old>[^、,\s]+?)(?:じゃなくて|じゃなく|ではなくて|ではなく)[、\s]*(?P<new>.+?)$"
     ),
 )
+# A number as visitors write a population: digits, or 万/千/億.
+_NUMBER = re.compile(r"\d|[万千億]")
 _NOT_VALUES = re.compile(
     r"^(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off)\b",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
     r"\s*(?:,?\s*(?:please|thanks|thank you|instead|then|sorry|my bad|oops))?\s*[.!?]*\s*$|"
-    r"\s*(?:です|でした|になります|でお願いします|だけでお願いします|だけで|のみで|にしてください|"
+    r"\s*(?:の(?:間違い|誤り)(?:でした|です)?|です|でした|になります|でお願いします|"
+    r"だけでお願いします|だけで|のみで|にしてください|"
     r"でお願いいたします|(?<=[\u4e00-\u9fff])で)?[。．!！]*\s*$",
     re.IGNORECASE,
 )
@@ -240,6 +245,9 @@ def _swap(clause: str, current: Mapping[str, str]) -> Change | None:
         old, new = match.group("old").strip(" 、,.。!！"), _clean_value(match.group("new"))
         if not old or not new:
             continue
+        if "population" in current and _NUMBER.search(old) and _NUMBER.search(new):
+            # 「人口は約1万人ではなく約10万人の間違いでした」: the population, however written.
+            return Change("population", new)
         if pattern is _SWAP[2]:
             # 「市の名前は長岡市じゃなくて上越市」: the old name is the end of what comes before.
             old = _longest_tail_in(old, current) or old
@@ -294,6 +302,15 @@ def _clean_value(value: str | None) -> str | None:
     value = value.strip(" \"'“”‘’「」『』")  # "just 'Tamale Metropolitan Assembly'"
     value = re.sub(r",?\s+not (?:that|this|the|what)\b.*$", "", value, flags=re.IGNORECASE)
     value = re.sub(r"^the\s+(?=[A-Z])", "", value)  # "the Provincial Municipality of …"
+    # 「フルネームで田中一郎」, "the official name is City of Ballarat": after the lead-in.
+    value = re.sub(r"^(?:フルネームで|フルネームは|正式には|正式名称は|正しくは)[、\s]*", "", value)
+    value = re.sub(
+        r"^(?:(?:one more thing|also|and|oh|sorry)\W+)*(?:the |our |my )?"
+        r"(?:official |correct |proper |full |real )?name (?:is|should be)\s+",
+        "",
+        value,
+        flags=re.IGNORECASE,
+    )
     if not value or _NOT_VALUES.match(value):
         return None
     return value
@@ -362,7 +379,7 @@ def labelled_answers(text: str) -> dict[str, str]:
                 found[field] = (
                     _message_to_end(norm, segment, match)
                     if field == "message"
-                    else (match.group("value").strip(" '\"「」『』"))
+                    else _labelled_value(match.group("value"))
                 )
                 break
         else:
@@ -370,6 +387,14 @@ def labelled_answers(text: str) -> dict[str, str]:
             if role and "role" not in found:
                 found["role"] = role.group("value").strip()
     return {field: value for field, value in found.items() if value}
+
+
+def _labelled_value(value: str) -> str:
+    """A labelled value without quotes, or the value a request around it names
+    (「名前はフルネームで田中一郎にしてください」 -> 田中一郎)."""
+    value = value.strip(" '\"「」『』")
+    requested = _ja_value(value) if _JA_VALUE.search(value) else None
+    return requested or value
 
 
 def _message_to_end(norm: str, segment: str, match: re.Match[str]) -> str:
@@ -404,7 +429,7 @@ def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
     for segment in _SEGMENT_BREAK.split(_norm(text)):
         if not segment or not segment.strip():
             continue
-        labelled = "@" in segment or any(
+        labelled = ("@" in segment and field != "email") or any(
             pattern.match(segment) for name, pattern in _LABELLED if name != field
         )
         # "Maria Quispe, I'm the deputy manager of environment": the role said in a sentence.

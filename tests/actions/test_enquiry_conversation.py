@@ -392,3 +392,30 @@ def test_a_country_asked_about_or_named_beside_another_countrys_region_is_not_pr
     assert (found.organisation, found.country) == ("下川町役場", None)
     said = prefill.from_messages(get_knowledge(), ["We're in the United States."])
     assert said.country == "US"
+
+
+# Tester A's enquiries (2026-12-01).
+async def test_a_population_corrected_by_number_at_the_message_question(dispatcher):
+    text = "すみません、人口は約1万人ではなく約10万人の間違いでした。メッセージは特にありません。"
+    slots = {**GIVEN, "enquiry_population": "10000", "enquiry_message": None, "language": "ja"}
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_message(text, dispatcher, tracker, {})
+    assert result["enquiry_population"] == "100000"
+    assert result["enquiry_message"] == ""
+
+
+async def test_the_email_with_a_name_to_change_beside_it_keeps_both(dispatcher):
+    text = "tanaka-k@city.iida.nagano.jp です。名前はフルネームで田中一郎にしてください。"
+    slots = {**GIVEN, "enquiry_name": "田中", "enquiry_email": None, "language": "ja"}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_email(text, dispatcher, tracker, {})
+    assert result["enquiry_email"] == "tanaka-k@city.iida.nagano.jp"
+    assert result["enquiry_name"] == "田中一郎"
+
+
+def test_a_new_name_after_a_lead_in_is_the_name_alone():
+    from bot.enquiries import corrections
+
+    text = "One more thing - the official name is City of Ballarat, not Municipality of Ballarat."
+    found = corrections.changes(text, {"organisation": "Municipality of Ballarat"})
+    assert found == [corrections.Change("organisation", "City of Ballarat")]
