@@ -25,6 +25,7 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
+    asks_if_still_running,
     facet_asked,
     is_short,
     mentions_membership,
@@ -47,6 +48,9 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
         return None  # ICLEI's as a whole: fees and world congresses are not an office's
     return current_office(get_knowledge(), tracker)
 
+
+# Answers from the page's history, which says nothing of what goes on today.
+_HISTORY_INTENTS = frozenset({"ask_first_programmes", "ask_history", "ask_founding"})
 
 # Answers that end "tell me your country", and their wording once the visitor has named it.
 _YOUR_OFFICE_RESPONSES = {
@@ -78,6 +82,9 @@ class ActionAnswerFaq(Action):
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_later_strategy_not_on_page", values)])
             return [SlotSet("topic", intent)]
+        if intent in _HISTORY_INTENTS and asks_if_still_running(text):
+            # "is CCP still running today?": the page tells the history, not what goes on now.
+            intent = "ask_other_iclei_topic"
         office = _office_in_question(tracker, intent, text)
         if office is not None:
             # 「会費はいくら？」 right after the Japan Office: that office, which can tell.

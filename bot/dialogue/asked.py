@@ -601,9 +601,23 @@ _LATER_PLANS = re.compile(
     r"\b(?:strateg|plans?\b|prioriti|goals?\b|targets?\b|agenda)|"
     r"\b(?:strateg|plans?\b|prioriti|goals?\b|targets?\b)[^.?!]{0,40}"
     r"(?:\b20[3-9]\d\b|\bnext\b|\bcoming\b|\bfuture\b|years ahead)|"
-    r"(?:次の|次期|新しい|最新|今後|これから|将来|現在の|今の)[^。？?]{0,10}(?:戦略|計画|目標|方針|重点)|"
-    r"20[3-9]\d年"
+    r"(?:次の|次期|新しい|最新|今後|これから|将来|現在の|今の|後の|以降の)[^。？?]{0,10}"
+    r"(?:戦略|計画|目標|方針|重点)|(?:今|現在)は?どの(?:戦略|計画)|20[3-9]\d年|2021年(?:以降|の後|で終わ)|"
+    r"\b(?:after|since|beyond) (?:the seoul plan|2021)\b|still (?:in use|valid|current|running)"
 )
+
+
+# "is CCP still running today?", 「今も続いていますか」: whether something of the page's
+# history goes on now, which the page does not say.
+_STILL_RUNNING = re.compile(
+    r"still (?:running|going|active|exists?|around|operating|in use|on)\b|"
+    r"(?:今も|まだ|現在も|いまも)(?:続|あ|活動|実施|行われ)"
+)
+
+
+def asks_if_still_running(text: str) -> bool:
+    """True when a message asks whether something goes on today."""
+    return bool(_STILL_RUNNING.search(_norm(text)))
 
 
 def asks_about_later_plans(text: str) -> bool:

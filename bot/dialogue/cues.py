@@ -22,6 +22,7 @@ import functools
 import re
 from typing import Any
 
+from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
@@ -220,6 +221,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         return read_as(parse, "bot_challenge")
     if intent in _DONE_READINGS and is_done(text):
         # "thanks, that's all I need" read as `deny` got "Anything else?" once more.
+        return read_as(parse, "goodbye")
+    if intent not in _KEPT and is_done(text) and not looks_like_question(text):
+        # "Ha, fair. That's everything, thank you and goodbye." read as the head office.
         return read_as(parse, "goodbye")
     if intent in _KEPT:
         return parse

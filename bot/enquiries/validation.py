@@ -6,6 +6,8 @@ validation action, which answers in the user's language.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import html
 import re
 import unicodedata
@@ -297,13 +299,41 @@ def validate_country(value: str | None, knowledge: Knowledge | None = None) -> C
         countries = {m.country.code for m in find_places(knowledge, text) if m.country is not None}
         if len(countries) == 1:
             return Checked(countries.pop())
-        return _fail(ERROR_UNKNOWN_COUNTRY)
+        close = _country_spelled_like(knowledge, text)
+        return Checked(close) if close else _fail(ERROR_UNKNOWN_COUNTRY)
     if match.kind == "country" and match.country is not None:
         return Checked(match.country.code)
     if match.kind == "city" and len(match.offices) == 1:
         # A city with an ICLEI office ("Bonn", 東京) lies in that office's country.
         return Checked(match.offices[0].country)
     return _fail(ERROR_NOT_A_COUNTRY)
+
+
+def _country_spelled_like(knowledge: Knowledge, text: str) -> str | None:
+    """The country a one-word answer nearly spells ("kenia", "Brasil", "Phillipines"); None
+    when nothing is close or the word is short (a typo of four letters could be any)."""
+    word = text.strip(" .。!！").casefold()
+    if len(word) < _MIN_FUZZY_LETTERS or " " in word:
+        return None
+    names = _country_names(knowledge)
+    close = difflib.get_close_matches(word, list(names), n=2, cutoff=_FUZZY_CUTOFF)
+    codes = {names[name] for name in close}
+    return codes.pop() if len(codes) == 1 else None
+
+
+_MIN_FUZZY_LETTERS = 5
+_FUZZY_CUTOFF = 0.8
+
+
+@functools.cache
+def _country_names(knowledge: Knowledge) -> dict[str, str]:
+    """Every country's English name, casefolded -> its ISO code (not its aliases, which
+    hold places: "Narnia" is close to Nara)."""
+    return {
+        country.name.en.casefold(): code
+        for code, country in knowledge.countries.items()
+        if country.name.en and country.name.en.isascii()
+    }
 
 
 # --- population --------------------------------------------------------------------------

@@ -168,6 +168,8 @@ async def test_membership_answer_names_the_office_of_a_country_already_given(
         ("What is ICLEI's strategy for the next five years?", "en"),
         ("What are ICLEI's priorities for 2030?", "en"),
         ("イクレイの次の戦略計画は？", "ja"),
+        ("ソウルプランの後の戦略は何ですか？2021年で終わっていますよね。", "ja"),
+        ("今はどの戦略が使われていますか？", "ja"),
     ],
 )
 async def test_a_later_strategy_is_said_not_to_be_on_the_page(dispatcher, text, language):
@@ -183,3 +185,19 @@ async def test_a_later_strategy_is_said_not_to_be_on_the_page(dispatcher, text, 
         dispatcher, make_tracker("What is ICLEI's mission?", "ask_mission", slots=slots), {}
     )
     assert dispatcher.messages[-1]["response"] == "utter_ask_mission"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is CCP still running today tho?", "ask_first_programmes"),
+        ("CCPは今も続いていますか？", "ask_first_programmes"),
+    ],
+)
+async def test_whether_history_goes_on_today_is_not_on_the_page(dispatcher, text, intent):
+    await ActionAnswerFaq().run(dispatcher, make_tracker(text, intent), {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_other_iclei_topic"
+    await ActionAnswerFaq().run(
+        dispatcher, make_tracker("what was the first programme?", intent), {}
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_ask_first_programmes"

@@ -24,6 +24,8 @@ def parse(intent: str, *places: str) -> dict:
         # The head office placed where the World Secretariat started: where it is now.
         ("cool. wait so is the HQ still in toronto?", "ask_office_contact", "ask_headquarters"),
         ("when did it move from toronto to bonn?", "ask_office_contact", "ask_headquarters"),
+        # Done, whatever the model read, when nothing is asked.
+        ("Ha, fair. That's everything, thank you and goodbye.", "ask_headquarters", "goodbye"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),

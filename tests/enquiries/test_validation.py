@@ -322,3 +322,16 @@ def test_an_address_after_oops_and_an_organisation_before_de():
 def test_a_japanese_label_with_wa_and_quotes_is_not_part_of_the_answer():
     assert validate_role("役職は「環境政策課長」でお願いします").value == "環境政策課長"
     assert validate_organisation("団体名は「那覇市」です").value == "那覇市"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("kenia", "KE"), ("Brasil", "BR"), ("Phillipines", "PH"), ("Sweeden", "SE")],
+)
+def test_a_country_nearly_spelled_is_that_country(text: str, code: str) -> None:
+    assert validate_country(text).value == code
+
+
+@pytest.mark.parametrize("text", ["Narnia", "nope", "Atlantiss", "Kenya or Peru"])
+def test_nothing_close_or_too_short_is_no_country(text: str) -> None:
+    assert not validate_country(text).ok
