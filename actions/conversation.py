@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import Reply
 from bot.enquiries import prefill
-from bot.knowledge import get_knowledge
+from bot.knowledge import find_places, gazetteer, get_knowledge
 
 
 def language_of(tracker: Tracker) -> str:
@@ -51,10 +51,21 @@ _COUNTRY_MESSAGES = 10
 
 
 def country_named(tracker: Tracker) -> str | None:
-    """The country the visitor named last in this conversation (its ISO code), if any."""
+    """The country the visitor named last in this conversation (its ISO code), if any; in
+    the latest message a city counts too ("…and is Tokyo a member?" after Nigeria: Japan)."""
     knowledge = get_knowledge()
-    for text in recent_user_texts(tracker, _COUNTRY_MESSAGES):
+    for index, text in enumerate(recent_user_texts(tracker, _COUNTRY_MESSAGES)):
         code = prefill.country_in(knowledge, text)
+        if code is None and index == 0:
+            code = _one_country_of_the_places_in(text)
         if code is not None and code in knowledge.countries:
             return code
     return None
+
+
+def _one_country_of_the_places_in(text: str) -> str | None:
+    """The country of the offices' cities and the world's cities a text names, if one."""
+    knowledge = get_knowledge()
+    codes = {m.offices[0].country for m in find_places(knowledge, text) if m.kind == "city"}
+    codes |= {place.country for place in gazetteer.find_in_text(text) if place.kind == "city"}
+    return codes.pop() if len(codes) == 1 else None

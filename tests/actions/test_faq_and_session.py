@@ -201,3 +201,14 @@ async def test_whether_history_goes_on_today_is_not_on_the_page(dispatcher, text
         dispatcher, make_tracker("what was the first programme?", intent), {}
     )
     assert dispatcher.messages[-1]["response"] == "utter_ask_first_programmes"
+
+
+async def test_a_city_in_the_question_outweighs_a_country_named_before(dispatcher):
+    events = [
+        {"event": "user", "text": "Is there an office in Nigeria?", "parse_data": {}},
+        {"event": "user", "text": "and is Tokyo a member?", "parse_data": {}},
+    ]
+    tracker = make_tracker("and is Tokyo a member?", "ask_other_iclei_topic", events=events)
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_not_on_page_ask_your_office"
+    assert dispatcher.messages[0]["country"] == "Japan"
