@@ -31,7 +31,7 @@ from bot.dialogue.asked import (
     mentions_membership,
     names_iclei,
 )
-from bot.knowledge import Office, get_knowledge
+from bot.knowledge import Office, find_places, get_knowledge
 
 
 def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Office | None:
@@ -46,7 +46,13 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
         or asks_about_coming_events(text)
     ):
         return None  # ICLEI's as a whole: fees and world congresses are not an office's
-    return current_office(get_knowledge(), tracker)
+    knowledge = get_knowledge()
+    named = [match for match in find_places(knowledge, text) if not match.is_ambiguous]
+    if named:
+        # "the client is actually in Jakarta, not Singapore. Does that change anything?":
+        # the place named first, not the office discussed before.
+        return named[0].offices[0]
+    return current_office(knowledge, tracker)
 
 
 # Answers from the page's history, which says nothing of what goes on today.

@@ -225,6 +225,10 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if intent not in _KEPT and is_done(text) and not looks_like_question(text):
         # "Ha, fair. That's everything, thank you and goodbye." read as the head office.
         return read_as(parse, "goodbye")
+    if intent == "correct_enquiry" and names_a_place(text, parse) and looks_like_question(text):
+        # No form to correct: "Sorry, let me correct something - the mayor is meeting the
+        # mayor of Monterrey, not Vancouver. Who should we contact?" asks for an office.
+        return read_as(parse, "ask_office_contact")
     if intent in _KEPT:
         return parse
     return read_as(parse, _cued_intent(intent, text, parse, context))
@@ -339,6 +343,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         return "ask_other_iclei_topic"
     if intent in _GENERAL and intent not in _MEMBERSHIP_ANSWERS and asks_about_fees(text):
         # 「加盟するときの年会費ってどれくらい？」 read as a count: the page gives no fees.
+        return "ask_other_iclei_topic"
+    if intent == "nlu_fallback" and asks_about_fees(text) and not wants_to_enquire(text):
+        # "Hm, you didn't answer about the fee though?": the page gives no fees.
         return "ask_other_iclei_topic"
     if (
         intent in _GENERAL

@@ -24,6 +24,10 @@ _BACK = re.compile(
 )
 
 
+_LANGUAGE_WORD = re.compile(r"english|japanese|英語|日本語|えいご|にほんご", re.IGNORECASE)
+_AGAIN = re.compile(r"\bagain\b|\brepeat|もう一度|もう1度|もう一回", re.IGNORECASE)
+
+
 _COURTESY = re.compile(
     r"\W*(?:please|pls|thanks|thank you|お願いします|お願いいたします|ください)?\W*", re.IGNORECASE
 )
@@ -36,7 +40,15 @@ def asks_again(text: str) -> bool:
         return False
     if mentions_an_office(text):
         return False
-    return not any(_asks_own_question(clause) for clause in split_clauses(text))
+    clauses = split_clauses(text) or [text]
+    if any(_asks_own_question(clause) for clause in clauses):
+        return False
+    # The "that" of the request's own sentence ("give me that in English", 「それを英語で」,
+    # 「もう一度」): "My colleague will read this." beside the request points back at nothing.
+    return any(
+        _BACK.search(sentence) and (_LANGUAGE_WORD.search(sentence) or _AGAIN.search(sentence))
+        for sentence in re.split(r"(?<=[.!?。！？])\s*", text)
+    )
 
 
 def asks_more(text: str) -> bool:

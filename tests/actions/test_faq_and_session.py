@@ -212,3 +212,17 @@ async def test_a_city_in_the_question_outweighs_a_country_named_before(dispatche
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_not_on_page_ask_your_office"
     assert dispatcher.messages[0]["country"] == "Japan"
+
+
+async def test_a_place_named_in_a_question_the_page_cannot_answer_is_the_office_asked(dispatcher):
+    text = (
+        "Sorry, I got that wrong — the client is actually in Jakarta, not Singapore. "
+        "Does that change anything?"
+    )
+    slots = {"topic": "office", "office": "southeast_asia"}
+    await ActionAnswerFaq().run(
+        dispatcher, make_tracker(text, "ask_other_iclei_topic", slots=slots), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert "Jakarta" in cards[0]["address"]

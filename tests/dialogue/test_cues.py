@@ -24,6 +24,11 @@ def parse(intent: str, *places: str) -> dict:
         # The head office placed where the World Secretariat started: where it is now.
         ("cool. wait so is the HQ still in toronto?", "ask_office_contact", "ask_headquarters"),
         ("when did it move from toronto to bonn?", "ask_office_contact", "ask_headquarters"),
+        ("Hm, you didn't answer about the fee though?", "nlu_fallback", "ask_other_iclei_topic"),
+        # Outside the form nothing is corrected: a place and a question ask for an office.
+        ("Sorry, let me correct something - the mayor is actually meeting the mayor of "
+         "Monterrey, not Vancouver. Who should we contact for that?", "correct_enquiry",
+         "ask_office_contact"),
         # Done, whatever the model read, when nothing is asked.
         ("Ha, fair. That's everything, thank you and goodbye.", "ask_headquarters", "goodbye"),
         # Where the assistant's answers come from: what the assistant is.

@@ -17,6 +17,8 @@ from bot.dialogue.language_switch import asks_again, asks_more
         ("ミッションを日本語でもう一度教えてください", False, False),  # the fact named: turns
         ("Actually, can we continue in Japanese? 日本語の方が楽なので。", False, False),
         ("英語でお願いします", False, False),
+        # "this" is the chat, not the last answer.
+        ("Sorry, can I switch to English? My colleague will read this.", False, False),
     ],
 )  # fmt: skip
 def test_what_a_language_request_also_asks(text, again, more):
