@@ -353,6 +353,9 @@ _NOT_ON_PAGE = re.compile(
     r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
     r"affiliated (?:with|to) the (?:un|united nations)\b|"
     r"国連の(?:機関|一部|組織)|国連(?:と|との).{0,6}関係|国連傘下|"
+    # An office's own staff ("how many staff are in the Brazil office?"); ICLEI's are on it.
+    r"how many (?:staff|people|employees|workers)|"
+    r"何人(?:い|働|の職員|のスタッフ)|職員数|スタッフ数|"
     # Staff languages and how soon an enquiry is answered.
      + _STAFF_LANGUAGE_WORDS + "|" + _REPLY_TIME_WORDS
 )

@@ -254,6 +254,8 @@ async def test_the_head_office_of_a_country(dispatcher, text, entity, office_id,
         "What is a capacity centre, like the one in Kaohsiung?",
         "Kaohsiungのキャパシティセンターって何?",
         "Kaohsiungの事務所は何の活動してるのか知りたい",
+        "how many staff work at the bonn office?",
+        "Kaohsiungの事務所には何人いますか？",
     ],
 )
 async def test_what_the_page_does_not_say_about_an_office_is_said(dispatcher, text):
