@@ -29,13 +29,17 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def recent_user_texts(tracker: Tracker, limit: int) -> list[str]:
-    """The texts of the user's last `limit` messages in this session, the latest first."""
+    """The texts of the user's last `limit` messages in this session, the latest first: a
+    message answered in several turns once and whole (its "message_text", set by
+    bot/dialogue/turns.py), so a self-introduction no turn answered still counts."""
     texts: list[str] = []
     for event in reversed(tracker.events or []):
         if event.get("event") == "session_started" or len(texts) >= limit:
             break
         if event.get("event") == "user":
-            texts.append(event.get("text") or "")
+            text = (event.get("parse_data") or {}).get("message_text") or event.get("text") or ""
+            if not (texts and texts[-1] == text):
+                texts.append(text)
     return texts
 
 

@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 # The slot the language-switch action sets; while set, it overrides the detected language.
 PREFERRED_LANGUAGE_SLOT = "preferred_language"
+# The key of a turn's parse data that holds the whole message it came from.
+MESSAGE_TEXT = "message_text"
 SWITCH_LANGUAGE_INTENT = "switch_language"
 # Questions a language request may carry: answered after the switch.
 _QUESTIONS = frozenset(
@@ -77,6 +79,10 @@ def wrap(original: Handler) -> Handler:
                     break  # the form's question is the last thing the visitor should see
                 preferred = tracker.get_slot(PREFERRED_LANGUAGE_SLOT) if tracker else None
             parse = _with_language(unit.parse, preferred)
+            if unit.text != message.text:
+                # The whole message stays in the history (actions/conversation.py): a
+                # self-introduction no turn answers still names the visitor's city.
+                parse = {**parse, MESSAGE_TEXT: message.text}
             part = UserMessage(
                 unit.text,
                 message.output_channel,

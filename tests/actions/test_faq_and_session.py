@@ -226,3 +226,25 @@ async def test_a_place_named_in_a_question_the_page_cannot_answer_is_the_office_
     assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
     cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
     assert "Jakarta" in cards[0]["address"]
+
+
+def test_a_message_answered_in_turns_counts_once_and_whole():
+    from actions.conversation import recent_user_texts
+
+    whole = "私、長野県松本市役所の鈴木です。加盟について問い合わせたいです。"
+    events = [
+        {"event": "user", "text": "What is ICLEI?", "parse_data": {}},
+        {
+            "event": "user",
+            "text": "私、長野県松本市役所の鈴木です。",
+            "parse_data": {"message_text": whole},
+        },
+        {
+            "event": "user",
+            "text": "加盟について問い合わせたいです。",
+            "parse_data": {"message_text": whole},
+        },
+        {"event": "user", "text": "同意します", "parse_data": {}},
+    ]
+    tracker = make_tracker("同意します", "affirm", events=events)
+    assert recent_user_texts(tracker, 3) == ["同意します", whole, "What is ICLEI?"]

@@ -324,3 +324,13 @@ async def test_a_choice_holds_for_a_visitor_who_writes_the_other_language(before
     parse = processor.handled[0].parse_data
     assert [e["value"] for e in parse["entities"] if e["entity"] == "language"] == ["en"]
     assert processor.tracker.slots["preferred_language"] == "en"
+
+
+async def test_each_turn_of_a_split_message_carries_the_whole_message():
+    processor = FakeProcessor()
+    text = "Where is the head office and how many staff does ICLEI have?"
+    await handle(processor, message(text))
+    assert [m.parse_data.get("message_text") for m in processor.handled] == [text, text]
+    single = FakeProcessor()
+    await handle(single, message("What is ICLEI?"))
+    assert "message_text" not in single.handled[0].parse_data
