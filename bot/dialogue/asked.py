@@ -565,7 +565,8 @@ _DONE = re.compile(
     # "thank you for your time", "I shall leave you in peace", 「これで終わります」, 「失礼します」
     r"thanks? (?:you )?(?:so (?:very )?much )?for your (?:time|patience)|leave you in peace|"
     r"that'?ll be all|that will be all|これで終わ|終わりにします|"
-    r"(?:それでは|では|これで|ました。?)[、\s]*失礼(?:いた|致)?します|\bka kite\b|take care|catch you later"
+    r"(?:それでは|では|これで|ました。?)[、\s]*失礼(?:いた|致)?します|"
+    r"\bka kite\b|take care|catch you later"
 )
 
 
