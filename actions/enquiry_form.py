@@ -487,7 +487,7 @@ class ValidateEnquiryForm(FormValidationAction):
     async def validate_enquiry_confirmed(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         """Yes: done. No: ask the named field again, or ask which one."""
         if value is True:
-            return {"enquiry_confirmed": True}
+            return {"enquiry_confirmed": True, "enquiry_fixing": False}
         text = latest_text(tracker)
         found = corrections.changes(text, _answers(tracker))
         named = _named_field(tracker)
@@ -500,6 +500,12 @@ class ValidateEnquiryForm(FormValidationAction):
             slots: dict[str, Any] = {"enquiry_confirmed": None}
             slots.update(_applied(found))
             return slots
+        question = _question_intent(tracker, text) if looks_like_question(text) else None
+        if question is not None:
+            # 「東南アジア事務局はどこにあるんですか？」 at the summary: answered, then the summary
+            # again; no "which answer would you like to change?".
+            self._answer(dispatcher, tracker, question)
+            return {"enquiry_confirmed": None}
         return {"enquiry_confirmed": None, "enquiry_fixing": True}
 
     async def validate_enquiry_fix_field(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]

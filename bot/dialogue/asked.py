@@ -671,9 +671,31 @@ _CALL_OFF = re.compile(
 )
 
 
+# 「今回の問い合わせはやめておきます」 after a sentence of reasons: the enquiry called off.
+_ENQUIRY_CALLED_OFF = re.compile(
+    r"(?:問い合わせ|申し込み|申込)(?:は|を)?(?:やめ|キャンセル|中止|取り消|取りやめ)"
+    r"|(?:cancel|drop|withdraw) (?:the|this|my|our) (?:enquiry|request)"
+)
+# "Please send it", 「このまま送信してください」, 「送信」: the enquiry sent as it stands.
+_SEND = re.compile(
+    r"\b(?:send|submit) (?:it|this|the enquiry|my enquiry)\b|^(?:send|submit)[.!]?$|"
+    r"送信(?:して|してください|お願い|をお願い|で(?:お願い|いい|大丈夫)|する)|^送信[。!！]?$"
+)
+
+
 def calls_off(text: str) -> bool:
-    """True when a message starts by calling off what is under way (the enquiry form)."""
-    return bool(_CALL_OFF.search(_norm(text).strip()))
+    """True when a message calls off what is under way (the enquiry form): at its start,
+    or the enquiry named ("…直接相談してみます。今回の問い合わせはやめておきます"); never
+    when it asks to send ("Ok never mind. Please send it.")."""
+    norm = _norm(text).strip()
+    if asks_to_send(norm):
+        return False
+    return bool(_CALL_OFF.search(norm) or _ENQUIRY_CALLED_OFF.search(norm))
+
+
+def asks_to_send(text: str) -> bool:
+    """True when a message asks to send the enquiry as it stands."""
+    return bool(_SEND.search(_norm(text).strip()))
 
 
 # Messages in a language the assistant does not speak: Korean, Chinese (simplified forms and

@@ -35,6 +35,7 @@ from bot.dialogue.asked import (
     asks_how_membership_works,
     asks_how_to_join,
     asks_member_status,
+    asks_to_send,
     asks_what_the_page_lacks,
     asks_when_opened,
     asks_where_the_head_office_is,
@@ -59,13 +60,14 @@ from bot.dialogue.asked import (
     symbols_intent,
     wants_to_enquire,
 )
-from bot.enquiries.corrections import asks_to_change, labelled_answers
+from bot.enquiries.corrections import asks_to_change, changes, labelled_answers
 from bot.enquiries.prefill import person_in
 from bot.knowledge import find_places, gazetteer, get_knowledge
 
 # The form's questions that a message may answer in its own words (domain.yml).
 CONSENT_SLOT = "enquiry_consent"
 CONFIRM_SLOT = "enquiry_confirmed"
+FIX_SLOT = "enquiry_fix_field"
 # Intents a cue never overrides: they belong to the enquiry form and to yes/no answers.
 _KEPT = frozenset({"start_enquiry", "cancel", "correct_enquiry", "affirm", "deny", "thank"})
 # Of those, the answers to a question, which a language request does not override either
@@ -144,6 +146,13 @@ def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None)
     if requested_slot == CONSENT_SLOT:
         return reread_consent(parse, text)
     intent = (parse.get("intent") or {}).get("name")
+    if requested_slot == CONFIRM_SLOT and any(change.value for change in changes(text)):
+        # 「団体名は「ニセコ町」だけでお願いします。それ以外は大丈夫です。」: the change first,
+        # whatever "それ以外は大丈夫" made the model read; the summary is shown again.
+        return read_as(parse, "correct_enquiry")
+    if requested_slot in (CONFIRM_SLOT, FIX_SLOT) and asks_to_send(text):
+        # "Ok never mind. Please send it.", 「直すところはもうありません。このまま送信して」.
+        return read_as(parse, "affirm")
     if (
         requested_slot == CONFIRM_SLOT
         and intent not in _ANSWERS

@@ -380,3 +380,17 @@ async def test_declined_consent_points_to_the_office_of_a_country_named_and_says
     assert "utter_office_contact" in responses[1]
     assert responses[-1] == "utter_goodbye"
     assert EnquiryStore(database).list() == []
+
+
+async def test_a_question_at_the_summary_is_answered_not_taken_for_a_change(dispatcher):
+    text = "担当は東南アジア事務局ではないのですね。東南アジア事務局はどこにあるんですか？"
+    tracker = make_tracker(text=text, intent="ask_office_contact", slots=FILLED)
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(False, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": None}
+    assert any("Manila" in (m.get("address") or "") for m in dispatcher.messages)
+
+
+async def test_send_when_asked_which_answer_to_change_sends(dispatcher):
+    tracker = make_tracker(text="このまま送信してください", intent="affirm", slots=FILLED)
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(True, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": True, "enquiry_fixing": False}

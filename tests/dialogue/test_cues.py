@@ -386,3 +386,23 @@ def test_a_wish_to_enquire_for_a_named_place_is_the_form_not_the_office():
     assert reread(parse("ask_office_contact", "横浜"), "横浜とか入ってる？")["intent"]["name"] == (
         "ask_other_iclei_topic"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "intent", "expected"),
+    [
+        ("Ok never mind. Please send it.", "enquiry_confirmed", "cancel", "affirm"),
+        ("直すところはもうありません。このまま送信してください。", "enquiry_fix_field", "deny",
+         "affirm"),
+        ("送信", "enquiry_fix_field", "nlu_fallback", "affirm"),
+        ("団体名は「ニセコ町」だけでお願いします。それ以外は大丈夫です。", "enquiry_confirmed",
+         "affirm", "correct_enquiry"),
+        ("あ、それなら高雄のセンターに直接相談してみます。今回の問い合わせはやめておきます。",
+         "enquiry_email", "nlu_fallback", "cancel"),
+        ("ok never mind, I'll check with my boss", "enquiry_email", "nlu_fallback", "cancel"),
+    ],
+)  # fmt: skip
+def test_the_summary_and_the_form_read_send_change_and_call_off(text, slot, intent, expected):
+    from bot.dialogue.cues import reread_in_form
+
+    assert reread_in_form(parse(intent), text, slot)["intent"]["name"] == expected
