@@ -153,6 +153,10 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
     questions = [clause for clause in asking if not _introduces(clause)]
     if questions:
         asking = questions
+    if any(_QUESTION.search(clause.text) for clause in asking):
+        # "fair.", "Quick one for a council briefing:", 「なるほど、1990年ですね。」 beside a real
+        # question: remarks the model half-heard as questions, not parts to answer.
+        asking = [clause for clause in asking if not _remark(clause)] or asking
     groups = _group(asking)
     if len(clauses) > 1 and len(groups) > 1:
         # A language request applies to the whole message: it goes first. The enquiry form
@@ -180,6 +184,24 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         focus = " ".join(clause.text for clause in groups[0])
         return [Unit(whole.text, parse, focus)]
     return [Unit(whole.text, whole.parse)]
+
+
+# Below this a clause without a question's words is a remark when another clause asks.
+_SURE_OF_A_REMARK = 0.8
+
+
+def _remark(clause: Parsed) -> bool:
+    """True for a clause that neither asks nor requests and that the model is unsure of, or
+    that introduces what follows ("Quick one for a council briefing:")."""
+    text = clause.text.strip()
+    if text.endswith((":", "：")):
+        return True
+    if _QUESTION.search(text) or _WISH.search(text) or clause.places:
+        return False  # "Tokyo office, and the Seoul one?": a place asked about
+    if clause.intent in _STARTS_A_FORM:
+        return False
+    confidence = (clause.parse.get("intent") or {}).get("confidence", 1.0)
+    return float(confidence) < _SURE_OF_A_REMARK
 
 
 def _points_back(group: list[Parsed], whole: Parsed) -> bool:

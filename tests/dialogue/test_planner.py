@@ -277,3 +277,28 @@ def test_a_statement_read_as_a_gap_beside_a_question_is_not_answered():
     whole = parsed(f"{statement} {question}", "start_enquiry")
     clauses = [parsed(statement, "ask_other_iclei_topic"), parsed(question, "ask_office_contact")]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]
+
+
+def test_a_remark_the_model_half_heard_as_a_question_is_no_part_to_answer():
+    def unsure(text: str, intent: str, confidence: float) -> Parsed:
+        clause = parsed(text, intent)
+        clause.parse["intent"]["confidence"] = confidence
+        return clause
+
+    whole = parsed(
+        "Right. Quick one for a council briefing: why do cities matter?", "ask_why_cities"
+    )
+    clauses = [
+        unsure("Quick one for a council briefing:", "ask_name", 0.63),
+        unsure("why do cities matter?", "ask_why_cities", 0.99),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_why_cities"]
+    whole = parsed("なるほど、1990年ですね。職員数も教えてください。", "ask_size")
+    clauses = [
+        unsure("なるほど、1990年ですね。", "ask_name", 0.55),
+        unsure("職員数も教えてください。", "ask_size", 0.99),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_size"]
+    # A sure reading of a second request stays a part of its own.
+    clauses[0] = unsure("Address of the head office", "ask_headquarters", 0.97)
+    assert len(plan(whole, clauses)) == 2
