@@ -16,6 +16,7 @@ from bot.answers import office_details as details
 from bot.answers import offices as answers
 from bot.dialogue.asked import (
     asks_for_list,
+    asks_if_there_is_one,
     asks_what_the_page_lacks,
     asks_when_opened,
     attributes_asked,
@@ -198,7 +199,8 @@ def answer_named_place(
     """Answer a message that names a place (or is about travel: out of scope); the events,
     or None when it names no place and the caller answers from the conversation."""
     text = latest_text(tracker)
-    if is_travel_or_everyday(text) and not names_an_office(text):
+    if is_travel_or_everyday(text) and not (names_an_office(text) or asks_if_there_is_one(text)):
+        # 「出張先は東京じゃなくて大阪でした。大阪にはありますか？」 asks for an office.
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
     compared = answers.offices_compared(knowledge, text)

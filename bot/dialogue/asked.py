@@ -125,9 +125,27 @@ def facet_asked(text: str) -> Facet | None:
     return None
 
 
+# "my colleague doesn't read Japanese", 「日本語が読めない」: the other language is wanted.
+_NOT_READ = re.compile(
+    r"(?:don'?t|doesn'?t|do not|does not|can'?t|cannot|not)\s+(?:read|speak|understand|know|write)"
+    r"\s+(japanese|english)|(英語|日本語)(?:が|は)(?:読めない|分からない|わからない|話せない|苦手)"
+)
+
+
+def _other_than_the_one_not_read(norm: str) -> Language | None:
+    match = _NOT_READ.search(norm)
+    if match is None:
+        return None
+    unread = match.group(1) or match.group(2)
+    return "en" if unread in ("japanese", "日本語") else "ja"
+
+
 def language_asked(text: str) -> Language | None:
     """The language a message asks the assistant to use, if it names exactly one."""
     norm = _norm(text)
+    other = _other_than_the_one_not_read(norm)
+    if other is not None:
+        return other
     named = [lang for lang, pattern in _LANGUAGES if pattern.search(norm)]
     return named[0] if len(named) == 1 else None
 
@@ -223,6 +241,9 @@ _BACK_TO = re.compile(
 def language_requested(text: str) -> Language | None:
     """The language a message asks the assistant to talk in, or None if it asks for none."""
     norm = _norm(text)
+    other = _other_than_the_one_not_read(norm)
+    if other is not None:
+        return other
     back = _BACK_TO.search(norm)
     if back:
         return "ja" if back.group(1) == "japanese" else "en"
@@ -853,6 +874,18 @@ _OFFICE_NOUN = re.compile(r"\boffices?\b|secretariat|事務所|事務局|オフ�
 _NEAR_IT = re.compile(
     r"\b(?:near|nearby|around|close to|next to|by|walking distance)\b|近く|周辺|付近|そば|最寄り"
 )
+
+
+# 「大阪にはありますか？」, "is there one in Osaka?": whether ICLEI has an office there.
+_IS_THERE_ONE = re.compile(
+    r"\bis there (?:one|an? (?:office|branch)|anything)\b|\bdo you have (?:one|an office)\b|"
+    r"(?:に|には|にも)(?:ありますか|あります[？?]|ある[？?]|ないの|ありません)"
+)
+
+
+def asks_if_there_is_one(text: str) -> bool:
+    """True when a message asks whether there is an office (one) in a place."""
+    return bool(_IS_THERE_ONE.search(_norm(text)))
 
 
 def names_an_office(text: str) -> bool:

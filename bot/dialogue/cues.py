@@ -300,9 +300,20 @@ def _first_secretariat_named(text: str) -> bool:
     return any(name in folded for name in _first_secretariats())
 
 
+_FIRST_OFFICES = re.compile(
+    r"\b(?:first|earliest|original|very first) (?:secretariats?|offices?)\b|"
+    r"最初の(?:事務所|事務局)|初めての(?:事務所|事務局)",
+    re.IGNORECASE,
+)
+
+
 def _when_opened(text: str) -> str | None:
     """ "When was the Toronto secretariat set up?": the founding story, which gives 1991 for
     the first two secretariats; for any other office the page gives no date (its card)."""
+    if _FIRST_OFFICES.search(text):
+        # "Which year did the first secretariats open, and in which cities?": 1991, Toronto
+        # and Freiburg, in the founding story.
+        return "ask_founding"
     if not (asks_when_opened(text) and names_an_office(text)):
         return None
     folded = text.casefold()

@@ -378,3 +378,12 @@ async def test_the_head_office_asked_plainly_is_not_corrected(dispatcher, text):
     tracker = make_tracker(text=text, intent="ask_headquarters")
     await ActionHeadquarters().run(dispatcher, tracker, {})
     assert responses(dispatcher)[0] == "utter_headquarters"
+
+
+async def test_a_trip_beside_whether_there_is_an_office_is_an_office_question(dispatcher):
+    text = "あ、すみません、出張先は東京じゃなくて大阪でした。大阪にはありますか？"
+    events = await run_contact(
+        dispatcher, text=text, intent="ask_office_contact", entities=[place("大阪")]
+    )
+    assert "utter_out_of_scope" not in responses(dispatcher)
+    assert SlotSet("office", "japan") in events

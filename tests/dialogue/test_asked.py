@@ -288,3 +288,16 @@ def test_a_visitor_who_needs_nothing_more(text, done):
     from bot.dialogue.asked import is_done
 
     assert is_done(text) is done
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Oh, also — my colleague doesn't read Japanese. Can you tell her in English?", "en"),
+        ("同僚は日本語が読めないので", "en"),
+        ("I can't read English well", "ja"),
+    ],
+)
+def test_a_language_not_read_asks_for_the_other(text, language):
+    assert language_requested(text) == language
+    assert language_asked(text) == language

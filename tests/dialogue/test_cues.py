@@ -31,6 +31,8 @@ def parse(intent: str, *places: str) -> dict:
          "ask_office_contact"),
         # Done, whatever the model read, when nothing is asked.
         ("Ha, fair. That's everything, thank you and goodbye.", "ask_headquarters", "goodbye"),
+        ("Which year did the first secretariats open, and in which cities?",
+         "ask_office_contact", "ask_founding"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),
