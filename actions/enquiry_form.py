@@ -289,6 +289,7 @@ class ValidateEnquiryForm(FormValidationAction):
                 slot: str(checked.value),
                 "enquiry_failures": 0,
                 **_email_alongside(field, tracker),
+                **_country_alongside(field, str(checked.value), tracker),
                 **given,
             }
         failures = int(tracker.get_slot("enquiry_failures") or 0) + 1
@@ -533,6 +534,15 @@ def _email_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
     found = prefill.addresses_in(latest_text(tracker))
     checked = validation.validate_email(found[0]) if len(found) == 1 else None
     return {"enquiry_email": str(checked.value)} if checked is not None and checked.ok else {}
+
+
+def _country_alongside(field: str, organisation: str, tracker: Tracker) -> dict[str, Any]:
+    """「台湾の台南市です」: the country named with the organisation (or the one its city is
+    in), so the form does not ask for it next."""
+    if field != "organisation" or tracker.get_slot("enquiry_country"):
+        return {}
+    code = prefill.country_in(get_knowledge(), latest_text(tracker), organisation)
+    return {"enquiry_country": code} if code else {}
 
 
 def _question_intent(

@@ -450,6 +450,7 @@ _ENQUIRY = re.compile(
     r"apply for membership|sign (?:us|our city|my city) up|become a member|"
     r"入会|加盟を申し込|加盟したい|会員になりたい|問い合わせをしたい|問い合わせを送|"
     r"(?:加盟|入会|会員)(?:について|に関して|の件で)(?:の)?(?:お)?問い合わせ(?:たい|をしたい|させて)|"
+    r"(?:加盟|入会|会員)(?:の|に関する|についての)(?:お)?問い合わせ(?:を)?(?:お願い|したい|させて)|"
     r"^(?:それでは|では|じゃあ)?[、\s]*(?:お)?問い合わせ(?:を)?お願い(?:します|いたします)|"
     r"問い合わせ(?:を)?(?:出したい|出します|出させて)|"
     r"(?:want|like|love|keen) to join\b|"
@@ -822,7 +823,8 @@ _REPLY_TIME = re.compile(_REPLY_TIME_WORDS)
 def asks_about_personal_data(text: str) -> bool:
     """True when a message asks how the details given in the form are handled."""
     norm = _norm(text)
-    if "@" in norm or _REPLY_TIME.search(norm):
+    if "@" in norm or _REPLY_TIME.search(norm) or asks_whom_to_contact(norm):
+        # "which office would handle this?" asks for an office, not about the data.
         # An email address given is an answer, whatever words surround it.
         return False
     asking = (

@@ -386,7 +386,15 @@ def labelled_answers(text: str) -> dict[str, str]:
             role = _EN_ROLE.match(segment)
             if role and "role" not in found:
                 found["role"] = role.group("value").strip()
+    # 「担当者：田中あゆみ（国際協力アドバイザー）」: the role in brackets after the name.
+    bracketed = _BRACKETED_ROLE.match(found.get("name", ""))
+    if bracketed:
+        found["name"] = bracketed.group("name").strip()
+        found.setdefault("role", bracketed.group("role").strip())
     return {field: value for field, value in found.items() if value}
+
+
+_BRACKETED_ROLE = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<role>[^()（）]+)[)）]$")
 
 
 def _labelled_value(value: str) -> str:

@@ -419,3 +419,34 @@ def test_a_new_name_after_a_lead_in_is_the_name_alone():
     text = "One more thing - the official name is City of Ballarat, not Municipality of Ballarat."
     found = corrections.changes(text, {"organisation": "Municipality of Ballarat"})
     assert found == [corrections.Change("organisation", "City of Ballarat")]
+
+
+# Tester C's enquiries (2026-12-01).
+@pytest.mark.parametrize(
+    ("text", "country"), [("台湾の台南市です", "TW"), ("City of Aarhus, Denmark", "DK")]
+)
+async def test_the_country_named_with_the_organisation_is_kept(dispatcher, text, country):
+    slots = {"enquiry_consent": True}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_organisation(
+        text, dispatcher, tracker, {}
+    )
+    assert result["enquiry_country"] == country
+
+
+async def test_which_office_would_handle_it_asked_in_the_form_is_no_data_question(dispatcher):
+    text = "hang on, which office would handle this? is there one in australia?"
+    slots = {**GIVEN, "enquiry_country": "AU", "enquiry_name": None}
+    tracker = make_tracker(text=text, intent="ask_office_contact", slots=slots)
+    await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert "utter_enquiry_data_use" not in _responses(dispatcher)
+    assert any("Melbourne" in (m.get("address") or "") for m in dispatcher.messages)
+
+
+def test_a_role_in_brackets_after_the_name_is_the_role():
+    from bot.enquiries import corrections
+
+    found = corrections.labelled_answers(
+        "担当者：田中あゆみ（国際協力アドバイザー）、人口：約250万人"
+    )
+    assert (found["name"], found["role"]) == ("田中あゆみ", "国際協力アドバイザー")

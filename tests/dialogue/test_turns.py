@@ -334,3 +334,13 @@ async def test_each_turn_of_a_split_message_carries_the_whole_message():
     single = FakeProcessor()
     await handle(single, message("What is ICLEI?"))
     assert "message_text" not in single.handled[0].parse_data
+
+
+async def test_a_japanese_enquiry_with_its_details_labelled_starts_the_form_whole():
+    text = (
+        "会員の問い合わせをお願いします。団体：インドネシア・バンドン市、国：インドネシア、"
+        "担当者：田中あゆみ（国際協力アドバイザー）、メール：ayumi.tanaka@bandung.go.id"
+    )
+    processor = FakeProcessor()
+    await handle(processor, message(text))
+    assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["start_enquiry"]
