@@ -136,10 +136,10 @@ class ActionSubmitEnquiry(Action):
         """No consent: store nothing. Otherwise commit, then answer with the reference."""
         if tracker.get_slot("enquiry_consent") is not True:
             send(dispatcher, without_consent(tracker))
-            return reset_form_slots()
+            return reset_form_slots() + _outcome(NOT_KEPT)
         if tracker.get_slot("enquiry_confirmed") is not True:
             dispatcher.utter_message(response="utter_enquiry_cancelled")
-            return reset_form_slots()
+            return reset_form_slots() + _outcome(NOT_KEPT)
         draft = draft_from(tracker)
         if draft is None:
             # Only a call that did not come through the form gets here: store nothing.
@@ -177,7 +177,7 @@ class ActionSubmitEnquiry(Action):
             dispatcher.utter_message(
                 response=response_name, office_name=office_name, reply_promise=promise
             )
-        return reset_form_slots()
+        return reset_form_slots() + _outcome(SENT, result.office_id)
 
 
 class ActionCancelEnquiry(Action):
@@ -192,4 +192,44 @@ class ActionCancelEnquiry(Action):
     ) -> list[EventType]:
         """Say so and forget the answers."""
         dispatcher.utter_message(response="utter_enquiry_cancelled")
-        return reset_form_slots()
+        return reset_form_slots() + _outcome(NOT_KEPT)
+
+
+# How the last enquiry of the conversation ended (no personal data: for "can you still change
+# it?" afterwards), and the office a sent one went to.
+OUTCOME_SLOT = "enquiry_outcome"
+SENT, NOT_KEPT = "sent", "not_kept"
+
+
+def _outcome(outcome: str, office_id: str | None = None) -> list[EventType]:
+    return [SlotSet(OUTCOME_SLOT, outcome), SlotSet("enquiry_office", office_id)]
+
+
+class ActionEnquiryAfterForm(Action):
+    """A change asked for when no form is open: a sent enquiry is changed by its office
+    (its card), a cancelled one cannot be brought back; either way it can be sent again."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_enquiry_after_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Say what can be done with the last enquiry (the rule then offers a new one)."""
+        outcome = tracker.get_slot(OUTCOME_SLOT)
+        if outcome == SENT:
+            knowledge, lang = get_knowledge(), language_of(tracker)
+            office_id = tracker.get_slot("enquiry_office")
+            office = next((o for o in knowledge.offices if o.id == office_id), None)
+            if office is None:
+                dispatcher.utter_message(response="utter_enquiry_sent_already")
+            else:
+                values = {"office_name": office.name.get(lang)}
+                send(dispatcher, [Reply("utter_enquiry_sent_to_office", values)])
+                send(dispatcher, office_card(office, lang))
+        elif outcome == NOT_KEPT:
+            dispatcher.utter_message(response="utter_enquiry_not_kept")
+        else:
+            dispatcher.utter_message(response="utter_no_enquiry_to_change")
+        return []

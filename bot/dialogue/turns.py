@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from rasa.shared.core.events import SlotSet
 from bot.answers.facts import FAQ_INTENTS
 from bot.answers.offices import offices_compared
 from bot.dialogue.asked import (
+    asks_to_send,
     attributes_asked,
     fact_named,
     in_another_language,
@@ -34,7 +36,7 @@ from bot.dialogue.cues import read_as, reread, reread_in_form
 from bot.dialogue.language_switch import asks_more, written_in
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
-from bot.enquiries.corrections import labelled_answers
+from bot.enquiries.corrections import asks_to_change, labelled_answers
 from bot.knowledge import get_knowledge
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,9 @@ _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
 # Questions a plain yes answers, whatever follows it.
 _OFFERS = frozenset({"utter_offer_enquiry"})
+# The actions that end an enquiry, sent or not.
+_ENQUIRY_ENDINGS = frozenset({"action_submit_enquiry", "action_cancel_enquiry"})
+_UNDO = re.compile(r"get it back|undo|restore|bring it back|元に戻|取り消しを取り消", re.IGNORECASE)
 
 Handler = Callable[[Any, UserMessage], Awaitable[Any]]
 
@@ -132,6 +137,12 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         # calling the form off and the consent answered in its own words (「同意します」).
         asked = tracker.get_slot("requested_slot")
         return [Unit(message.text, reread_in_form(parse, message.text, asked))]
+    if _last_bot_action(tracker) in _ENQUIRY_ENDINGS and (
+        asks_to_send(message.text) or asks_to_change(message.text) or _UNDO.search(message.text)
+    ):
+        # "No!! I wanted to SEND it, not cancel. Can we get it back?", 「団体名は直して
+        # いただけましたか？」 after it was sent: about the enquiry that just ended.
+        return [Unit(message.text, read_as(parse, "correct_enquiry"))]
     if _last_bot_action(tracker) in _OFFERS and starts_with_yes(message.text):
         # "Sure, my name is Lucía and I work for …" to "Shall I take your enquiry?": yes; the
         # form then keeps what the message says (bot/enquiries/prefill.py).

@@ -394,3 +394,31 @@ async def test_send_when_asked_which_answer_to_change_sends(dispatcher):
     tracker = make_tracker(text="このまま送信してください", intent="affirm", slots=FILLED)
     result = await ValidateEnquiryForm().validate_enquiry_confirmed(True, dispatcher, tracker, {})
     assert result == {"enquiry_confirmed": True, "enquiry_fixing": False}
+
+
+@pytest.mark.parametrize(
+    ("slots", "expected"),
+    [
+        ({"enquiry_outcome": "sent", "enquiry_office": "japan"}, "utter_enquiry_sent_to_office"),
+        ({"enquiry_outcome": "sent"}, "utter_enquiry_sent_already"),
+        ({"enquiry_outcome": "not_kept"}, "utter_enquiry_not_kept"),
+        ({}, "utter_no_enquiry_to_change"),
+    ],
+)
+async def test_a_change_asked_after_the_form_says_what_can_be_done(dispatcher, slots, expected):
+    from actions.enquiry_submission import ActionEnquiryAfterForm
+
+    tracker = make_tracker(text="団体名を修正したいのですが", intent="correct_enquiry", slots=slots)
+    await ActionEnquiryAfterForm().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == expected
+    if slots.get("enquiry_office"):
+        assert dispatcher.messages[0]["office_name"] == "Japan Office"
+        assert "Tokyo" in dispatcher.messages[1]["address"]
+
+
+async def test_the_end_of_an_enquiry_is_remembered_without_personal_data(dispatcher, database):
+    tracker = make_tracker(slots={**FILLED, "enquiry_consent": False})
+    events = await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    assert SlotSet("enquiry_outcome", "not_kept") in events
+    cancelled = await ActionCancelEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})
+    assert SlotSet("enquiry_outcome", "not_kept") in cancelled

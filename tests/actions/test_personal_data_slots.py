@@ -17,8 +17,9 @@ from bot.enquiries import EnquiryStore
 from tests.actions.conftest import make_tracker
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
-# Counts failed answers; holds nothing the visitor wrote.
-NOT_PERSONAL = {"enquiry_failures"}
+# Failed answers counted, how the last enquiry ended and the office it went to: nothing the
+# visitor wrote.
+NOT_PERSONAL = {"enquiry_failures", "enquiry_outcome", "enquiry_office"}
 
 NAME = "山田 太郎"
 EMAIL = "taro@city.yokohama.lg.jp"

@@ -344,3 +344,19 @@ async def test_a_japanese_enquiry_with_its_details_labelled_starts_the_form_whol
     processor = FakeProcessor()
     await handle(processor, message(text))
     assert [m.parse_data["intent"]["name"] for m in processor.handled] == ["start_enquiry"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No!! I wanted to SEND it, not cancel. Can we get it back?",
+        "団体名は直していただけましたか？",
+    ],
+)
+async def test_a_message_about_the_enquiry_that_just_ended_is_about_it(text):
+    from rasa.shared.core.events import ActionExecuted
+
+    processor = FakeProcessor()
+    processor.tracker.events.append(ActionExecuted("action_cancel_enquiry"))
+    await handle(processor, message(text))
+    assert processor.handled[0].parse_data["intent"]["name"] == "correct_enquiry"
