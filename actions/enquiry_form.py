@@ -289,7 +289,7 @@ class ValidateEnquiryForm(FormValidationAction):
                 slot: str(checked.value),
                 "enquiry_failures": 0,
                 **_email_alongside(field, tracker),
-                **_country_alongside(field, str(checked.value), tracker),
+                **_country_alongside(field, tracker),
                 **given,
             }
         failures = int(tracker.get_slot("enquiry_failures") or 0) + 1
@@ -536,12 +536,18 @@ def _email_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
     return {"enquiry_email": str(checked.value)} if checked is not None and checked.ok else {}
 
 
-def _country_alongside(field: str, organisation: str, tracker: Tracker) -> dict[str, Any]:
-    """「台湾の台南市です」: the country named with the organisation (or the one its city is
-    in), so the form does not ask for it next."""
-    if field != "organisation" or tracker.get_slot("enquiry_country"):
-        return {}
-    code = prefill.country_in(get_knowledge(), latest_text(tracker), organisation)
+def _country_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
+    """「台湾の台南市です」: the country named with the organisation, so the form does not ask
+    for it next. Only a country named: a city's country is asked, not guessed."""
+    text = latest_text(tracker)
+    if (
+        field != "organisation"
+        or tracker.get_slot("enquiry_country")
+        or "?" in text
+        or "？" in text
+    ):
+        return {}  # 「横浜市です。日本の自治体とも連携していますか？」 asks about Japan
+    code = prefill.country_in(get_knowledge(), text)
     return {"enquiry_country": code} if code else {}
 
 
