@@ -73,6 +73,7 @@ _FILLER = re.compile(
 # Optional questions declined in a few words: "no that's all", "nothing else, thanks".
 _DECLINED = re.compile(
     r"(?i)^(?:no|nope|nothing|none|not really|no thanks?|no thank you|that'?s all|that is all|"
+    r"skip(?: (?:that|this|it|this one|that one))?(?: too| as well| please)?|pass|"
     r"no (?:message|comment|role|thanks)|nothing to add|"
     # "send it" / 「送信してください」 at an optional question: nothing more, send.
     r"(?:please )?send(?: it)?(?: now| please)?|"

@@ -6,7 +6,7 @@ import json
 import re
 
 from bot.answers.reply import Reply
-from bot.dialogue.asked import compares_offices
+from bot.dialogue.asked import asks_when_it_moved, compares_offices
 from bot.knowledge import Knowledge, Office, PlaceMatch, gazetteer, place_mentions
 
 # The head office: the World Secretariat.
@@ -167,10 +167,14 @@ def headquarters(knowledge: Knowledge, lang: str | None, asked_text: str = "") -
         "hq_country": knowledge.country(office.country).name.get(lang),
     }
     elsewhere = _places_other_than(knowledge, office, asked_text, lang)
-    if not elsewhere:
-        return [Reply("utter_headquarters", values), *office_card(office, lang, asked_text)]
-    replies = [Reply("utter_headquarters_elsewhere", {**values, "place": elsewhere[0][0]})]
-    if any(name in knowledge.fact("first_world_secretariat").en for _, name in elsewhere):
+    if elsewhere:
+        replies = [Reply("utter_headquarters_elsewhere", {**values, "place": elsewhere[0][0]})]
+    else:
+        replies = [Reply("utter_headquarters", values)]
+    first = knowledge.fact("first_world_secretariat").en
+    if asks_when_it_moved(asked_text) or any(name in first for _, name in elsewhere):
+        # "ok so when did it move to Bonn?": where the page says it started, and that it
+        # gives no date for the move.
         facts = knowledge.fact_values(lang)
         replies.append(
             Reply(

@@ -548,6 +548,12 @@ def asks_where_the_head_office_is(text: str) -> bool:
     )
 
 
+def asks_when_it_moved(text: str) -> bool:
+    """True when a message asks about the head office moving ("when did it move to Bonn?")."""
+    norm = _norm(text)
+    return bool(_MOVED.search(norm) and _HEAD_OFFICE.search(norm))
+
+
 def names_the_head_office(text: str) -> bool:
     """True when a message names ICLEI's head office (the World Secretariat)."""
     return bool(_HEAD_OFFICE.search(_norm(text)))
@@ -597,6 +603,8 @@ _ABOUT_THE_BOT = re.compile(
     r"\bare you (?:a |an )?(?:bot|robot|ai|human|real|person|official|chatgpt|run by|made by)|"
     r"who (?:runs|made|built|operates|programmed|is behind) (?:you|this (?:chat|bot|assistant))|"
     r"\bchatgpt\b|is this (?:a |an )?(?:bot|chatbot|official|real person|ai)\b|"
+    # "is this the icelandic tourism office?": what this assistant is (and is not).
+    r"is this (?:the |a |an )?[\w -]{0,25}(?:touris[mt]|travel|visitor|embassy|consulate)\b|"
     r"(?:この|こちらの)?(?:チャット|ボット|チャットボット)(?:は|って|を)|あなたは(?:誰|だれ|ai|人間|ロボット)|"
     r"人工知能|ai(?:です|なの|ですか)|chatgpt|"
     # Where its answers come from: "which sources do you use?", 「この情報の出典は？」.

@@ -37,6 +37,7 @@ from bot.dialogue.asked import (
     asks_member_status,
     asks_to_send,
     asks_what_the_page_lacks,
+    asks_when_it_moved,
     asks_when_opened,
     asks_where_the_head_office_is,
     asks_who_can_join,
@@ -290,6 +291,11 @@ def _first_secretariats() -> tuple[str, ...]:
 
 
 _OFFICE_READINGS = frozenset({"ask_office_contact", "ask_followup", "list_offices"})
+_FOUNDING_MEETING = re.compile(
+    r"\bfounding (?:meeting|congress|conference|assembly)|\bfirst (?:meeting|congress)\b|"
+    r"設立(?:時|当時)?の(?:会議|大会|総会)|設立総会|創設(?:時)?の会議",
+    re.IGNORECASE,
+)
 
 
 def _first_secretariat_named(text: str) -> bool:
@@ -326,6 +332,11 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if intent in _GENERAL and _FOUNDING_MEETING.search(text):
+        # 「設立時の会議の正式名称と、参加した国・自治体の数」: the founding story holds both.
+        return "ask_founding"
+    if intent in _OFFICE_READINGS | {"nlu_fallback", "out_of_scope"} and asks_when_it_moved(text):
+        return "ask_headquarters"  # "ok so when did it move to Bonn?"
     if intent in _OFFICE_READINGS and _first_secretariat_named(text):
         # "is the HQ still in Toronto?" read as Toronto's office: where the head office is
         # now, and where the page says it started.

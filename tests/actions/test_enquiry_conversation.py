@@ -123,7 +123,8 @@ async def test_a_greeting_before_a_question_is_no_name(dispatcher):
     ("text", "skipped"),
     [("no that's all", True), ("nothing else, thanks", True), ("特にないです", True),
      ("no message, thanks", True), ("送信してください", True), ("send it", True),
-     ("No, but we would like to hear about training", False), ("Norway", False)],
+     ("skip that too", True), ("pass", True),
+     ("No, but we would like to hear about training", False), ("Norway", False), ("Passau", False)],
 )  # fmt: skip
 def test_an_optional_question_declined_in_a_few_words(text, skipped):
     assert declines(text) is skipped

@@ -387,3 +387,9 @@ async def test_a_trip_beside_whether_there_is_an_office_is_an_office_question(di
     )
     assert "utter_out_of_scope" not in responses(dispatcher)
     assert SlotSet("office", "japan") in events
+
+
+async def test_when_the_head_office_moved_is_not_on_the_page(dispatcher):
+    tracker = make_tracker(text="ok so when did it move to Bonn?", intent="ask_headquarters")
+    await ActionHeadquarters().run(dispatcher, tracker, {})
+    assert responses(dispatcher)[:2] == ["utter_headquarters", "utter_world_secretariat_first"]

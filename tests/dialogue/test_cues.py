@@ -33,6 +33,11 @@ def parse(intent: str, *places: str) -> dict:
         ("Ha, fair. That's everything, thank you and goodbye.", "ask_headquarters", "goodbye"),
         ("Which year did the first secretariats open, and in which cities?",
          "ask_office_contact", "ask_founding"),
+        ("ok so when did it move to Bonn?", "nlu_fallback", "ask_headquarters"),
+        ("設立時の会議の正式名称と、参加した国・自治体の数を確認させてください。", "ask_name",
+         "ask_founding"),
+        ("hi there, is this the icelandic tourism office? planning a trip to reykjavik",
+         "ask_office_contact", "bot_challenge"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),
