@@ -6,7 +6,7 @@ import json
 import re
 
 from bot.answers.reply import Reply
-from bot.dialogue.asked import asks_when_it_moved, compares_offices
+from bot.dialogue.asked import asks_when_it_moved, compares_offices, compares_sizes
 from bot.knowledge import Knowledge, Office, PlaceMatch, gazetteer, place_mentions
 
 # The head office: the World Secretariat.
@@ -124,7 +124,12 @@ def same_or_different(
     """Whether the offices a visitor compares ("Is the Brussels office the same as the
     European Secretariat?") are one office or several, then each one's card."""
     unique = list(dict.fromkeys(offices))
-    if len(unique) == 1:
+    if compares_sizes(asked_text) and len(unique) > 1:
+        intro = Reply(
+            "utter_offices_size_not_listed",
+            {"office_lines": "\n".join(office_lines(knowledge, unique, lang))},
+        )
+    elif len(unique) == 1:
         intro = Reply("utter_offices_same", {"office_name": unique[0].name.get(lang)})
     else:
         intro = Reply(

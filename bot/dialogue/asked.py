@@ -199,9 +199,23 @@ _SAME_OR_DIFFERENT = re.compile(
 )
 
 
+# "Which is bigger, the Denver office or the Toronto one?": a size the page gives no office.
+_BIGGER = re.compile(
+    r"\b(?:bigger|larger|smaller|biggest|largest|more staff|more people)\b|"
+    r"(?:どちら|どっち)が(?:大きい|小さい|多い)|規模"
+)
+
+
 def compares_offices(text: str) -> bool:
-    """True when a message asks whether the places it names are one office or several."""
-    return bool(_SAME_OR_DIFFERENT.search(_norm(text)))
+    """True when a message asks whether the places it names are one office or several, or
+    which of them is bigger."""
+    norm = _norm(text)
+    return bool(_SAME_OR_DIFFERENT.search(norm) or _BIGGER.search(norm))
+
+
+def compares_sizes(text: str) -> bool:
+    """True when a message asks which of the offices it names is bigger."""
+    return bool(_BIGGER.search(_norm(text)))
 
 
 # "Could you answer in Japanese?", 「英語で回答してください」, 「英語表示にして」: a language

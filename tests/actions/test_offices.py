@@ -306,6 +306,13 @@ async def test_a_city_with_an_office_of_its_own_is_never_said_to_have_none(
             "utter_offices_different",
             ["east_asia", "korea"],
         ),
+        # Which is bigger: the page gives no office's size.
+        (
+            "Which is bigger, the Denver office or the Toronto one?",
+            "en",
+            "utter_offices_size_not_listed",
+            ["usa", "canada"],
+        ),
         # Korea's own office is in Suwon: not the same as the secretariat in Seoul.
         (
             "韓国にも事務所があると聞きましたが、ソウルの東アジア事務局とは別ですか？",
