@@ -193,6 +193,20 @@ def _office_in_city(knowledge: Knowledge, country: str, *names: str) -> Office |
     return found[0] if len(found) == 1 else None
 
 
+_EITHER = re.compile(r"\b(?:or|and)\b|か|や|と|、|,", re.IGNORECASE)
+
+
+def _countries_with_different_offices(knowledge: Knowledge, text: str) -> list[PlaceMatch]:
+    """The countries a message names side by side that different offices answer for (one
+    match per office); empty unless two or more, and for anything else it names."""
+    matches = find_places(knowledge, text)
+    if len(matches) < 2 or any(m.kind != "country" or m.is_ambiguous for m in matches):
+        return []
+    if not _EITHER.search(text):
+        return []
+    return matches  # find_places keeps one match per office already
+
+
 def answer_named_place(
     dispatcher: CollectingDispatcher, knowledge: Knowledge, tracker: Tracker, lang: str
 ) -> list[dict[str, Any]] | None:
@@ -207,6 +221,13 @@ def answer_named_place(
     if compared:
         send(dispatcher, answers.same_or_different(knowledge, compared, lang, text))
         return office_events(compared[-1] if len(set(compared)) == 1 else None)
+    countries = _countries_with_different_offices(knowledge, text)
+    if countries:
+        # "is there an office in the Netherlands or Belgium?": each country's answer.
+        send(
+            dispatcher, [r for m in countries for r in answers.place_answer(knowledge, m, lang)[0]]
+        )
+        return office_events(None)
     answer = answer_place(knowledge, tracker, lang, asks_for_list(text))
     if answer is None:
         return None

@@ -400,3 +400,15 @@ async def test_when_the_head_office_moved_is_not_on_the_page(dispatcher):
     tracker = make_tracker(text="ok so when did it move to Bonn?", intent="ask_headquarters")
     await ActionHeadquarters().run(dispatcher, tracker, {})
     assert responses(dispatcher)[:2] == ["utter_headquarters", "utter_world_secretariat_first"]
+
+
+async def test_two_countries_answered_by_different_offices_get_both(dispatcher):
+    text = "And is there an office in the Netherlands or Belgium we could visit?"
+    await run_contact(dispatcher, text=text, intent="ask_office_contact")
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert [card["office_name"] for card in cards] == ["European Secretariat", "Brussels Office"]
+    # Two countries of one office: its answer once.
+    dispatcher.messages.clear()
+    await run_contact(dispatcher, text="Offices in France or Spain?", intent="ask_office_contact")
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert [card["office_name"] for card in cards] == ["European Secretariat"]
