@@ -46,6 +46,10 @@ def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMa
         match = resolve_in_context(knowledge, name, latest_text(tracker))
         if match is not None:
             return match, name
+    if (tracker.latest_message or {}).get("question_places"):
+        # The question names its own place (bot/dialogue/planner.py): a place the office
+        # table does not know ("Hanoi") is looked up in the world, not in the preamble.
+        return None, names[0] if names else ""
     found = find_places(knowledge, latest_text(tracker))
     if found:
         return found[0], ""
@@ -199,12 +203,20 @@ _EITHER = re.compile(r"\b(?:or|and)\b|か|や|と|、|,", re.IGNORECASE)
 def _countries_with_different_offices(knowledge: Knowledge, text: str) -> list[PlaceMatch]:
     """The countries a message names side by side that different offices answer for (one
     match per office); empty unless two or more, and for anything else it names."""
-    matches = find_places(knowledge, text)
+    # The question's own sentence: 「北海道の…役場です。…ハノイの事務所は？」 names Japan in
+    # the introduction, not in what it asks.
+    questions = [part for part in _SENTENCE.split(text) if _ASKING.search(part)] or [text]
+    question = questions[-1]
+    matches = find_places(knowledge, question)
     if len(matches) < 2 or any(m.kind != "country" or m.is_ambiguous for m in matches):
         return []
-    if not _EITHER.search(text):
+    if not _EITHER.search(question):
         return []
     return matches  # find_places keeps one match per office already
+
+
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+_ASKING = re.compile(r"[?？]|ですか|ますか|でしょうか|教えて")
 
 
 def answer_named_place(

@@ -608,7 +608,7 @@ _DONE = re.compile(
     r"thanks? (?:you )?(?:so (?:very )?much )?for your (?:time|patience)|leave you in peace|"
     r"that'?ll be all|that will be all|これで終わ|終わりにします|"
     r"(?:それでは|では|これで|ました。?)[、\s]*失礼(?:いた|致)?します|"
-    r"\bka kite\b|take care|catch you later"
+    r"\bka kite\b|take care|catch you later|have a (?:good|nice|great) (?:one|day|evening|weekend)"
 )
 
 

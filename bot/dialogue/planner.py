@@ -168,6 +168,18 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
             )
         )
         return [_unit(group) for group in groups]
+    if len(groups) == 1 and len(clauses) > len(groups[0]) and groups[0][0].intent == whole.intent:
+        # 「北海道の…役場です。…ハノイを担当している事務所はどこですか？」: a question naming
+        # its own place is about that place, not the preamble's ("Auckland Council here.
+        # Where's the closest office?" names none: the preamble's place).
+        question = " ".join(clause.text for clause in groups[0])
+        own = places_in(question)
+        if own:
+            parse = copy.deepcopy(whole.parse)
+            others = [e for e in parse.get("entities") or [] if e.get("entity") != "place"]
+            parse["entities"] = others + [{"entity": "place", "value": name} for name in own]
+            parse["question_places"] = own
+            return [Unit(whole.text, parse, question)]
     if len(groups) == 1 and len(clauses) > 1 and _points_back(groups[0], whole):
         # "We're in Kenya and thinking of joining, how does that work?": the question is
         # about the preamble, which the whole message's reading holds.
@@ -202,6 +214,16 @@ def _remark(clause: Parsed) -> bool:
         return False
     confidence = (clause.parse.get("intent") or {}).get("confidence", 1.0)
     return float(confidence) < _SURE_OF_A_REMARK
+
+
+def places_in(text: str) -> list[str]:
+    """The places a text names, as the office table knows them or as written (a city the
+    gazetteer knows), in text order."""
+    from bot.knowledge import find_places, gazetteer, get_knowledge  # the table, loaded once
+
+    known = [match.label.en for match in find_places(get_knowledge(), text)]
+    world = [place.name for place in gazetteer.find_in_text(text)]
+    return list(dict.fromkeys(known + world))
 
 
 def _points_back(group: list[Parsed], whole: Parsed) -> bool:

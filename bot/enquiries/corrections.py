@@ -106,7 +106,8 @@ _NOT_VALUES = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"\s*(?:,?\s*(?:please|thanks|thank you|instead|then|sorry|my bad|oops))?\s*[.!?]*\s*$|"
+    r"\s*(?:,?\s*(?:please|pls|plz|thanks|thank you|thx|instead|then|sorry|my bad|oops)"
+    r"(?:\s+(?:fix|change|correct|update)(?: it| that| this)?)?)?\s*[.!?]*\s*$|"
     r"\s*(?:の(?:間違い|誤り)(?:でした|です)?|です|でした|になります|でお願いします|"
     r"だけでお願いします|だけで|のみで|にしてください|"
     r"でお願いいたします|(?<=[\u4e00-\u9fff])で)?[。．!！]*\s*$",

@@ -224,10 +224,33 @@ def name_in_sentence(text: str | None) -> str | None:
 
 def validate_name(value: str | None) -> Checked[str]:
     """The contact person's name, out of a sentence that gives it ("My name is …"):
-    non-empty, at most MAX_NAME chars."""
-    value = without_reminder(value)
+    non-empty, at most MAX_NAME chars. Sentences that ask something ("Emily Carter. Can we
+    continue in English please?") and a remark in brackets ("(as I said)") are not part of it."""
+    value = _without_asides(without_reminder(value))
+    named = _EN_NAMED.search(value or "")
+    if named:  # "Sorry, I'm the town's coordinator — … My name is Emily Carter."
+        value = named.group(0)
     name = name_in_sentence(value) or _JA_SECTION.sub("", value, count=1) or value
     return _text(_without_full_stop(name), MAX_NAME)
+
+
+# "My name is Emily Carter" at the end of a longer answer.
+_EN_NAMED = re.compile(r"\bmy name(?:'s| is)\s+[^.!?]+[.!]?\s*$", re.IGNORECASE)
+# A sentence that asks, and a remark in brackets about the answer.
+_ASKING_SENTENCE = re.compile(r"[^.!?。！？]*[?？]")
+_REMARK_IN_BRACKETS = re.compile(
+    r"\s*[(（][^()（）]*(?:said|mentioned|above|before|again|先ほど|前に|さっき|既に|すでに)"
+    r"[^()（）]*[)）]",
+    re.IGNORECASE,
+)
+
+
+def _without_asides(value: str | None) -> str:
+    """An answer without its questions and its bracketed remarks; the answer as it is when
+    nothing else is left."""
+    text = unicodedata.normalize("NFKC", value or "")
+    kept = _REMARK_IN_BRACKETS.sub("", _ASKING_SENTENCE.sub("", text)).strip(" —-,、")
+    return kept or (value or "")
 
 
 def validate_role(value: str | None) -> Checked[str]:
