@@ -39,6 +39,7 @@ from bot.dialogue.asked import (
     asks_whom_to_contact,
     attributes_asked,
     consent_answer,
+    language_requested,
     mentions_an_office,
 )
 from bot.dialogue.clauses import split_clauses
@@ -212,6 +213,18 @@ class ValidateEnquiryForm(FormValidationAction):
     def _check(
         self, field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
+        """`_check_answer`, and the conversation's language changed when the answer asks for
+        it ("Emily Carter. Can we continue in English please?"): inside the form the language
+        does not follow the script (a romanised name), only a request."""
+        slots = self._check_answer(field, value, dispatcher, tracker)
+        wanted = language_requested(latest_text(tracker))
+        if wanted is not None:
+            slots = {**slots, "language": wanted, "preferred_language": wanted}
+        return slots
+
+    def _check_answer(
+        self, field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         """Take the answer, answer a clear question instead, or re-ask; never the same loop.
 
         What the visitor types is their answer. It is taken for a question (answered, then
@@ -261,6 +274,9 @@ class ValidateEnquiryForm(FormValidationAction):
             # "Senior regional planner, population is roughly 350,000": both answers.
             value, others = corrections.answer_and_labelled(value, field)
             for other, text in others.items():
+                if text == "" and other in OPTIONAL_FIELDS:
+                    given[FIELD_SLOTS[other]] = ""  # "…, no message."
+                    continue
                 other_checked = VALIDATORS[other](text)
                 if other_checked.ok:
                     given[FIELD_SLOTS[other]] = str(other_checked.value)

@@ -427,16 +427,37 @@ def without_label(text: str) -> str:
     return _QUOTED.sub(r"\g<inner>", rest, count=1) if rest != norm else rest
 
 
+# "no message", 「メッセージは特にありません」: an optional field declined beside an answer.
+_DECLINED_FIELD = re.compile(
+    r"^\s*(?:and\s+)?no (?P<en>message|comments?|role|population)\b[\s.!]*$|"
+    r"^\s*(?P<ja>メッセージ|コメント|役職|人口)(?:は|も)?(?:特に)?(?:ありません|なし|無し|ないです|不要です?)[。\s]*$",
+    re.IGNORECASE,
+)
+_DECLINED_NAMES = {
+    "message": "message", "comment": "message", "comments": "message", "role": "role",
+    "population": "population", "メッセージ": "message", "コメント": "message", "役職": "role",
+    "人口": "population",
+}  # fmt: skip
+
+
+def _declined_field(segment: str) -> str | None:
+    match = _DECLINED_FIELD.match(segment)
+    return _DECLINED_NAMES[(match.group("en") or match.group("ja")).casefold()] if match else None
+
+
 def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
     """The answer to `field` and the other fields' labelled values in one message ("Senior
     regional planner, population is roughly 350,000"); the text as it is when it labels no
     other field."""
     others = {k: v for k, v in labelled_answers(text).items() if k != field}
+    segments = [part for part in _SEGMENT_BREAK.split(_norm(text)) if part and part.strip()]
+    declined = {_declined_field(part) for part in segments} - {None, field}
+    others.update(dict.fromkeys(declined, ""))  # "" declines an optional field
     if not others:
         return text, {}
     own = []
-    for segment in _SEGMENT_BREAK.split(_norm(text)):
-        if not segment or not segment.strip():
+    for segment in segments:
+        if _declined_field(segment):
             continue
         labelled = ("@" in segment and field != "email") or any(
             pattern.match(segment) for name, pattern in _LABELLED if name != field
@@ -445,4 +466,4 @@ def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
         labelled = labelled or ("role" in others and bool(_EN_ROLE.match(segment)))
         if not labelled:
             own.append(segment.strip())
-    return ", ".join(own), others
+    return ", ".join(own).rstrip(" .。"), others

@@ -451,3 +451,22 @@ def test_a_role_in_brackets_after_the_name_is_the_role():
         "担当者：田中あゆみ（国際協力アドバイザー）、人口：約250万人"
     )
     assert (found["name"], found["role"]) == ("田中あゆみ", "国際協力アドバイザー")
+
+
+# Tester E's enquiry (2026-12-01): Japanese first, then English.
+async def test_a_language_asked_for_inside_the_form_changes_it_and_the_name_is_kept(dispatcher):
+    text = "Emily Carter. Can we continue in English please?"
+    slots = {**SHIMOKAWA, "enquiry_name": None}
+    tracker = make_tracker(text=text, intent="switch_language", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result["enquiry_name"] == "Emily Carter"
+    assert (result["language"], result["preferred_language"]) == ("en", "en")
+
+
+async def test_a_role_with_the_population_and_no_message_beside_it(dispatcher):
+    text = "Coordinator for International Relations. Population is about 3,000, no message."
+    slots = {**GIVEN, "enquiry_role": None}
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=slots)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result["enquiry_role"] == "Coordinator for International Relations"
+    assert (result["enquiry_population"], result["enquiry_message"]) == ("3000", "")
