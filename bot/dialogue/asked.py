@@ -370,6 +370,19 @@ _REPLY_TIME_WORDS = (
     r"how (?:long|soon|quickly).{0,40}\b(?:reply|replies|respond|response|answer|hear back|"
     r"get back)|(?:返信|返事|回答)(?:まで(?:は|に)?|は|には)(?:どのくらい|どれくらい|何日|いつ)"
 )
+_UN_STANDING_WORDS = (
+    r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
+    r"affiliated (?:with|to) the (?:un|united nations)\b|"
+    r"国連の(?:機関|一部|組織)|国連(?:と|との).{0,6}関係|国連傘下"
+)
+_UN_STANDING = re.compile(_UN_STANDING_WORDS)
+
+
+def asks_about_un_standing(text: str) -> bool:
+    """True when a message asks whether ICLEI is part of the UN (the page does not say)."""
+    return bool(_UN_STANDING.search(_norm(text)))
+
+
 # Leaders, fees, events, jobs: the page lists none of these.
 _FEE_WORDS = r"\bfees?\b|\bcost|how much|\bprice|会費|費用|料金|いくら"
 _NOT_ON_PAGE = re.compile(
@@ -385,9 +398,7 @@ _NOT_ON_PAGE = re.compile(
     r"visit (?:the|your|their|an?) (?:[\w-]+ )?(?:office|secretariat|headquarters)|"
     r"見学|訪問|予約|会議室|面会|"
     # Its standing with the UN: the page says only where it was founded.
-    r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
-    r"affiliated (?:with|to) the (?:un|united nations)\b|"
-    r"国連の(?:機関|一部|組織)|国連(?:と|との).{0,6}関係|国連傘下|"
+     + _UN_STANDING_WORDS + "|"
     # An office's own staff ("how many staff are in the Brazil office?"); ICLEI's are on it.
     r"how many (?:staff|people|employees|workers)|"
     r"何人(?:い|働|の職員|のスタッフ)|職員数|スタッフ数|"

@@ -29,6 +29,7 @@ from bot.dialogue.asked import (
     asks_about_services,
     asks_about_staff_languages,
     asks_about_the_assistant,
+    asks_about_un_standing,
     asks_detail_in_a_language,
     asks_for_list,
     asks_for_someone_to_reach,
@@ -239,9 +240,17 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # No form to correct: "Sorry, let me correct something - the mayor is meeting the
         # mayor of Monterrey, not Vancouver. Who should we contact?" asks for an office.
         return read_as(parse, "ask_office_contact")
+    if intent in _KEPT - {"start_enquiry", "correct_enquiry"} and _says_goodbye(context or text):
+        # "Fair enough. Thanks, that's really helpful — bye!" read as `cancel`: goodbye.
+        return read_as(parse, "goodbye")
     if intent in _KEPT:
         return parse
     return read_as(parse, _cued_intent(intent, text, parse, context))
+
+
+def _says_goodbye(text: str) -> bool:
+    """True when a whole message is done and asks nothing."""
+    return is_done(text) and not looks_like_question(text)
 
 
 def _unsure_enquiry(parse: dict[str, Any], text: str, context: str) -> bool:
@@ -368,6 +377,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         return "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
     if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_services(text):
         # "do u do school visits or have free teaching resources??" read as why cities matter.
+        return "ask_other_iclei_topic"
+    if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_un_standing(text):
+        # "is ICLEI part of the UN or independent?" read as what ICLEI is: not on the page.
         return "ask_other_iclei_topic"
     if intent in _GENERAL and intent != "nlu_fallback" and asks_about_coming_events(text):
         # 「今年の世界会議はいつどこで？」 read as the founding congress: no events listed.

@@ -33,6 +33,7 @@ _QUESTION = re.compile(
 # context, not a question about Yokohama's office or about why cities matter.
 _INTRODUCTION = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
+    r"i consult|we consult|i advise|we advise|"
     r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will|"
     r"(?:our|my) (?:city|town|village|council|municipality|county|district|region|prefecture|"
     r"organi[sz]ation|team|department|office|mayor)\b)\b"
@@ -55,7 +56,8 @@ _SET_PHRASE = (
     r"intrusion))|sorry|excuse me|ok(?:ay)?|um+|hmm+|"
     r"(?:a |one )?quick (?:one|question|q)(?: first| before that)?|"
     r"(?:one|a) (?:more |last )?question(?: for you)?|random question|"
-    r"(?:many )?thanks(?: in advance| a lot)?|"
+    r"(?:many )?thanks(?: in advance| a lot)?|fair enough|makes sense|i see|got it|"
+    r"(?:all ?)?right|cool|great|nice|good to know|"
     r"thank you(?: (?:so|very) much)?(?: in advance)?"
 )
 _SIGN_OFF = (

@@ -38,6 +38,8 @@ def parse(intent: str, *places: str) -> dict:
          "ask_founding"),
         ("hi there, is this the icelandic tourism office? planning a trip to reykjavik",
          "ask_office_contact", "bot_challenge"),
+        ("Fair enough. Thanks, that's really helpful — bye!", "cancel", "goodbye"),
+        ("also is ICLEI part of the UN or independent?", "what_is_iclei", "ask_other_iclei_topic"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),

@@ -302,3 +302,16 @@ def test_a_remark_the_model_half_heard_as_a_question_is_no_part_to_answer():
     # A sure reading of a second request stays a part of its own.
     clauses[0] = unsure("Address of the head office", "ask_headquarters", 0.97)
     assert len(plan(whole, clauses)) == 2
+
+
+def test_a_consultant_introducing_themselves_asks_nothing():
+    whole = parsed(
+        "hi, do you guys have anything in Brussels? I consult for a few EU cities",
+        "ask_office_contact",
+        "Brussels",
+    )
+    clauses = [
+        parsed("do you guys have anything in Brussels?", "ask_office_contact", "Brussels"),
+        parsed("I consult for a few EU cities", "ask_why_cities"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]
