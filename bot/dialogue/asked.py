@@ -194,7 +194,7 @@ def asks_for_list(text: str) -> bool:
 # "Is the Brussels office the same as the European Secretariat?", 「ブリュッセル事務所と
 # ヨーロッパ事務局は別ですか」: a comparison of the offices named, not a request for one.
 _SAME_OR_DIFFERENT = re.compile(
-    r"\b(?:the )?same\b|\bdiffer|\bseparate\b|\bdistinct\b|"
+    r"\b(?:the )?same\b|\bdiffer|\bseparate\b|\bdistinct\b|\bone (?:[\w-]+ )?or two\b|"
     r"同じ|違い|違う|ちがう|別の|別々|別物|別ですか|別なの|別\?|異なる|一緒|同一"
 )
 
@@ -634,7 +634,8 @@ _ABOUT_THE_BOT = re.compile(
     r"人工知能|ai(?:です|なの|ですか)|chatgpt|"
     # Where its answers come from: "which sources do you use?", 「この情報の出典は？」.
     r"where (?:does|do|did) (?:this|the|your|that|these) (?:info|information|data|answers?|facts?)"
-    r" come from|\b(?:your|the|what) sources?\b|\bsources? (?:of|for) (?:this|the|your)|"
+    r"\b[^?]{0,30}? come from|\b(?:your|the|what) sources?\b|"
+    r"\bsources? (?:of|for) (?:this|the|your)|"
     r"出典|情報源|情報の(?:元|もと|出所)|どこから(?:の)?情報"
 )
 

@@ -26,6 +26,7 @@ from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
+    asks_about_later_plans,
     asks_about_services,
     asks_about_staff_languages,
     asks_about_the_assistant,
@@ -236,6 +237,8 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if intent not in _KEPT and is_done(text) and not looks_like_question(text):
         # "Ha, fair. That's everything, thank you and goodbye." read as the head office.
         return read_as(parse, "goodbye")
+    if intent == "correct_enquiry" and _first_secretariat_named(text):
+        return read_as(parse, "ask_headquarters")  # "My boss says the HQ is in Toronto, right?"
     if intent == "correct_enquiry" and names_a_place(text, parse) and looks_like_question(text):
         # No form to correct: "Sorry, let me correct something - the mayor is meeting the
         # mayor of Monterrey, not Vancouver. Who should we contact?" asks for an office.
@@ -341,6 +344,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if intent in _GENERAL and intent != "ask_mission" and asks_about_later_plans(text):
+        # 「イクレイの2030年に向けた計画は？」 read as the name: the strategy the page quotes.
+        return "ask_mission"
     if intent in _GENERAL and _FOUNDING_MEETING.search(text):
         # 「設立時の会議の正式名称と、参加した国・自治体の数」: the founding story holds both.
         return "ask_founding"

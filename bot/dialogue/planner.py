@@ -39,7 +39,8 @@ _INTRODUCTION = re.compile(
     r"organi[sz]ation|team|department|office|mayor)\b)\b"
     r"|^[\w .'-]{2,60} here[.!]?$"
     r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属|職員です|職員ですが)"
-    r"|^(?:うち|当市|本市|弊市|当町|本町|当村|私ども|わたくしども|私たち|わたしたち|我々|弊団体|"
+    r"|^(?:ちなみに|実は|なお|あ)?[、\s]*(?:うち|当市|本市|弊市|当町|本町|当村|私ども|わたくしども|私たち|"
+    r"わたしたち|我々|弊団体|"
     r"私の(?:市|町|村|自治体)|うちの(?:市|町|村|自治体))(?:は|も|では)",
     re.IGNORECASE,
 )
@@ -200,6 +201,8 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
     return [Unit(whole.text, whole.parse)]
 
 
+_STATEMENT = re.compile(r"(?:です|でした|ます|ました|である)[。．.!！]?$")
+_CURIOUS = re.compile(r"気にな|興味|関心|知りた|伺いた|お聞きした")
 # Below this a clause without a question's words is a remark when another clause asks.
 _SURE_OF_A_REMARK = 0.8
 
@@ -212,6 +215,10 @@ def _remark(clause: Parsed) -> bool:
         return True
     if _QUESTION.search(text) or _WISH.search(text) or clause.places:
         return False  # "Tokyo office, and the Seoul one?": a place asked about
+    if _STATEMENT.search(text) and not _CURIOUS.search(text):
+        return (
+            True  # 「姉妹都市です。」: a Japanese statement asks nothing (「…が気になります」 does)
+        )
     if clause.intent in _STARTS_A_FORM:
         return False
     confidence = (clause.parse.get("intent") or {}).get("confidence", 1.0)

@@ -40,6 +40,10 @@ def parse(intent: str, *places: str) -> dict:
          "ask_office_contact", "bot_challenge"),
         ("Fair enough. Thanks, that's really helpful — bye!", "cancel", "goodbye"),
         ("also is ICLEI part of the UN or independent?", "what_is_iclei", "ask_other_iclei_topic"),
+        ("My boss says the HQ is in Toronto, is that right?", "correct_enquiry",
+         "ask_headquarters"),
+        ("イクレイの2030年に向けた計画は？", "ask_name", "ask_mission"),
+        ("Where does your information about ICLEI come from?", "help", "bot_challenge"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),

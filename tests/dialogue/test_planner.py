@@ -315,3 +315,23 @@ def test_a_consultant_introducing_themselves_asks_nothing():
         parsed("I consult for a few EU cities", "ask_why_cities"),
     ]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]
+
+
+def test_a_japanese_statement_beside_a_question_is_context():
+    def sure(text: str, intent: str, *places: str) -> Parsed:
+        clause = parsed(text, intent, *places)
+        clause.parse["intent"]["confidence"] = 0.98
+        return clause
+
+    whole = parsed("うちの市はセビリアと姉妹都市です。セビリアの担当は？", "ask_office_contact")
+    clauses = [
+        sure("姉妹都市です。", "ask_why_cities"),
+        sure("セビリアを担当している事務所はどこですか？", "ask_office_contact", "セビリア"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]
+    # Curiosity said as a statement is a question of its own.
+    clauses[0] = sure("会員数が気になります。", "ask_size")
+    assert len(plan(whole, clauses)) == 2
+    # 「ちなみにうちは宮崎県の町です。」 introduces the visitor.
+    clauses[0] = sure("ちなみにうちは宮崎県の町です。", "ask_office_contact", "宮崎県")
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]
