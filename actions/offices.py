@@ -335,7 +335,9 @@ class ActionHeadquarters(Action):
             # when the model heard "the secretariat" in it.
             send(dispatcher, office_replies(knowledge, current, text, lang))
             return office_events(current)
-        if details_asked or asks_what_the_page_lacks(text):
+        placed_elsewhere = answers.places_other_than(knowledge, office, text, lang)
+        if (details_asked or asks_what_the_page_lacks(text)) and not placed_elsewhere:
+            # "My boss says the HQ is in Toronto" asks where it is, not about a boss.
             send(dispatcher, office_replies(knowledge, office, text, lang))
         else:
             send(dispatcher, answers.headquarters(knowledge, lang, text))

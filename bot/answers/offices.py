@@ -171,7 +171,7 @@ def headquarters(knowledge: Knowledge, lang: str | None, asked_text: str = "") -
         "hq_city": office.city.get(lang),
         "hq_country": knowledge.country(office.country).name.get(lang),
     }
-    elsewhere = _places_other_than(knowledge, office, asked_text, lang)
+    elsewhere = places_other_than(knowledge, office, asked_text, lang)
     if elsewhere:
         replies = [Reply("utter_headquarters_elsewhere", {**values, "place": elsewhere[0][0]})]
     else:
@@ -194,7 +194,7 @@ def headquarters(knowledge: Knowledge, lang: str | None, asked_text: str = "") -
     return replies + office_card(office, lang, asked_text)
 
 
-def _places_other_than(
+def places_other_than(
     knowledge: Knowledge, office: Office, text: str, lang: str | None
 ) -> list[tuple[str, str]]:
     """The cities and countries a message names outside the office's country, as written

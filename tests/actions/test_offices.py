@@ -366,6 +366,7 @@ async def test_one_office_named_with_a_comparison_word_gets_its_card(dispatcher)
         ("when did it move from toronto to bonn?", "en", "Toronto", True),
         ("本部はトロントにあるんですよね？", "ja", "トロント", True),
         ("Is ICLEI's headquarters in Paris?", "en", "Paris", False),
+        ("My boss says the HQ is in Toronto, is that right?", "en", "Toronto", True),
     ],
 )
 async def test_a_head_office_placed_elsewhere_is_corrected(
