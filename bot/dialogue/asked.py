@@ -618,7 +618,7 @@ _DONE = re.compile(
     # "thank you for your time", "I shall leave you in peace", 「これで終わります」, 「失礼します」
     r"thanks? (?:you )?(?:so (?:very )?much )?for your (?:time|patience)|leave you in peace|"
     r"that'?ll be all|that will be all|これで終わ|終わりにします|"
-    r"(?:それでは|では|これで|ました。?)[、\s]*失礼(?:いた|致)?します|"
+    r"(?:それでは|では|これで|ました[。！!]?)[、\s]*失礼(?:いた|致)?します|"
     r"\bka kite\b|take care|catch you later|have a (?:good|nice|great) (?:one|day|evening|weekend)"
 )
 

@@ -109,6 +109,16 @@ def wrap(original: Handler) -> Handler:
     return handle_message
 
 
+def _no_enquiry_to_correct(unit: Unit, tracker: Any) -> Unit:
+    """A "change" outside the form when this conversation has had no enquiry: 「なんで変え
+    たの？」 after the name's story asks about that story, not about an enquiry."""
+    if (unit.parse.get("intent") or {}).get("name") != "correct_enquiry":
+        return unit
+    if tracker is None or tracker.active_loop_name or tracker.get_slot("enquiry_outcome"):
+        return unit
+    return Unit(unit.text, read_as(unit.parse, "ask_followup"), unit.focus)
+
+
 async def _choice_ended(processor: Any, tracker: Any, text: str, preferred: str) -> bool:
     """Whether a whole sentence in the other language ends the language the visitor chose
     (DESIGN.md: the bot answers in the language of the latest message): 「ありがとうござい
@@ -160,7 +170,8 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     whole = Parsed(message.text, parse)
     texts = split_clauses(message.text) if len(message.text) <= _MAX_SPLIT_CHARS else []
     if len(texts) < 2 or len(texts) > _MAX_CLAUSES:
-        return _question_kept([Unit(whole.text, reread(whole.parse, whole.text))])
+        unit = Unit(whole.text, reread(whole.parse, whole.text))
+        return [_no_enquiry_to_correct(kept, tracker) for kept in _question_kept([unit])]
     clauses = []
     for text in texts:
         clause = UserMessage(text, sender_id=message.sender_id, metadata=message.metadata)
@@ -171,6 +182,7 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         for unit in plan(whole, clauses)
     ]
     units = _question_kept(units)
+    units = [_no_enquiry_to_correct(unit, tracker) for unit in units]
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units

@@ -279,6 +279,7 @@ def test_a_fax_number_asked_with_tell_me_is_not_also_the_phone():
         ("Thank you so very much for your patience; I shall leave you in peace now.", True),
         ("ありがとうございました、これで終わります。", True),
         ("本日はありがとうございました。失礼いたします。", True),
+        ("ありがとうございました！失礼します。", True),
         ("thanks, that's all", True),
         ("Thank you for the answer. And the phone?", False),
         ("Is the office open all day?", False),

@@ -360,3 +360,14 @@ async def test_a_message_about_the_enquiry_that_just_ended_is_about_it(text):
     processor.tracker.events.append(ActionExecuted("action_cancel_enquiry"))
     await handle(processor, message(text))
     assert processor.handled[0].parse_data["intent"]["name"] == "correct_enquiry"
+
+
+async def test_a_change_asked_in_a_conversation_without_an_enquiry_is_a_follow_up():
+    INTENTS["なんで変えたの？"] = "correct_enquiry"
+    processor = FakeProcessor()
+    await handle(processor, message("なんで変えたの？"))
+    assert processor.handled[0].parse_data["intent"]["name"] == "ask_followup"
+    # After an enquiry, a change is about it.
+    after = FakeProcessor(slots={"enquiry_outcome": "sent"})
+    await handle(after, message("なんで変えたの？"))
+    assert after.handled[0].parse_data["intent"]["name"] == "correct_enquiry"
