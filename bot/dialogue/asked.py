@@ -601,8 +601,16 @@ _RENAMED = re.compile(
     r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"
     r"(?:old|former|previous|original|earlier) name|new name|called (?:before|originally)|"
     r"(?:always|ever) (?:been )?(?:called|named|known as)|(?:another|other|different) name\b|"
-    r"名前を変え|名前が変わ|名称を変え|名称が変わ|名称変更|改名|旧名|昔の名前|以前の名前|元の名前"
+    r"名前を変え|名前が変わ|名称を変え|名称が変わ|名称変更|改名|旧名|昔の名前|以前の名前|元の名前|"
+    r"(?:昔|以前|前|最初)は名前(?:が|は)?(?:ちが|違|別)|名前(?:が|は)?(?:ちがっ|違っ)(?:た|てた)"
 )
+
+
+def asks_about_the_old_name(text: str) -> bool:
+    """True when a message asks about ICLEI's change of name (「昔は名前ちがったって本当？」)."""
+    return bool(_RENAMED.search(_norm(text)))
+
+
 _ACRONYM = re.compile(r"stands? for|acronym|abbreviat|the letters|何の略|略称|略語")
 _PURPOSE = re.compile(
     r"trying to (?:achieve|do|accomplish)|want(?:s)? to achieve|\bgoals?\b|\baims?\b|"

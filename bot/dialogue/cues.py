@@ -30,6 +30,7 @@ from bot.dialogue.asked import (
     asks_about_services,
     asks_about_staff_languages,
     asks_about_the_assistant,
+    asks_about_the_old_name,
     asks_about_un_standing,
     asks_detail_in_a_language,
     asks_for_list,
@@ -347,6 +348,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent in _GENERAL and intent != "ask_mission" and asks_about_later_plans(text):
         # 「イクレイの2030年に向けた計画は？」 read as the name: the strategy the page quotes.
         return "ask_mission"
+    if intent in _GENERAL - {"ask_name", "nlu_fallback"} and asks_about_the_old_name(text):
+        # 「昔は名前ちがったって聞いたけどほんと？」 read as what ICLEI is: the name's story.
+        return "ask_name"
     if intent in _GENERAL and _FOUNDING_MEETING.search(text):
         # 「設立時の会議の正式名称と、参加した国・自治体の数」: the founding story holds both.
         return "ask_founding"

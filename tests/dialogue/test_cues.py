@@ -44,6 +44,7 @@ def parse(intent: str, *places: str) -> dict:
          "ask_headquarters"),
         ("イクレイの2030年に向けた計画は？", "ask_name", "ask_mission"),
         ("Where does your information about ICLEI come from?", "help", "bot_challenge"),
+        ("へー。昔は名前ちがったって聞いたけどほんと？", "what_is_iclei", "ask_name"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),
