@@ -124,18 +124,16 @@ def same_or_different(
     """Whether the offices a visitor compares ("Is the Brussels office the same as the
     European Secretariat?") are one office or several, then each one's card."""
     unique = list(dict.fromkeys(offices))
-    if compares_sizes(asked_text) and len(unique) > 1:
-        intro = Reply(
-            "utter_offices_size_not_listed",
-            {"office_lines": "\n".join(office_lines(knowledge, unique, lang))},
-        )
-    elif len(unique) == 1:
+    if len(unique) == 1:
         intro = Reply("utter_offices_same", {"office_name": unique[0].name.get(lang)})
     else:
-        intro = Reply(
-            "utter_offices_different",
-            {"office_lines": "\n".join(office_lines(knowledge, unique, lang))},
+        response = (
+            "utter_offices_size_not_listed"
+            if compares_sizes(asked_text)
+            else "utter_offices_different"
         )
+        lines = "\n".join(office_lines(knowledge, unique, lang))
+        intro = Reply(response, {"office_lines": lines})
     return [intro] + [reply for office in unique for reply in office_card(office, lang, asked_text)]
 
 

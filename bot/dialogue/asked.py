@@ -567,10 +567,7 @@ _MOVED = re.compile(r"\bmov(?:e|ed|ing)\b|relocat|移転|移っ|引っ越")
 def asks_where_the_head_office_is(text: str) -> bool:
     """True when a message asks where the head office is or was ("is the HQ still in
     Toronto?", "when did it move from Toronto to Bonn?", 「本部はトロントですよね？」)."""
-    norm = _norm(text)
-    return bool(
-        _HEAD_OFFICE_WORDS.search(norm) or (_MOVED.search(norm) and _HEAD_OFFICE.search(norm))
-    )
+    return bool(_HEAD_OFFICE_WORDS.search(_norm(text))) or asks_when_it_moved(text)
 
 
 def asks_when_it_moved(text: str) -> bool:

@@ -235,7 +235,7 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if intent in _DONE_READINGS and is_done(text):
         # "thanks, that's all I need" read as `deny` got "Anything else?" once more.
         return read_as(parse, "goodbye")
-    if intent not in _KEPT and is_done(text) and not looks_like_question(text):
+    if intent not in _KEPT and _says_goodbye(text):
         # "Ha, fair. That's everything, thank you and goodbye." read as the head office.
         return read_as(parse, "goodbye")
     if intent == "correct_enquiry" and _first_secretariat_named(text):

@@ -216,9 +216,8 @@ def _remark(clause: Parsed) -> bool:
     if _QUESTION.search(text) or _WISH.search(text) or clause.places:
         return False  # "Tokyo office, and the Seoul one?": a place asked about
     if _STATEMENT.search(text) and not _CURIOUS.search(text):
-        return (
-            True  # 「姉妹都市です。」: a Japanese statement asks nothing (「…が気になります」 does)
-        )
+        # 「姉妹都市です。」: a Japanese statement asks nothing (「…が気になります」 does).
+        return True
     if clause.intent in _STARTS_A_FORM:
         return False
     confidence = (clause.parse.get("intent") or {}).get("confidence", 1.0)
