@@ -68,9 +68,10 @@ def install() -> None:
 def install_training() -> None:
     """Install the training patch (idempotent); raise on an unsupported Rasa version."""
     _check_version()
-    from bot import model_training
+    from bot import model_training, parallel_training
 
     model_training.install()
+    parallel_training.install()
 
 
 def installed() -> bool:

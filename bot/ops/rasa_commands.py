@@ -59,11 +59,15 @@ def use_training_cache(root: Path = CACHE_ROOT) -> None:
 
 def train(argv: list[str]) -> int:
     """`rasa train <argv>` with the training patch; Rasa's exit code."""
-    from bot import rasa_compat
+    from bot import parallel_training, rasa_compat
 
     use_training_cache()
+    parallel_training.start_worker()
     rasa_compat.install_training()
-    return _rasa(["train", *argv])
+    try:
+        return _rasa(["train", *argv])
+    finally:
+        parallel_training.stop_worker()
 
 
 def test_stories(argv: list[str]) -> int:
