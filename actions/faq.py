@@ -26,6 +26,7 @@ from bot.dialogue.asked import (
     asks_about_fees,
     asks_about_later_plans,
     asks_if_still_running,
+    asks_why_join,
     facet_asked,
     is_short,
     mentions_membership,
@@ -103,6 +104,10 @@ class ActionAnswerFaq(Action):
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        if intent == "ask_membership" and asks_why_join(text):
+            # What members get is not on the page; why local action matters is.
+            values = fact_values(get_knowledge(), language_of(tracker))
+            send(dispatcher, [Reply("utter_why_join_not_on_page", values)])
         your_office = _YOUR_OFFICE_RESPONSES.get(intent or "")
         named = country_named(tracker) if your_office else None
         if your_office and named is not None:

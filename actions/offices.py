@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import pycountry
@@ -133,6 +134,8 @@ def answer_place(
     None when it names no place that either knows."""
     text = latest_text(tracker)
     match, asked = _match_from_tracker(knowledge, tracker)
+    if want_list and match is not None:
+        match = _widest(knowledge, tracker, match)
     head = _head_office_of(knowledge, match, text) if match is not None else None
     if head is not None:
         if [a for a in attributes_asked(text) if a != "address"] or asks_what_the_page_lacks(text):
@@ -149,6 +152,15 @@ def answer_place(
             )
             reply = details.region_offices(knowledge, offices, match.label.get(lang), lang)
             buttons = answers.office_buttons(offices, lang) if len(offices) > 1 else []
+            return [Reply(reply.response, reply.values, buttons)], None
+        in_country = _offices_in_country(knowledge, match, text) if want_list else ()
+        if in_country:
+            # "Is Tokyo the only one in Japan?", "how many offices in Germany?": every office
+            # the page lists there (Germany: the World and the European Secretariat).
+            reply = details.country_offices(knowledge, in_country, match.label.get(lang), lang)
+            if len(in_country) == 1:
+                return [reply, *office_replies(knowledge, in_country[0], text, lang)], in_country[0]
+            buttons = answers.office_buttons(in_country, lang)
             return [Reply(reply.response, reply.values, buttons)], None
         replies, office = answers.place_answer(knowledge, match, lang, text)
         local = _local_place(tracker, asked, match)
@@ -185,6 +197,46 @@ def answer_place(
             details.no_office_in_place(knowledge, place.name, office, place.country, lang)
         )
     return replies + office_replies(knowledge, office, text, lang), office
+
+
+def _widest(knowledge: Knowledge, tracker: Tracker, match: PlaceMatch) -> PlaceMatch:
+    """For a list of offices, the widest place named: "Is the office in Cape Town the only
+    one for Africa?" asks about Africa, 「東京以外に日本の事務所は？」 about Japan."""
+    text = latest_text(tracker)
+    named = [
+        found
+        for value in tracker.get_latest_entity_values("place")
+        if value and (found := resolve_in_context(knowledge, value, text)) is not None
+    ]
+    candidates = [match, *named, *find_places(knowledge, text)]
+    for kind in ("region", "country"):
+        for candidate in candidates:
+            if candidate.kind == kind and (kind == "country" or candidate.region_ids):
+                return candidate
+    return match
+
+
+def _offices_in_country(knowledge: Knowledge, match: PlaceMatch, text: str) -> tuple[Office, ...]:
+    """The offices the page lists in a country the message names by one of its names (none
+    for any other place: 「北海道にも拠点は？」 is about Hokkaido, not every office in Japan)."""
+    country = match.country
+    if match.kind != "country" or country is None:
+        return ()
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    # Its names, not its prefectures and states (the table lists those as aliases too).
+    names = [country.name.en, country.name.ja, *country.aliases]
+    names = [name for name in names if name and gazetteer.lookup(name) is None]
+    if not any(_written(name.casefold(), norm) for name in names):
+        return ()
+    return tuple(o for o in knowledge.offices if o.country == country.code)
+
+
+def _written(name: str, text: str) -> bool:
+    """A name in a text: as a word in Latin script ("us" is not in "campus"), anywhere in
+    Japanese, which has no spaces."""
+    if name.isascii():
+        return re.search(rf"\b{re.escape(name)}\b", text) is not None
+    return name in text
 
 
 def _office_in_city(knowledge: Knowledge, country: str, *names: str) -> Office | None:

@@ -94,11 +94,31 @@ def region_offices(
     """Every office the page lists under a region heading, with city and country."""
     lines = office_lines(knowledge, list(offices), lang)
     return Reply(
-        "utter_region_offices",
+        "utter_region_offices" if len(offices) != 1 else "utter_region_one_office",
         {
             "region_office_count": str(len(offices)),
             "region": region_label,
             "office_list": "\n".join(lines),
+        },
+    )
+
+
+def country_offices(
+    knowledge: Knowledge, offices: Sequence[Office], country_label: str, lang: str | None
+) -> Reply:
+    """The offices the page lists in one country ("is Tokyo the only one in Japan?"): a list,
+    or for a single office the line that introduces its card."""
+    if len(offices) == 1:
+        return Reply(
+            "utter_country_one_office",
+            {"region": country_label, "office_name": offices[0].name.get(lang)},
+        )
+    return Reply(
+        "utter_country_offices",
+        {
+            "region_office_count": str(len(offices)),
+            "region": country_label,
+            "office_list": "\n".join(office_lines(knowledge, list(offices), lang)),
         },
     )
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from bot.answers.reply import Reply
-from bot.dialogue.asked import asks_when_it_moved, compares_offices, compares_sizes
+from bot.dialogue.asked import (
+    asks_when_it_moved,
+    compares_offices,
+    compares_sizes,
+    head_office_title_at,
+)
 from bot.knowledge import Knowledge, Office, PlaceMatch, gazetteer, place_mentions
 
 # The head office: the World Secretariat.
@@ -105,7 +111,21 @@ def offices_compared(knowledge: Knowledge, text: str) -> list[Office]:
     offices = [
         match.offices[0] for match in place_mentions(knowledge, text) if _names_one_office(match)
     ]
+    title = head_office_title_at(text)
+    if title is not None and offices:
+        # 「本部とヨーロッパ事務局は同じ建物ですか？」: "the head office" names the World
+        # Secretariat, in the message's order ("Is the HQ the World Secretariat?": the same).
+        first = min(_first_mention(office, text) for office in offices)
+        offices.insert(0 if title < first else len(offices), knowledge.office(HEADQUARTERS_ID))
     return offices if len(offices) >= 2 else []
+
+
+def _first_mention(office: Office, text: str) -> int:
+    """Where the message first names an office (its name or city), casefolded NFKC."""
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    names = (office.name.en, office.name.ja, office.city.en, office.city.ja, *office.city_aliases)
+    found = [norm.find(name.casefold()) for name in names if name]
+    return min((at for at in found if at >= 0), default=len(norm))
 
 
 def _names_one_office(match: PlaceMatch) -> bool:

@@ -179,10 +179,16 @@ def is_travel_or_everyday(text: str) -> bool:
 
 # "What offices are in Southeast Asia?" asks for every office under the heading; "which
 # office covers Oceania?" asks for the one to contact.
+# "Is Cape Town the only one for Africa?", "any others besides Tokyo?", 「東京以外に日本の
+# 事務所は？」 ask the same: every office of the place.
 _LIST = re.compile(
     r"\boffices\b|\ball\b|\bevery\b|\blist\b|\bhow many\b|\bany offices\b|secretariats|"
+    r"\bonly (?:one|office)\b|\bthe only\b|\bany others?\b|\bbesides\b|\bapart from\b|"
+    r"\bother (?:offices?|ones?|secretariats?|branch(?:es)?)\b|"
+    r"\bexcept\b|\banother (?:one|office)\b|\bmore than one\b|"
     r"全部|すべて|全て|一覧|どんな事務所|どのような事務所|事務所は何|何か所|何カ所|いくつ|各事務所|"
-    r"事務所を教えて|リスト|にある事務所|にはどんな|拠点"
+    r"事務所を教えて|リスト|にある事務所|にはどんな|拠点|以外|他に|ほかに|他の事務所|ほかの事務所|"
+    r"だけ(?:です|でしょう|なの|ですか|\?|？)|一つだけ|1つだけ|ひとつだけ|一か所だけ|1か所だけ"
 )
 
 
@@ -548,6 +554,24 @@ def asks_how_to_join(text: str) -> bool:
     return bool(_HOW_TO_JOIN.search(norm)) and not _NAMES_THE_ENQUIRY.search(norm)
 
 
+# "Why should a small town bother joining a network like this?", 「加盟するメリットは？」: what
+# membership brings, which the page does not list (it says why local action matters).
+_WHY_JOIN = re.compile(
+    r"\bwhy (?:should|would|do|does|must|shall|bother)\b[^.?!]{0,60}\b(?:join|sign up|members?)|"
+    r"what(?:'s| is) in it for|\b(?:benefits?|advantages?|perks?)\b[^.?!]{0,40}"
+    r"\b(?:join|joining|members?|membership)\b|\b(?:joining|membership)\b[^.?!]{0,40}"
+    r"\b(?:benefits?|advantages?|worth it|worthwhile)\b|\bworth (?:joining|becoming a member)|"
+    r"(?:加盟|入会|参加|会員)[^。？?]{0,20}(?:メリット|利点|意義|意味|価値|いいこと|良いこと|得)|"
+    r"(?:メリット|利点)[^。？?]{0,15}(?:加盟|入会|会員)|なぜ[^。？?]{0,30}(?:加盟|入会)|"
+    r"(?:加盟|入会)(?:する)?(?:理由|必要)"
+)
+
+
+def asks_why_join(text: str) -> bool:
+    """True when a message asks what joining ICLEI brings or why a town should join."""
+    return bool(_WHY_JOIN.search(_norm(text)))
+
+
 def wants_to_enquire(text: str) -> bool:
     """True when a message asks to send a membership enquiry."""
     return bool(_ENQUIRY.search(_norm(text)))
@@ -574,6 +598,13 @@ def asks_when_it_moved(text: str) -> bool:
     """True when a message asks about the head office moving ("when did it move to Bonn?")."""
     norm = _norm(text)
     return bool(_MOVED.search(norm) and _HEAD_OFFICE.search(norm))
+
+
+def head_office_title_at(text: str) -> int | None:
+    """Where a message first calls an office "the head office" (HQ, 本部), in its casefolded
+    NFKC form; None when it does not."""
+    found = _HEAD_OFFICE_WORDS.search(_norm(text))
+    return found.start() if found else None
 
 
 def names_the_head_office(text: str) -> bool:

@@ -46,6 +46,7 @@ from bot.dialogue.asked import (
     asks_who_can_join,
     asks_who_leads,
     asks_whom_to_contact,
+    asks_why_join,
     attributes_asked,
     calls_off,
     consent_answer,
@@ -216,6 +217,10 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if intent == "start_enquiry" and asks_member_status(text):
         # "Is Nairobi a member?": the page lists no members; no form was asked for.
         return read_as(parse, "ask_other_iclei_topic")
+    if intent in _GENERAL | {"start_enquiry"} and asks_why_join(text):
+        # "Why should a small town bother joining a network like this?": what joining brings,
+        # not the form (the membership answer offers it).
+        return read_as(parse, "ask_membership")
     if intent == "start_enquiry" and asks_how_to_join(context or text):
         # "We'd like to become a member, what do we do?": how it works first; the membership
         # answer then offers the form.

@@ -160,6 +160,7 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
         # "fair.", "Quick one for a council briefing:", 「なるほど、1990年ですね。」 beside a real
         # question: remarks the model half-heard as questions, not parts to answer.
         asking = [clause for clause in asking if not _remark(clause)] or asking
+    asking = [clause for clause in asking if not _half_of_the_question(clause, asking, whole)]
     groups = _group(asking)
     if len(clauses) > 1 and len(groups) > 1:
         # A language request applies to the whole message: it goes first. The enquiry form
@@ -205,6 +206,22 @@ _STATEMENT = re.compile(r"(?:です|でした|ます|ました|である)[。．
 _CURIOUS = re.compile(r"気にな|興味|関心|知りた|伺いた|お聞きした")
 # Below this a clause without a question's words is a remark when another clause asks.
 _SURE_OF_A_REMARK = 0.8
+
+
+def _half_of_the_question(clause: Parsed, asking: list[Parsed], whole: Parsed) -> bool:
+    """True for a clause the model could not read alone, taken for a follow-up naming no
+    detail, beside a clause that asks what the whole message confidently asks: "When did
+    ICLEI get going | and who started it?" is one question about the founding."""
+    own = (clause.parse.get("reread_from") or {}).get("name") or clause.intent
+    confidence = float((whole.parse.get("intent") or {}).get("confidence") or 0)
+    return (
+        clause.intent == "ask_followup"
+        and own in ("nlu_fallback", "ask_followup")
+        and not clause.places
+        and not attributes_asked(clause.text)
+        and confidence >= _SURE_OF_A_REMARK
+        and any(other.intent == whole.intent for other in asking if other is not clause)
+    )
 
 
 def _remark(clause: Parsed) -> bool:

@@ -248,3 +248,24 @@ def test_a_message_answered_in_turns_counts_once_and_whole():
     ]
     tracker = make_tracker("同意します", "affirm", events=events)
     assert recent_user_texts(tracker, 3) == ["同意します", whole, "What is ICLEI?"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Why should a small town bother joining a network like this?", "en"),
+     ("加盟するメリットって何ですか？", "ja")],
+)  # fmt: skip
+async def test_why_join_says_what_the_page_lacks_then_how_to_join(dispatcher, text, lang):
+    tracker = make_tracker(text=text, intent="ask_membership", slots={"language": lang})
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_why_join_not_on_page",
+        "utter_ask_membership",
+    ]
+    assert dispatcher.messages[0]["members"] and dispatcher.messages[0]["belief"]
+
+
+async def test_how_to_join_gets_no_why_line(dispatcher):
+    tracker = make_tracker(text="How do we join?", intent="ask_membership")
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_membership"]

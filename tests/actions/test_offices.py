@@ -413,3 +413,66 @@ async def test_two_countries_answered_by_different_offices_get_both(dispatcher):
     await run_contact(dispatcher, text="Offices in France or Spain?", intent="ask_office_contact")
     cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
     assert [card["office_name"] for card in cards] == ["European Secretariat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "entities", "response", "office_ids"),
+    [
+        # The widest place named is the one whose offices are listed.
+        ("Is the office in Cape Town the only one for Africa?", "en", ["Cape Town", "Africa"],
+         "utter_region_one_office", ["africa"]),
+        ("Is Freiburg the only office in Europe?", "en", ["Freiburg", "Europe"],
+         "utter_region_offices", ["europe", "brussels"]),
+        ("Any others besides the Seoul one in Korea?", "en", ["Seoul", "Korea"],
+         "utter_country_offices", ["korea", "east_asia"]),
+        ("How many offices does ICLEI have in Germany?", "en", ["Germany"],
+         "utter_country_offices", ["world_secretariat", "europe"]),
+        ("東京以外に日本の事務所はありますか？", "ja", ["東京", "日本"],
+         "utter_country_one_office", ["japan"]),
+    ],
+)  # fmt: skip
+async def test_only_other_and_besides_list_the_offices_of_the_wider_place(
+    dispatcher, text, lang, entities, response, office_ids
+):
+    from bot.knowledge import get_knowledge
+
+    await run_contact(
+        dispatcher,
+        text=text,
+        intent="ask_office_contact",
+        entities=[place(name) for name in entities],
+        slots={"language": lang},
+    )
+    first = dispatcher.messages[0]
+    assert first["response"] == response
+    names = [get_knowledge().office(office_id).name.get(lang) for office_id in office_ids]
+    listed = first.get("office_list") or first.get("office_name")
+    assert all(name in listed for name in names)
+    if response == "utter_country_one_office":
+        # One office: the line names it, its card follows.
+        assert dispatcher.messages[1]["response"].startswith("utter_office_contact")
+    else:
+        assert first["region_office_count"] == str(len(names))
+
+
+async def test_the_head_office_is_compared_by_its_title(dispatcher):
+    # 「本部」 names the World Secretariat: two offices, in the order written.
+    await run_contact(
+        dispatcher,
+        text="本部とヨーロッパ事務局は同じ建物ですか？",
+        intent="ask_office_contact",
+        slots={"language": "ja"},
+    )
+    assert dispatcher.messages[0]["response"] == "utter_offices_different"
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert [c["office_name"] for c in cards] == ["イクレイ世界事務局", "ヨーロッパ事務局"]
+
+
+async def test_the_head_office_and_the_world_secretariat_are_one(dispatcher):
+    await run_contact(
+        dispatcher,
+        text="Is the HQ the same as the World Secretariat?",
+        intent="ask_office_contact",
+        slots={"language": "en"},
+    )
+    assert dispatcher.messages[0]["response"] == "utter_offices_same"

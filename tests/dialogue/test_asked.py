@@ -12,6 +12,7 @@ from bot.dialogue.asked import (
     asks_member_status,
     asks_what_the_page_lacks,
     asks_whom_to_contact,
+    asks_why_join,
     attributes_asked,
     calls_off,
     consent_opening,
@@ -302,3 +303,36 @@ def test_a_visitor_who_needs_nothing_more(text, done):
 def test_a_language_not_read_asks_for_the_other(text, language):
     assert language_requested(text) == language
     assert language_asked(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Is the office in Cape Town the only one for Africa?", "any other offices in Europe?",
+     "Are there others besides Tokyo?", "apart from Seoul, is there one in Korea?",
+     "東京以外に日本の事務所はありますか？", "日本は東京だけですか？", "ほかに事務所はある？"],
+)  # fmt: skip
+def test_only_other_and_besides_ask_for_every_office(text):
+    assert asks_for_list(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I only need the phone number", "What other programmes did ICLEI run?",
+     "Is there an office in Tokyo?"],
+)  # fmt: skip
+def test_other_words_do_not_ask_for_a_list(text):
+    assert not asks_for_list(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Why should a small town bother joining a network like this?", True),
+     ("What's in it for a small municipality if we join?", True),
+     ("what are the benefits of membership?", True),
+     ("Is joining worth it for a city of 20,000?", True),
+     ("加盟するメリットは何ですか？", True), ("なぜ加盟したほうがいいの？", True),
+     ("How do we join?", False), ("Why was ICLEI founded?", False),
+     ("加盟の手続きを教えてください", False)],
+)  # fmt: skip
+def test_why_join(text, expected):
+    assert asks_why_join(text) is expected

@@ -420,3 +420,13 @@ def test_the_summary_and_the_form_read_send_change_and_call_off(text, slot, inte
     from bot.dialogue.cues import reread_in_form
 
     assert reread_in_form(parse(intent), text, slot)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Why should a small town bother joining a network like this?", "start_enquiry"),
+     ("What's in it for us if we join?", "nlu_fallback"),
+     ("加盟するメリットって何ですか？", "ask_why_cities")],
+)  # fmt: skip
+def test_why_join_is_the_membership_question_not_the_form(text, intent):
+    assert reread(parse(intent), text)["intent"]["name"] == "ask_membership"

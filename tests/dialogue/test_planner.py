@@ -335,3 +335,23 @@ def test_a_japanese_statement_beside_a_question_is_context():
     # 「ちなみにうちは宮崎県の町です。」 introduces the visitor.
     clauses[0] = sure("ちなみにうちは宮崎県の町です。", "ask_office_contact", "宮崎県")
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_office_contact"]
+
+
+def test_a_clause_the_model_could_not_read_joins_the_question_beside_it():
+    # "When did ICLEI get going" alone fell back (a cue made it a follow-up); the whole
+    # message asks the founding, as its other clause does: one answer, no "which topic?".
+    whole = parsed("When did ICLEI get going and who started it?", "ask_founding")
+    whole.parse["intent"]["confidence"] = 0.99
+    unread = parsed("When did ICLEI get going", "ask_followup")
+    unread.parse["reread_from"] = {"name": "nlu_fallback", "confidence": 0.5}
+    units = plan(whole, [unread, parsed("and who started it?", "ask_founding")])
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_founding"]
+
+
+def test_a_follow_up_asking_a_detail_stays_its_own_question():
+    whole = parsed("Who started ICLEI? and the phone?", "ask_founding")
+    whole.parse["intent"]["confidence"] = 0.99
+    detail = parsed("and the phone?", "ask_followup")
+    detail.parse["reread_from"] = {"name": "nlu_fallback", "confidence": 0.5}
+    units = plan(whole, [parsed("Who started ICLEI?", "ask_founding"), detail])
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_founding", "ask_followup"]
