@@ -17,7 +17,7 @@ from actions.conversation import country_named, language_of, latest_text, send
 from bot.answers import Reply
 from bot.answers.enquiry import FORM_SLOTS, reply_promise
 from bot.answers.offices import office_card
-from bot.dialogue.asked import is_done
+from bot.dialogue.asked import asks_for_the_reference, is_done
 from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry, validation
 from bot.enquiries.model import storable_sender_id
 from bot.knowledge import get_knowledge
@@ -177,7 +177,8 @@ class ActionSubmitEnquiry(Action):
             dispatcher.utter_message(
                 response=response_name, office_name=office_name, reply_promise=promise
             )
-        return reset_form_slots() + _outcome(SENT, result.office_id)
+        reference = [SlotSet(REFERENCE_SLOT, result.reference)] if result.reference else []
+        return reset_form_slots() + _outcome(SENT, result.office_id) + reference
 
 
 class ActionCancelEnquiry(Action):
@@ -198,11 +199,16 @@ class ActionCancelEnquiry(Action):
 # How the last enquiry of the conversation ended (no personal data: for "can you still change
 # it?" afterwards), and the office a sent one went to.
 OUTCOME_SLOT = "enquiry_outcome"
+REFERENCE_SLOT = "enquiry_reference"
 SENT, NOT_KEPT = "sent", "not_kept"
 
 
 def _outcome(outcome: str, office_id: str | None = None) -> list[EventType]:
-    return [SlotSet(OUTCOME_SLOT, outcome), SlotSet("enquiry_office", office_id)]
+    return [
+        SlotSet(OUTCOME_SLOT, outcome),
+        SlotSet("enquiry_office", office_id),
+        SlotSet(REFERENCE_SLOT, None),
+    ]
 
 
 class ActionEnquiryAfterForm(Action):
@@ -218,6 +224,23 @@ class ActionEnquiryAfterForm(Action):
     ) -> list[EventType]:
         """Say what can be done with the last enquiry (the rule then offers a new one)."""
         outcome = tracker.get_slot(OUTCOME_SLOT)
+        reference = tracker.get_slot(REFERENCE_SLOT)
+        if reference and asks_for_the_reference(latest_text(tracker)):
+            # "what was my reference number again?": the number, and no offer of a new one.
+            dispatcher.utter_message(response="utter_enquiry_reference", reference=reference)
+            return [FollowupAction("action_listen")]
+        if outcome is None:
+            # An enquiry from an earlier conversation ("I sent one last week, ref ICLEI-…"):
+            # nothing here to look up; its office, when the visitor's country is known.
+            dispatcher.utter_message(response="utter_enquiry_earlier_not_here")
+            named = country_named(tracker)
+            if named is not None:
+                knowledge = get_knowledge()
+                send(
+                    dispatcher,
+                    office_card(knowledge.office_for_country(named), language_of(tracker)),
+                )
+            return []
         if outcome == SENT:
             knowledge, lang = get_knowledge(), language_of(tracker)
             office_id = tracker.get_slot("enquiry_office")
@@ -228,8 +251,6 @@ class ActionEnquiryAfterForm(Action):
                 values = {"office_name": office.name.get(lang)}
                 send(dispatcher, [Reply("utter_enquiry_sent_to_office", values)])
                 send(dispatcher, office_card(office, lang))
-        elif outcome == NOT_KEPT:
-            dispatcher.utter_message(response="utter_enquiry_not_kept")
         else:
-            dispatcher.utter_message(response="utter_no_enquiry_to_change")
+            dispatcher.utter_message(response="utter_enquiry_not_kept")
         return []

@@ -26,6 +26,7 @@ from bot.dialogue.asked import (
     asks_about_fees,
     asks_about_later_plans,
     asks_if_still_running,
+    asks_member_status,
     asks_why_join,
     facet_asked,
     is_short,
@@ -45,6 +46,7 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
         or asks_about_fees(text)
         or mentions_membership(text)
         or asks_about_coming_events(text)
+        or asks_member_status(text)
     ):
         return None  # ICLEI's as a whole: fees and world congresses are not an office's
     knowledge = get_knowledge()
@@ -61,6 +63,7 @@ _HISTORY_INTENTS = frozenset({"ask_first_programmes", "ask_history", "ask_foundi
 
 # Answers that end "tell me your country", and their wording once the visitor has named it.
 _YOUR_OFFICE_RESPONSES = {
+    "utter_member_list_not_on_page": "utter_member_list_not_on_page_your_office",
     "ask_other_iclei_topic": "utter_not_on_page_ask_your_office",
     "ask_membership": "utter_ask_membership_your_office",
 }
@@ -108,7 +111,12 @@ class ActionAnswerFaq(Action):
             # What members get is not on the page; why local action matters is.
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_why_join_not_on_page", values)])
-        your_office = _YOUR_OFFICE_RESPONSES.get(intent or "")
+        if intent == "ask_other_iclei_topic" and asks_member_status(text):
+            # "Is Yokohama already a member?": the page has no list of members.
+            reply = Reply("utter_member_list_not_on_page", reply.values)
+        your_office = _YOUR_OFFICE_RESPONSES.get(reply.response) or _YOUR_OFFICE_RESPONSES.get(
+            intent or ""
+        )
         named = country_named(tracker) if your_office else None
         if your_office and named is not None:
             # "Tell me your country" would ask again what the visitor already said ("Our

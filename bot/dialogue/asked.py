@@ -572,6 +572,33 @@ def asks_why_join(text: str) -> bool:
     return bool(_WHY_JOIN.search(_norm(text)))
 
 
+# An enquiry already sent, by its reference or in words: "ref ICLEI-2026-000021",
+# 「受付番号から状況を確認できますか」, "the enquiry we sent last week".
+_SENT_ENQUIRY = re.compile(
+    r"iclei-\d{4}-\d{6}|受付番号|reference (?:number|no\b|code)|\bmy reference\b|"
+    r"status of (?:my|our|the) (?:enquiry|inquiry|application)|"
+    r"(?:enquiry|inquiry|application) (?:i|we) (?:sent|submitted|made)|"
+    r"(?:送った|送信した|出した)(?:加盟の)?問い合わせ|問い合わせ(?:を)?(?:送った|送信した|出した)(?!い)|"
+    r"問い合わせ(?:の)?(?:状況|状態|進捗|ステータス)"
+)
+# "what was my reference number again?", 「受付番号をもう一度教えて」.
+_REFERENCE_ASKED = re.compile(
+    r"(?:what|which|tell me|remind|give me|repeat|forgot|lost).{0,40}reference|"
+    r"reference (?:number|no\b|code).{0,20}(?:again|\?)|"
+    r"受付番号(?:を|は|って)?(?:もう一度|もう一回|なん|何|教え|忘れ)"
+)
+
+
+def mentions_a_sent_enquiry(text: str) -> bool:
+    """True when a message is about an enquiry already sent (its reference or status)."""
+    return bool(_SENT_ENQUIRY.search(_norm(text)))
+
+
+def asks_for_the_reference(text: str) -> bool:
+    """True when a message asks for the reference number of the enquiry sent."""
+    return bool(_REFERENCE_ASKED.search(_norm(text)))
+
+
 def wants_to_enquire(text: str) -> bool:
     """True when a message asks to send a membership enquiry."""
     return bool(_ENQUIRY.search(_norm(text)))
@@ -831,7 +858,9 @@ def in_another_language(text: str) -> bool:
 _MEMBER_STATUS = re.compile(
     r"\b(?:is|are)\s+(?!there\b)(?:[\w'.-]+\s+){1,4}(?:already\s+)?"
     r"(?:an?\s+(?:iclei\s+)?member\b(?! of (?:the )?un)|(?:iclei\s+)?members\s+(?:of|in)\s+iclei)|"
-    r"already (?:an? )?members?|members? list|list of (?:the )?members|"
+    r"already (?:an? )?members?|members? list|list of (?:the )?members|\bmembers already\b|"
+    r"\b(?:does|do|is|are)\s+(?:[\w'.-]+\s+){1,4}(?:belong|belonging) to iclei|"
+    r"(?:って|は|が|も)(?:もう|すでに|既に)?加盟(?:して(?:る|います|ますか|いますか)|済み)|"
     r"which (?:cities|municipalities|towns|councils) are (?:in|members)|"
     r"会員かどうか|もう会員|既に会員|すでに会員|会員になってい|加盟しているか|加盟済み|"
     r"会員(?:リスト|一覧|名簿)|加盟(?:自治体|都市)(?:の)?(?:リスト|一覧)|"

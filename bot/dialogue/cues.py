@@ -58,6 +58,7 @@ from bot.dialogue.asked import (
     is_short,
     is_travel_or_everyday,
     language_requested,
+    mentions_a_sent_enquiry,
     mentions_an_office,
     mentions_membership,
     names_a_person,
@@ -214,6 +215,10 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # 「住所は英語で教えてください」: the address, the conversation staying in Japanese.
         detail = "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
         return read_as(parse, detail)
+    if intent not in _ANSWERS | {"start_enquiry"} and mentions_a_sent_enquiry(text):
+        # "what was my reference number again?" read as a phone number, 「受付番号は
+        # ICLEI-2026-000021です」 as the name's story: the enquiry already sent.
+        return read_as(parse, "correct_enquiry")
     if intent == "start_enquiry" and asks_member_status(text):
         # "Is Nairobi a member?": the page lists no members; no form was asked for.
         return read_as(parse, "ask_other_iclei_topic")

@@ -28,6 +28,7 @@ from bot.dialogue.asked import (
     in_another_language,
     language_asked,
     language_requested,
+    mentions_a_sent_enquiry,
     starts_with_yes,
     wants_to_enquire,
 )
@@ -116,6 +117,8 @@ def _no_enquiry_to_correct(unit: Unit, tracker: Any) -> Unit:
         return unit
     if tracker is None or tracker.active_loop_name or tracker.get_slot("enquiry_outcome"):
         return unit
+    if mentions_a_sent_enquiry(unit.text):
+        return unit  # "I sent one last week, ref ICLEI-…": one from an earlier conversation
     return Unit(unit.text, read_as(unit.parse, "ask_followup"), unit.focus)
 
 

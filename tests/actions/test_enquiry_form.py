@@ -402,7 +402,8 @@ async def test_send_when_asked_which_answer_to_change_sends(dispatcher):
         ({"enquiry_outcome": "sent", "enquiry_office": "japan"}, "utter_enquiry_sent_to_office"),
         ({"enquiry_outcome": "sent"}, "utter_enquiry_sent_already"),
         ({"enquiry_outcome": "not_kept"}, "utter_enquiry_not_kept"),
-        ({}, "utter_no_enquiry_to_change"),
+        # None in this conversation: one sent earlier cannot be looked up here.
+        ({}, "utter_enquiry_earlier_not_here"),
     ],
 )
 async def test_a_change_asked_after_the_form_says_what_can_be_done(dispatcher, slots, expected):
@@ -414,6 +415,46 @@ async def test_a_change_asked_after_the_form_says_what_can_be_done(dispatcher, s
     if slots.get("enquiry_office"):
         assert dispatcher.messages[0]["office_name"] == "Japan Office"
         assert "Tokyo" in dispatcher.messages[1]["address"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("what was my reference number again?", ["utter_enquiry_reference"]),
+     ("受付番号をもう一度教えてください", ["utter_enquiry_reference"]),
+     ("can I still change the email?", ["utter_enquiry_sent_to_office", "utter_office_contact"])],
+)  # fmt: skip
+async def test_the_reference_is_given_again_after_sending(dispatcher, text, expected):
+    from rasa_sdk.events import FollowupAction
+
+    from actions.enquiry_submission import ActionEnquiryAfterForm
+
+    slots = {
+        "enquiry_outcome": "sent",
+        "enquiry_office": "japan",
+        "enquiry_reference": "ICLEI-2026-000024",
+    }
+    tracker = make_tracker(text=text, intent="correct_enquiry", slots=slots)
+    events = await ActionEnquiryAfterForm().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == expected
+    if expected == ["utter_enquiry_reference"]:
+        assert dispatcher.messages[0]["reference"] == "ICLEI-2026-000024"
+        assert events == [FollowupAction("action_listen")]  # no offer of a new enquiry
+
+
+async def test_an_enquiry_from_an_earlier_conversation_points_to_its_office(dispatcher):
+    from actions.enquiry_submission import ActionEnquiryAfterForm
+
+    text = "先日加盟の問い合わせを送った長野市の佐藤です。受付番号はICLEI-2026-000021です。"
+    tracker = make_tracker(
+        text=text,
+        intent="correct_enquiry",
+        slots={"language": "ja"},
+        events=[{"event": "user", "text": text, "parse_data": {}}],
+    )
+    await ActionEnquiryAfterForm().run(dispatcher, tracker, {})
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_enquiry_earlier_not_here"
+    assert dispatcher.messages[1]["office_name"] == "日本事務所"
 
 
 async def test_the_end_of_an_enquiry_is_remembered_without_personal_data(dispatcher, database):

@@ -210,7 +210,7 @@ async def test_a_city_in_the_question_outweighs_a_country_named_before(dispatche
     ]
     tracker = make_tracker("and is Tokyo a member?", "ask_other_iclei_topic", events=events)
     await ActionAnswerFaq().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["response"] == "utter_not_on_page_ask_your_office"
+    assert dispatcher.messages[0]["response"] == "utter_member_list_not_on_page_your_office"
     assert dispatcher.messages[0]["country"] == "Japan"
 
 

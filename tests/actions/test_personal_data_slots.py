@@ -19,7 +19,7 @@ from tests.actions.conftest import make_tracker
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 # Failed answers counted, how the last enquiry ended and the office it went to: nothing the
 # visitor wrote.
-NOT_PERSONAL = {"enquiry_failures", "enquiry_outcome", "enquiry_office"}
+NOT_PERSONAL = {"enquiry_failures", "enquiry_outcome", "enquiry_office", "enquiry_reference"}
 
 NAME = "山田 太郎"
 EMAIL = "taro@city.yokohama.lg.jp"

@@ -430,3 +430,22 @@ def test_the_summary_and_the_form_read_send_change_and_call_off(text, slot, inte
 )  # fmt: skip
 def test_why_join_is_the_membership_question_not_the_form(text, intent):
     assert reread(parse(intent), text)["intent"]["name"] == "ask_membership"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("what was my reference number again?", "ask_office_contact"),
+     ("先日加盟の問い合わせを送った小布施町の佐藤です。受付番号はICLEI-2026-000021です。",
+      "ask_name"),
+     ("受付番号から問い合わせの状況って確認できないんですか？", "nlu_fallback")],
+)  # fmt: skip
+def test_an_enquiry_already_sent_is_about_that_enquiry(text, intent):
+    assert reread(parse(intent), text)["intent"]["name"] == "correct_enquiry"
+
+
+def test_a_wish_to_send_one_is_not_an_enquiry_already_sent():
+    text = "じゃあもう一回問い合わせを送り直します"
+    assert reread(parse("start_enquiry"), text)["intent"]["name"] == "start_enquiry"
+    assert reread(parse("nlu_fallback"), "問い合わせを送信したいです")["intent"]["name"] != (
+        "correct_enquiry"
+    )
