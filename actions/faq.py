@@ -25,8 +25,11 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
+    asks_about_un_standing,
+    asks_for_a_figures_source,
     asks_if_still_running,
     asks_member_status,
+    asks_when_an_office_opened,
     asks_why_join,
     facet_asked,
     is_short,
@@ -56,6 +59,17 @@ def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Offi
         # the place named first, not the office discussed before.
         return named[0].offices[0]
     return current_office(knowledge, tracker)
+
+
+def _asks_when_the_office_opened(tracker: Tracker, intent: str | None, text: str) -> bool:
+    """True when a question about an opening, in words used of an office, follows an office
+    and does not name ICLEI."""
+    return (
+        intent in _HISTORY_INTENTS
+        and tracker.get_slot("topic") == "office"
+        and asks_when_an_office_opened(text)
+        and not names_iclei(text)
+    )
 
 
 # Answers from the page's history, which says nothing of what goes on today.
@@ -96,6 +110,10 @@ class ActionAnswerFaq(Action):
             # "is CCP still running today?": the page tells the history, not what goes on now.
             intent = "ask_other_iclei_topic"
         office = _office_in_question(tracker, intent, text)
+        if office is None and _asks_when_the_office_opened(tracker, intent, text):
+            # "…when was it opened?" right after the USA Office: that office's date, which
+            # the page does not give (ICLEI's own founding is not the answer).
+            office = current_office(get_knowledge(), tracker)
         if office is not None:
             # 「会費はいくら？」 right after the Japan Office: that office, which can tell.
             lang = language_of(tracker)
@@ -114,6 +132,14 @@ class ActionAnswerFaq(Action):
         if intent == "ask_other_iclei_topic" and asks_member_status(text):
             # "Is Yokohama already a member?": the page has no list of members.
             reply = Reply("utter_member_list_not_on_page", reply.values)
+        elif intent == "ask_other_iclei_topic" and asks_for_a_figures_source(text):
+            # 「その70%って何年のデータ？」: the page gives its figures without year or source.
+            send(dispatcher, [Reply("utter_figures_source_not_on_page", reply.values)])
+            return [SlotSet("topic", intent)]
+        elif intent == "ask_other_iclei_topic" and asks_about_un_standing(text):
+            # "Was it the UN?": the page tells only where ICLEI was founded.
+            send(dispatcher, [Reply("utter_un_standing_not_on_page", reply.values)])
+            return [SlotSet("topic", intent)]
         your_office = _YOUR_OFFICE_RESPONSES.get(reply.response) or _YOUR_OFFICE_RESPONSES.get(
             intent or ""
         )

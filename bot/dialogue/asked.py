@@ -379,6 +379,9 @@ _REPLY_TIME_WORDS = (
 _UN_STANDING_WORDS = (
     r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
     r"affiliated (?:with|to) the (?:un|united nations)\b|"
+    r"was it (?:founded |started |set up |created )?(?:by )?the (?:un|united nations)\b|"
+    r"(?:founded|started|set up|created|run) by the (?:un|united nations)\b|"
+    r"国連が(?:作|つく|設立|創設|運営)|"
     r"国連の(?:機関|一部|組織)|国連(?:と|との).{0,6}関係|国連傘下"
 )
 _UN_STANDING = re.compile(_UN_STANDING_WORDS)
@@ -587,6 +590,17 @@ _REFERENCE_ASKED = re.compile(
     r"reference (?:number|no\b|code).{0,20}(?:again|\?)|"
     r"受付番号(?:を|は|って)?(?:もう一度|もう一回|なん|何|教え|忘れ)"
 )
+
+
+_REFERENCE = re.compile(
+    r"iclei-\d{4}-\d{6}|受付番号|reference (?:number|no\b|code)|\bmy reference\b"
+)
+
+
+def names_a_reference(text: str) -> bool:
+    """True when a message gives or names an enquiry's reference number: one that was sent,
+    even when the model hears a wish to send one (「受付番号はICLEI-2026-000021です」)."""
+    return bool(_REFERENCE.search(_norm(text)))
 
 
 def mentions_a_sent_enquiry(text: str) -> bool:
@@ -1004,9 +1018,51 @@ _OPENED = re.compile(
 )
 
 
+# "How long has the US office been around?", 「いつからあるの？」: when, without a "when".
+_SINCE = re.compile(
+    r"since when|how long (?:has|have|is|was) .{0,40}been (?:around|open|there|running|operating|"
+    r"active|in operation)|how old is|いつから|いつでき"
+)
+
+
 def asks_when_opened(text: str) -> bool:
     """True when a message asks when an office or secretariat was set up."""
-    return facet_asked(text) == "when" and bool(_OPENED.search(_norm(text)))
+    norm = _norm(text)
+    return (facet_asked(text) == "when" and bool(_OPENED.search(norm))) or bool(_SINCE.search(norm))
+
+
+# "that doesn't answer my question, when was it opened?" after an office: opened, not founded.
+_OPENED_NOT_FOUNDED = re.compile(r"\bopen(?:ed)?\b|開設|開所|オープン|いつから")
+
+
+def asks_when_an_office_opened(text: str) -> bool:
+    """True when a message asks when something opened, in words used of an office."""
+    return asks_when_opened(text) and bool(_OPENED_NOT_FOUNDED.search(_norm(text)))
+
+
+# "how much greenhouse gas do cities produce?", 「都市ってCO2どれくらい出してるの？」: the
+# page's figures on cities.
+_CITY_FIGURES = re.compile(
+    r"(?:greenhouse|\bghg\b|emission|\bco2\b|carbon|resources?\b).{0,50}\b(?:cities|city|urban)\b|"
+    r"\b(?:cities|urban areas?)\b.{0,50}(?:greenhouse|\bghg\b|emission|\bco2\b|carbon|resources)|"
+    r"都市.{0,20}(?:温室効果ガス|co2|二酸化炭素|排出|資源)|(?:温室効果ガス|co2|二酸化炭素).{0,20}都市"
+)
+# 「その70%って何年のデータ？出典は？」: where a figure comes from, which the page does not say.
+_SOURCE = re.compile(
+    r"出典|ソース|\bsources?\b|what year|which year|何年の|いつの|\bcite\b|citation|based on what"
+)
+_FIGURE = re.compile(r"\d+ ?%|percent|figure|number|statistic|data|数字|データ|統計|割合|数値")
+
+
+def asks_about_city_figures(text: str) -> bool:
+    """True when a message asks how much cities emit or consume (the page's figures)."""
+    return bool(_CITY_FIGURES.search(_norm(text)))
+
+
+def asks_for_a_figures_source(text: str) -> bool:
+    """True when a message asks where or when a figure comes from."""
+    norm = _norm(text)
+    return bool(_SOURCE.search(norm) and _FIGURE.search(norm))
 
 
 _ICLEI = re.compile(r"iclei|イクレイ|いくれい")

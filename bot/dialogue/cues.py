@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
+    asks_about_city_figures,
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
@@ -33,6 +34,7 @@ from bot.dialogue.asked import (
     asks_about_the_old_name,
     asks_about_un_standing,
     asks_detail_in_a_language,
+    asks_for_a_figures_source,
     asks_for_list,
     asks_for_someone_to_reach,
     asks_how_membership_works,
@@ -62,6 +64,7 @@ from bot.dialogue.asked import (
     mentions_an_office,
     mentions_membership,
     names_a_person,
+    names_a_reference,
     names_an_office,
     symbols_intent,
     wants_to_enquire,
@@ -215,7 +218,8 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # 「住所は英語で教えてください」: the address, the conversation staying in Japanese.
         detail = "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
         return read_as(parse, detail)
-    if intent not in _ANSWERS | {"start_enquiry"} and mentions_a_sent_enquiry(text):
+    sent = mentions_a_sent_enquiry(text)
+    if sent and (intent not in _ANSWERS | {"start_enquiry"} or names_a_reference(text)):
         # "what was my reference number again?" read as a phone number, 「受付番号は
         # ICLEI-2026-000021です」 as the name's story: the enquiry already sent.
         return read_as(parse, "correct_enquiry")
@@ -238,7 +242,11 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
-    if intent not in _ANSWERS and asks_about_the_assistant(text):
+    if (
+        intent not in _ANSWERS
+        and asks_about_the_assistant(text)
+        and not asks_for_a_figures_source(text)
+    ):
         # "are you an official ICLEI tool?" read as ICLEI's name: what the assistant is (and
         # "who runs this chatbot" is not a question about ICLEI's leaders).
         return read_as(parse, "bot_challenge")
@@ -366,7 +374,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         return "ask_founding"
     if intent in _OFFICE_READINGS | {"nlu_fallback", "out_of_scope"} and asks_when_it_moved(text):
         return "ask_headquarters"  # "ok so when did it move to Bonn?"
-    if intent in _OFFICE_READINGS and _first_secretariat_named(text):
+    if intent in _OFFICE_READINGS | {"nlu_fallback", "out_of_scope"} and _first_secretariat_named(
+        text
+    ):
         # "is the HQ still in Toronto?" read as Toronto's office: where the head office is
         # now, and where the page says it started.
         return "ask_headquarters"
@@ -398,6 +408,12 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_services(text):
         # "do u do school visits or have free teaching resources??" read as why cities matter.
         return "ask_other_iclei_topic"
+    if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_for_a_figures_source(text):
+        # 「その70%って何年のデータ？出典は？」 read as the name's story: the page gives none.
+        return "ask_other_iclei_topic"
+    if intent in _GENERAL and intent != "ask_why_cities" and asks_about_city_figures(text):
+        # "how much greenhouse gas do cities produce?" read as a gap: the page's 70%.
+        return "ask_why_cities"
     if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_un_standing(text):
         # "is ICLEI part of the UN or independent?" read as what ICLEI is: not on the page.
         return "ask_other_iclei_topic"

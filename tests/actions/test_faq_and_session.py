@@ -269,3 +269,27 @@ async def test_how_to_join_gets_no_why_line(dispatcher):
     tracker = make_tracker(text="How do we join?", intent="ask_membership")
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_membership"]
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("その70%って何年のデータ？出典は？", "utter_figures_source_not_on_page"),
+     ("Was it the UN?", "utter_un_standing_not_on_page")],
+)  # fmt: skip
+async def test_what_the_page_leaves_out_is_said_of_the_thing_asked(dispatcher, text, response):
+    tracker = make_tracker(text, "ask_other_iclei_topic")
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
+async def test_when_the_office_just_discussed_opened_is_not_icleis_founding(dispatcher):
+    text = "that doesn't answer my question, when was it opened?"
+    tracker = make_tracker(text, "ask_founding", slots={"topic": "office", "office": "usa"})
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
+    assert dispatcher.messages[0]["office_name"] == "USA Office"
+    # ICLEI's own founding is still the founding.
+    dispatcher.messages.clear()
+    tracker = make_tracker("When was ICLEI founded?", "ask_founding", slots={"topic": "office"})
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_founding"

@@ -449,3 +449,26 @@ def test_a_wish_to_send_one_is_not_an_enquiry_already_sent():
     assert reread(parse("nlu_fallback"), "問い合わせを送信したいです")["intent"]["name"] != (
         "correct_enquiry"
     )
+
+
+def test_a_reference_number_outweighs_a_wish_to_send():
+    text = "先日加盟の問い合わせを送った小布施町の佐藤です。受付番号はICLEI-2026-000021です。"
+    assert reread(parse("start_enquiry"), text)["intent"]["name"] == "correct_enquiry"
+
+
+def test_the_hq_still_in_its_first_city_is_the_head_office_question_whatever_the_model_read():
+    text = "And the headquarters today is still in Toronto?"
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] == "ask_headquarters"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("last q: how much greenhouse gas do cities produce? need it for my intro",
+      "ask_other_iclei_topic", "ask_why_cities"),
+     ("都市ってCO2どれくらい出してるの？", "nlu_fallback", "ask_why_cities"),
+     ("その70%って何年のデータ？出典は？", "ask_name", "ask_other_iclei_topic"),
+     ("Was it the UN?", "out_of_scope", "ask_other_iclei_topic"),
+     ("How long has the US office been around?", "ask_founding", "ask_office_contact")],
+)  # fmt: skip
+def test_the_page_figures_their_source_the_un_and_an_offices_age(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected
