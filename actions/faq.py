@@ -30,6 +30,7 @@ from bot.dialogue.asked import (
     asks_if_still_running,
     asks_member_status,
     asks_when_an_office_opened,
+    asks_who_can_join,
     asks_why_join,
     facet_asked,
     is_short,
@@ -125,7 +126,10 @@ class ActionAnswerFaq(Action):
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        if intent == "ask_membership" and asks_why_join(text):
+        if intent == "ask_membership" and asks_who_can_join(text):
+            # "Can an NGO like ours join?": the page speaks of local governments only.
+            send(dispatcher, [Reply("utter_who_can_join_not_on_page", reply.values)])
+        elif intent == "ask_membership" and asks_why_join(text):
             # What members get is not on the page; why local action matters is.
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_why_join_not_on_page", values)])

@@ -305,6 +305,11 @@ def consent_answer(text: str) -> bool | None:
     return None
 
 
+_LEADING_YES = re.compile(r"^(?:(?:ok(?:ay)?|fine|sure|alright|all right|yes|yeah|yep)[,\s]+)+")
+# A no that opens a longer answer to "Do you agree?" (not "no problem", not "no wait…").
+_REFUSAL_OPENING = re.compile(
+    r"^(?:no|nope|not (?:yet|now)|いいえ|いえ|いや)[,.!、。\s]+(?!problem|worries|need)"
+)
 # "no wait… yes, I agree", "hmm, actually": hesitation before the answer.
 _HESITATION = re.compile(
     r"^(?:(?:no|oh|um+|uh+|hmm+|ah)?[,\s]*(?:wait|actually|sorry)[,.…!\s]*|(?:あ|えっと|いや)[、,…\s]+)+"
@@ -328,6 +333,13 @@ def consent_opening(text: str) -> bool | None:
     norm = _HESITATION.sub("", _norm(text).strip())
     if _PLAIN_YES.fullmatch(re.sub(r"[。．.!！\s]+$", "", norm)):
         return True
+    # "ok fine, agreed": plain yeses before the answer.
+    rest = _LEADING_YES.sub("", norm)
+    if rest != norm and consent_answer(rest) is True:
+        return True
+    if _REFUSAL_OPENING.match(norm):
+        # "No, I just want to know whether NGOs are eligible before I send anything."
+        return False
     first = re.split(r"[.。!！\n]|…|(?<=agree),|(?<=agreed),|(?<=します)、", norm, maxsplit=1)[0]
     return consent_answer(first) if first != norm else None
 
@@ -487,6 +499,7 @@ _ENQUIRY = re.compile(
     r"(?:加盟|入会|会員)(?:の|に関する|についての)(?:お)?問い合わせ(?:を)?(?:お願い|したい|させて)|"
     r"^(?:それでは|では|じゃあ)?[、\s]*(?:お)?問い合わせ(?:を)?お願い(?:します|いたします)|"
     r"問い合わせ(?:を)?(?:出したい|出します|出させて)|"
+    r"問い合わせ(?:を)?(?:送りたい|送ります|送らせて|送り直)|送り直し|再送|"
     r"(?:want|like|love|keen) to join\b|"
     r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )
@@ -537,6 +550,9 @@ def asks_how_membership_works(text: str) -> bool:
 # "Can a consultant submit this?", 「個人でも加盟できますか」: who may join, which the
 # membership answer covers (local governments; an Associate Partnership for others).
 _WHO_CAN_JOIN = re.compile(
+    r"\b(?:work|deal|partner) with (?:ngos?|compan(?:y|ies)|business(?:es)?|individuals|"
+    r"non-?profits|universities)|"
+    r"\bonly (?:with |for )?(?:local )?(?:governments|cities|councils)\b|"
     r"\bcan (?:an? |our |my |we as an? )?(?:consultants?|ngos?|compan(?:y|ies)|individuals?|"
     r"persons?|universit(?:y|ies)|business(?:es)?|non-?profits?|private (?:\w+)|"
     r"organi[sz]ations?(?: like ours)?|citizens?|residents?|volunteers?)\b.{0,40}"

@@ -230,6 +230,16 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Why should a small town bother joining a network like this?": what joining brings,
         # not the form (the membership answer offers it).
         return read_as(parse, "ask_membership")
+    if intent == "start_enquiry" and asks_who_can_join(text):
+        # "can an NGO like ours become a member?": who may join, before any form.
+        return read_as(parse, "ask_membership")
+    if (
+        intent in _GENERAL | _OFFICE_READINGS
+        and wants_to_enquire(text)
+        and not looks_like_question(text)
+    ):
+        # 「じゃあもう一回問い合わせを送り直します」 read as a follow-up: the form.
+        return read_as(parse, "start_enquiry")
     if intent == "start_enquiry" and asks_how_to_join(context or text):
         # "We'd like to become a member, what do we do?": how it works first; the membership
         # answer then offers the form.

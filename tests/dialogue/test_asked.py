@@ -336,3 +336,14 @@ def test_other_words_do_not_ask_for_a_list(text):
 )  # fmt: skip
 def test_why_join(text, expected):
     assert asks_why_join(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ok fine, agreed", True), ("fine, I agree to that", True),
+     ("No, I just want to know whether NGOs are eligible before I send anything", False),
+     ("いいえ、まだ上司に確認していないので", False),
+     ("no wait… yes, I agree", True), ("No problem, go ahead", True)],
+)  # fmt: skip
+def test_consent_in_more_words(text, expected):
+    assert consent_opening(text) is expected

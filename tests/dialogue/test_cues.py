@@ -472,3 +472,15 @@ def test_the_hq_still_in_its_first_city_is_the_head_office_question_whatever_the
 )  # fmt: skip
 def test_the_page_figures_their_source_the_un_and_an_offices_age(text, intent, expected):
     assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("ok but you didn't answer my second question: can an NGO like ours become a member?",
+      "start_enquiry", "ask_membership"),
+     ("じゃあもう一回問い合わせを送り直します。", "ask_followup", "start_enquiry"),
+     ("課長にOKもらえた！やっぱり問い合わせ送りたい", "ask_office_contact", "start_enquiry"),
+     ("What happens after we send an enquiry?", "ask_followup", "ask_followup")],
+)  # fmt: skip
+def test_who_may_join_and_a_wish_to_send_again(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected
