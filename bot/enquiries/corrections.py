@@ -44,7 +44,9 @@ _CHANGE = re.compile(
     r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
     r"正しくは|本当は|"
     r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り|"
-    r"[」』]\s*に\s*して"
+    r"[」』]\s*に\s*して|[」』]\s*(?:だけ|のみ)?\s*でお願い|"
+    r"\b(?:make|set) (?:the |my |our |it )?(?:organi[sz]ation|role|position|e-?mail|name|contact|"
+    r"country|population|message)\b"
 )
 # Clauses: sentences, and "… and please remove …" / 「あと…」.
 _EN_FIELD_WORD = (
@@ -52,11 +54,12 @@ _EN_FIELD_WORD = (
 )
 _JA_FIELD_WORD = r"(?:団体|組織|自治体|メール|人口|役職|肩書|メッセージ|国|名前|氏名|お名前|担当者)"
 _CLAUSE_BREAK = re.compile(
-    r"(?<=[.!?])\s+|[;。！？\n]|"
+    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!Mrs\.)(?<!Prof\.)(?<!\bSt\.)(?<=[.!?])\s+|"
+    r"[;。！？\n]|(?<=[!?])(?=[\u3040-\u30ff\u4e00-\u9fff])|"
     r",?\s+(?:and|also)\s+(?=(?:please\s+|could you\s+|can you\s+)?(?:change|remove|delete|fix|"
     rf"update|set|make|correct|the\s|my\s|our\s|{_EN_FIELD_WORD}))|"
     # "…, role to X", 「メールは…、役職は課長に変更」: the next field's own clause.
-    rf",\s*(?={_EN_FIELD_WORD}\s*(?:to|:|should|is)\s)|、\s*(?={_JA_FIELD_WORD}\S{{0,2}}?(?:は|を|も|:))|"
+    rf",\s*(?=(?:(?:her|his|their|my|our|the)\s+)?{_EN_FIELD_WORD}\s*(?:to|:|should|is)\s)|、\s*(?={_JA_FIELD_WORD}\S{{0,2}}?(?:は|を|も|:))|"
     r"(?:、|\s)(?:あと|それと|また|それから)[、\s]*",
     re.IGNORECASE,
 )
@@ -74,6 +77,11 @@ _EN_AFTER_FIELD = re.compile(
     r"[\"'“‘]?(?P<value>.+?)[\"'”’]?$|^\s*[:：=]\s*(?P<colon>.+?)$",
     re.IGNORECASE,
 )
+_EN_MADE = re.compile(
+    r"^\s+(?:to\s+|as\s+)?[\"'“‘]?(?P<value>[^,]+?)[\"'”’]?(?:\s+instead\b.*)?(?:,.*)?$",
+    re.IGNORECASE,
+)
+_MAKE_BEFORE = re.compile(r"\b(?:make|set)\s+(?:the\s+|my\s+|our\s+|it\s+)?$", re.IGNORECASE)
 _EN_ACTUALLY = re.compile(
     r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be|(?:please )?use)\s+"
     r"(?P<value>.+?)(?:\s+instead)?$",
@@ -102,7 +110,8 @@ _SWAP = (
 # A number as visitors write a population: digits, or 万/千/億.
 _NUMBER = re.compile(r"\d|[万千億]")
 _NOT_VALUES = re.compile(
-    r"^(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off)\b",
+    r"^(?:(?:still|also|all|just|totally|completely)\s+)?"
+    r"(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off)\b",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
@@ -167,8 +176,9 @@ def changes(text: str, current: Mapping[str, str] | None = None) -> list[Change]
             continue
         change = _clause_change(clause, current)
         if change is None and pending:
-            # 「メールアドレスが違います。正しくは a@b.jp です」: the value comes a clause later.
-            value = _ja_value(clause) or _actually(clause)
+            # 「メールアドレスが違います。正しくは a@b.jp です」: the value comes a clause later;
+            # 「団体名が木村になってる！福岡市です」: or is that clause.
+            value = _ja_value(clause) or _actually(clause) or _bare_value(clause)
             change = Change(pending, value) if value else None
         if change is not None:
             found[change.field] = change
@@ -191,14 +201,31 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
     if field in OPTIONAL and _REMOVE.search(clause.casefold()) and not _value_after(clause, end):
         return Change(field, "")
     addresses = addresses_in(clause)
-    if field == "email" and len(addresses) == 1:
-        # "I gave you the wrong email earlier - please use a@b.example instead".
-        return Change(field, addresses[0])
+    if field == "email" and addresses:
+        # "I gave you the wrong email earlier - please use a@b.example instead"; "it's a@x.pt
+        # — no sorry, actually b@y.pt": the last one written.
+        return Change(field, addresses[-1])
+    start = clause.casefold().rfind(" ", 0, max(end - 1, 0))
+    made = _MAKE_BEFORE.search(clause[: max(start, 0) + 1]) if start >= 0 else None
+    if made is not None and _EN_MADE.match(clause[end:]):
+        # "make the organisation Boulder County instead of the city, they'd be signing".
+        value = _clean_value(_EN_MADE.match(clause[end:]).group("value"))  # type: ignore[union-attr]
+        if value:
+            return Change(field, value)
     value = _value_after(clause, end) or _ja_value(clause) or _actually(clause)
+    if field == "name" and value:
+        # "the contact should be my colleague Dr. Lena Hofer": the name, not who she is.
+        value = _PERSON_LEAD.sub("", value) or value
     if field in OPTIONAL and value is not None and _BLANK.match(value):
         return Change(field, "")
     return Change(field, value)
 
+
+_PERSON_LEAD = re.compile(
+    r"^(?:my|our|a|the) (?:colleague|boss|manager|director|supervisor|co-?worker|deputy|"
+    r"assistant|head)\s*,?\s*",
+    re.IGNORECASE,
+)
 
 # 「役職は主査です」: the field's word, は, the value.
 _JA_AFTER_FIELD = re.compile(
@@ -218,6 +245,18 @@ def _value_after(clause: str, end: int) -> str | None:
     if match is None or _CHANGE.search(match.group("value")):
         return None  # 「人口を修正したいです」 names no value
     return _clean_value(match.group("value"))
+
+
+_BARE_VALUE = re.compile(r"^[^?？、,]{1,40}?(?:です|でした)?[。．!！]?$")
+
+
+def _bare_value(clause: str) -> str | None:
+    """A short clause that is only a value (「福岡市です」), not a question or a remark."""
+    if not _BARE_VALUE.match(clause) or _CHANGE.search(clause.casefold()):
+        return None
+    if re.search(r"[a-z]", clause.casefold()) and len(clause.split()) > 5:
+        return None
+    return _clean_value(clause)
 
 
 def _ja_value(clause: str) -> str | None:
@@ -317,14 +356,27 @@ def _clean_value(value: str | None) -> str | None:
     return value
 
 
+# "Oh wait, sorry", "hold on": no answer to keep.
+_FILLER = re.compile(
+    r"^(?:(?:oh|ah|um+|uh+|hmm+|ok(?:ay)?|so|and|but)[,\s]+)*"
+    r"(?:wait|sorry|hold on|actually|oops|my bad|one (?:sec|moment)|"
+    r"あ|えっと|すみません|失礼しました)"
+    r"(?:[,\s]+(?:wait|sorry|hold on|actually|oops|my bad))*[.!…、。]*$",
+    re.IGNORECASE,
+)
+
+
 def unchanged_part(text: str) -> str:
     """The clauses of a message that correct nothing: "We're mainly interested in climate
     action. Also, please change the email to …" still answers the question asked."""
     kept = []
+    # 「団体名が木村になってる！福岡市です」: 福岡市 is the new organisation, not this answer.
+    values = {change.value for change in changes(text, {}) if change.value}
     for clause in _CLAUSE_BREAK.split(_norm(text)):
         clause = (clause or "").strip(" ,、-–—")
         if clause and not asks_to_change(clause) and _field_at(clause.casefold()) is None:
-            kept.append(clause)
+            if not _FILLER.match(clause) and _clean_value(clause) not in values:
+                kept.append(clause)
     return " ".join(kept)
 
 

@@ -13,6 +13,7 @@ from bot.enquiries.corrections import (
     field_named,
     labelled_answers,
     new_value,
+    unchanged_part,
 )
 
 
@@ -202,3 +203,26 @@ def test_an_answer_with_other_fields_labelled_beside_it(text, field, own, others
 )  # fmt: skip
 def test_corrections_in_the_testers_words(text, current, expected):
     assert changes(text, current) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kept"),
+    [
+        # Testers' corrections typed beside another answer, or in words of their own.
+        ("USA. actually hold on, make the organisation Boulder County instead of the city, "
+         "they'd be the ones signing", [Change("organisation", "Boulder County")], "USA."),
+        ("the contact should be my colleague Dr. Lena Hofer, her email is lena.hofer@stadt.graz.at",
+         [Change("name", "Dr. Lena Hofer"), Change("email", "lena.hofer@stadt.graz.at")], ""),
+        ("contact name is still wrong, it should be Lena Hofer", [Change("name", "Lena Hofer")],
+         ""),
+        ("主事です。あと団体名は「小布施町」だけでお願いします",
+         [Change("organisation", "小布施町")], "主事です"),
+        ("団体名が木村になってる！福岡市です", [Change("organisation", "福岡市")], ""),
+        ("Environmental technician. Oh wait, sorry, my email is wrong, it's "
+         "ines.marques@mun-setubal.pt.gov — no sorry, actually ines.marques@cm-setubal.pt",
+         [Change("email", "ines.marques@cm-setubal.pt")], "Environmental technician."),
+    ],
+)  # fmt: skip
+def test_a_correction_beside_an_answer_or_in_its_own_words(text, expected, kept):
+    assert changes(text, {"organisation": "x", "name": "y", "email": "z@z.org"}) == expected
+    assert unchanged_part(text) == kept
