@@ -527,7 +527,18 @@ class ValidateEnquiryForm(FormValidationAction):
         return {"enquiry_confirmed": None, "enquiry_fixing": True}
 
     async def validate_enquiry_fix_field(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        """The field to correct: clear it so the form asks it again."""
+        """The field to correct: clear it so the form asks it again. New values typed here
+        ("the contact should be my colleague Dr. Lena Hofer, her email is …") are taken, and
+        the summary is shown again."""
+        text = latest_text(tracker)
+        typed = [c for c in corrections.changes(text, _answers(tracker)) if c.value]
+        typed = [c for c in typed if not text.startswith("/")]
+        if typed:
+            slots = _applied(typed)
+            if all(slots.values()):
+                knowledge, lang = get_knowledge(), language_of(tracker)
+                send(dispatcher, [corrected(knowledge, slots, lang)])
+                return {**slots, "enquiry_fix_field": None, "enquiry_fixing": False}
         field = value if value in FIELD_SLOTS else None
         if field is None:
             return {"enquiry_fix_field": None}

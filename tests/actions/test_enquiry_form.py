@@ -463,3 +463,18 @@ async def test_the_end_of_an_enquiry_is_remembered_without_personal_data(dispatc
     assert SlotSet("enquiry_outcome", "not_kept") in events
     cancelled = await ActionCancelEnquiry().run(dispatcher, make_tracker(slots=FILLED), {})
     assert SlotSet("enquiry_outcome", "not_kept") in cancelled
+
+
+async def test_new_values_typed_at_which_detail_are_taken_at_once(dispatcher):
+    text = "the contact should be my colleague Dr. Lena Hofer, her email is lena.hofer@graz.example"
+    tracker = make_tracker(
+        text=text, intent="correct_enquiry", slots={**FILLED, "enquiry_fixing": True}
+    )
+    fixed = await ValidateEnquiryForm().validate_enquiry_fix_field("email", dispatcher, tracker, {})
+    assert fixed == {
+        "enquiry_name": "Dr. Lena Hofer",
+        "enquiry_email": "lena.hofer@graz.example",
+        "enquiry_fix_field": None,
+        "enquiry_fixing": False,
+    }
+    assert dispatcher.messages[0]["response"].startswith("utter_enquiry_corrected")
