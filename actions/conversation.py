@@ -54,11 +54,12 @@ def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
 _COUNTRY_MESSAGES = 10
 
 
-def country_named(tracker: Tracker) -> str | None:
-    """The country the visitor named last in this conversation (its ISO code), if any; in
-    the latest message a city counts too ("…and is Tokyo a member?" after Nigeria: Japan)."""
+def country_named(tracker: Tracker, within: int = _COUNTRY_MESSAGES) -> str | None:
+    """The country the visitor named last in this conversation (its ISO code), if any, in
+    the last `within` messages; in the latest message a city counts too ("…and is Tokyo a
+    member?" after Nigeria: Japan)."""
     knowledge = get_knowledge()
-    for index, text in enumerate(recent_user_texts(tracker, _COUNTRY_MESSAGES)):
+    for index, text in enumerate(recent_user_texts(tracker, within)):
         code = prefill.country_in(knowledge, text)
         if code is None and index == 0:
             code = _one_country_of_the_places_in(text)

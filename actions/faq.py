@@ -27,6 +27,7 @@ from bot.dialogue.asked import (
     asks_about_later_plans,
     asks_about_un_standing,
     asks_for_a_figures_source,
+    asks_for_the_ccp_steps,
     asks_if_still_running,
     asks_member_status,
     asks_when_an_office_opened,
@@ -36,6 +37,7 @@ from bot.dialogue.asked import (
     is_short,
     mentions_membership,
     names_iclei,
+    names_the_seoul_plan,
 )
 from bot.knowledge import Office, find_places, get_knowledge
 
@@ -107,6 +109,15 @@ class ActionAnswerFaq(Action):
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_later_strategy_not_on_page", values)])
             return [SlotSet("topic", intent)]
+        if intent in _HISTORY_INTENTS | {"ask_other_iclei_topic"} and asks_for_the_ccp_steps(text):
+            # "what are the five steps?": the page names the process, not its steps.
+            values = fact_values(get_knowledge(), language_of(tracker))
+            send(dispatcher, [Reply("utter_ccp_steps_not_on_page", values)])
+            return [SlotSet("topic", "ask_first_programmes")]
+        if intent == "ask_mission" and names_the_seoul_plan(text):
+            values = fact_values(get_knowledge(), language_of(tracker))
+            send(dispatcher, [Reply("utter_seoul_plan", values)])
+            return [SlotSet("topic", intent)]
         if intent in _HISTORY_INTENTS and asks_if_still_running(text):
             # "is CCP still running today?": the page tells the history, not what goes on now.
             intent = "ask_other_iclei_topic"
@@ -147,7 +158,12 @@ class ActionAnswerFaq(Action):
         your_office = _YOUR_OFFICE_RESPONSES.get(reply.response) or _YOUR_OFFICE_RESPONSES.get(
             intent or ""
         )
-        named = country_named(tracker) if your_office else None
+        # 「いまのイクレイの会長ってだれ？」 after Vietnam asks about ICLEI as a whole: a
+        # country counts only when this very question names it.
+        whole_iclei = names_iclei(text) and not asks_member_status(text)
+        named = None
+        if your_office:
+            named = country_named(tracker, 1) if whole_iclei else country_named(tracker)
         if your_office and named is not None:
             # "Tell me your country" would ask again what the visitor already said ("Our
             # town in Chile might want to join"): the office for that country, with its card.

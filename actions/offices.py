@@ -100,7 +100,9 @@ def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -
     them or none was named; "who runs it?" is answered honestly, then the card."""
     asked = attributes_asked(text)
     card = answers.office_card(office, lang, text)
-    lacking = asks_what_the_page_lacks(text) or is_travel_or_everyday(text)
+    # "The Mayor will be travelling to South Africa… Could you kindly provide the address?"
+    # asks for the address: the trip is why, not what the page lacks.
+    lacking = asks_what_the_page_lacks(text) or (is_travel_or_everyday(text) and not asked)
     if lacking or _ROLE.search(text) or asks_when_opened(text):
         return [details.not_listed(knowledge, office, lang), *answers.office_card(office, lang)]
     if not asked or asked == ["address"]:
@@ -172,7 +174,9 @@ def answer_place(
             )
             if details.is_in_office_city(office, local.name, local.canonical):
                 return office_replies(knowledge, office, text, lang), office
-            intro = details.no_office_in_place(knowledge, local.name, office, local.country, lang)
+            intro = details.no_office_in_place(
+                knowledge, _shown(local), office, local.country, lang
+            )
             return [intro, *office_replies(knowledge, office, text, lang)], office
         if office is not None:
             # place_answer is the routing intro (if any) followed by the card; the card gives
@@ -194,9 +198,15 @@ def answer_place(
     replies = []
     if not details.is_in_office_city(office, place.name, place.canonical):
         replies.append(
-            details.no_office_in_place(knowledge, place.name, office, place.country, lang)
+            details.no_office_in_place(knowledge, _shown(place), office, place.country, lang)
         )
     return replies + office_replies(knowledge, office, text, lang), office
+
+
+def _shown(place: gazetteer.GeoPlace) -> str:
+    """A place as the answer names it: as written, or its own name when written in lower
+    case ("beijing" -> "Beijing")."""
+    return place.canonical if place.name.islower() and place.canonical else place.name
 
 
 def _widest(knowledge: Knowledge, tracker: Tracker, match: PlaceMatch) -> PlaceMatch:

@@ -1070,6 +1070,24 @@ _SOURCE = re.compile(
 _FIGURE = re.compile(r"\d+ ?%|percent|figure|number|statistic|data|数字|データ|統計|割合|数値")
 
 
+# 「5段階って具体的にはどんなステップ？」, "what are the five steps of CCP?": not on the page.
+_CCP_STEPS = re.compile(
+    r"(?:5|five|5つの|五つの|五)(?:[\s-]*)(?:段階|ステップ|steps?|stages?|phases?)|"
+    r"\bsteps? (?:of|in) (?:the )?(?:ccp|cities for climate)|ccpの(?:ステップ|段階|手順|プロセス)"
+)
+_SEOUL_PLAN = re.compile(r"seoul plan|ソウルプラン|ソウル・プラン|ソウル計画")
+
+
+def asks_for_the_ccp_steps(text: str) -> bool:
+    """True when a message asks about the five steps of the CCP campaign."""
+    return bool(_CCP_STEPS.search(_norm(text)))
+
+
+def names_the_seoul_plan(text: str) -> bool:
+    """True when a message names the Seoul Plan (ICLEI Strategy 2015–2021)."""
+    return bool(_SEOUL_PLAN.search(_norm(text)))
+
+
 def asks_about_city_figures(text: str) -> bool:
     """True when a message asks how much cities emit or consume (the page's figures)."""
     return bool(_CITY_FIGURES.search(_norm(text)))

@@ -37,6 +37,7 @@ from bot.dialogue.asked import (
     asks_for_a_figures_source,
     asks_for_list,
     asks_for_someone_to_reach,
+    asks_for_the_ccp_steps,
     asks_how_membership_works,
     asks_how_to_join,
     asks_member_status,
@@ -66,6 +67,8 @@ from bot.dialogue.asked import (
     names_a_person,
     names_a_reference,
     names_an_office,
+    names_the_head_office,
+    names_the_seoul_plan,
     symbols_intent,
     wants_to_enquire,
 )
@@ -214,6 +217,12 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     # in Japanese?" came out as `cancel` and 「英語のほうが助かります」 as `thank`.
     if language_requested(text) and intent not in _ANSWERS:
         return read_as(parse, "switch_language")
+    if intent != "affirm" and asks_for_the_ccp_steps(text) and not language_requested(text):
+        # 「いやそうじゃなくて、CCPの5つのステップの中身が知りたいの」 read as `deny`: the steps.
+        return read_as(parse, "ask_first_programmes")
+    if intent not in _ANSWERS and names_the_seoul_plan(text):
+        # 「ソウルプランって何？ソウル市の計画？」: ICLEI's strategy, not Seoul's office.
+        return read_as(_without_places(parse), "ask_mission")
     if intent == "switch_language" and asks_detail_in_a_language(text):
         # 「住所は英語で教えてください」: the address, the conversation staying in Japanese.
         detail = "ask_office_contact" if names_a_place(text, parse) else "ask_followup"
@@ -278,6 +287,12 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if intent in _KEPT:
         return parse
     return read_as(parse, _cued_intent(intent, text, parse, context))
+
+
+def _without_places(parse: dict[str, Any]) -> dict[str, Any]:
+    parse = copy.deepcopy(parse)
+    parse["entities"] = [e for e in parse.get("entities") or [] if e.get("entity") != "place"]
+    return parse
 
 
 def _says_goodbye(text: str) -> bool:
@@ -369,10 +384,29 @@ def _when_opened(text: str) -> str | None:
     return "ask_office_contact"
 
 
+_IN_TOTAL = re.compile(
+    r"\bin total\b|\baltogether\b|\boverall\b|\bworldwide\b|around the world|in the world|"
+    r"全部で|合計|全体で|世界で|総数|全世界",
+    re.IGNORECASE,
+)
+
+
 def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) -> str | None:
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if intent == "ask_size" and attributes_asked(text) and not names_a_place(text, {}):
+        # "I need to fax something to your head office. number?" read as a count: the fax.
+        return "ask_headquarters" if names_the_head_office(text) else "ask_followup"
+    if (
+        intent in _OFFICE_READINGS
+        and facet_asked(text) == "how_many"
+        and _IN_TOTAL.search(text)
+        and not (find_places(get_knowledge(), text) or gazetteer.find_in_text(text))
+    ):
+        # "I'm from Yokohama city hall. How many regional offices does ICLEI have in total?":
+        # ICLEI's size, not the office for the preamble's city.
+        return "ask_size"
     if intent in _GENERAL and intent != "ask_mission" and asks_about_later_plans(text):
         # 「イクレイの2030年に向けた計画は？」 read as the name: the strategy the page quotes.
         return "ask_mission"

@@ -203,6 +203,8 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
 
 
 _STATEMENT = re.compile(r"(?:です|でした|ます|ました|である)[。．.!！]?$")
+# A Japanese phrase ending on a particle, not a sentence: 「ICLEIのデータで」「念のため」.
+_FRAGMENT = re.compile(r"^[^?？。]{1,15}(?:で|から|について|として|より|ため)[。.!！]?$")
 _CURIOUS = re.compile(r"気にな|興味|関心|知りた|伺いた|お聞きした")
 # Below this a clause without a question's words is a remark when another clause asks.
 _SURE_OF_A_REMARK = 0.8
@@ -232,6 +234,8 @@ def _remark(clause: Parsed) -> bool:
         return True
     if _QUESTION.search(text) or _WISH.search(text) or clause.places:
         return False  # "Tokyo office, and the Seoul one?": a place asked about
+    if _FRAGMENT.match(text):
+        return True  # 「ICLEIのデータで」 beside 「都市ってCO2どれくらい出してるの？」: a qualifier
     if _STATEMENT.search(text) and not _CURIOUS.search(text):
         # 「姉妹都市です。」: a Japanese statement asks nothing (「…が気になります」 does).
         return True

@@ -293,3 +293,26 @@ async def test_when_the_office_just_discussed_opened_is_not_icleis_founding(disp
     tracker = make_tracker("When was ICLEI founded?", "ask_founding", slots={"topic": "office"})
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_ask_founding"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "response"),
+    [("5段階って具体的にはどんなステップ？", "ask_first_programmes", "utter_ccp_steps_not_on_page"),
+     ("ソウルプランって何ですか？", "ask_mission", "utter_seoul_plan")],
+)  # fmt: skip
+async def test_ccp_steps_and_the_seoul_plan(dispatcher, text, intent, response):
+    tracker = make_tracker(text, intent, slots={"language": "ja"})
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
+async def test_a_question_about_iclei_as_a_whole_is_not_routed_to_an_earlier_country(dispatcher):
+    events = [
+        {"event": "user", "text": "ベトナムの担当は？", "parse_data": {}},
+        {"event": "user", "text": "いまのイクレイの会長ってだれですか？", "parse_data": {}},
+    ]
+    tracker = make_tracker(
+        "いまのイクレイの会長ってだれですか？", "ask_other_iclei_topic", events=events
+    )
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_other_iclei_topic"]

@@ -476,3 +476,22 @@ async def test_the_head_office_and_the_world_secretariat_are_one(dispatcher):
         slots={"language": "en"},
     )
     assert dispatcher.messages[0]["response"] == "utter_offices_same"
+
+
+async def test_a_trip_beside_an_address_request_gets_the_address(dispatcher):
+    text = (
+        "The Mayor will be travelling to South Africa next month. "
+        "Could you kindly provide the address of your office there?"
+    )
+    await run_contact(
+        dispatcher, text=text, intent="ask_office_contact", entities=[place("South Africa")]
+    )
+    assert "utter_office_not_listed" not in responses(dispatcher)
+    assert any(r.startswith("utter_office_contact") for r in responses(dispatcher))
+
+
+async def test_a_place_written_in_lower_case_is_named_properly(dispatcher):
+    await run_contact(
+        dispatcher, text="is there anything in china? like beijing", intent="ask_office_contact"
+    )
+    assert dispatcher.messages[0]["place"] == "Beijing"

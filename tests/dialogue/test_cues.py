@@ -484,3 +484,25 @@ def test_the_page_figures_their_source_the_un_and_an_offices_age(text, intent, e
 )  # fmt: skip
 def test_who_may_join_and_a_wish_to_send_again(text, intent, expected):
     assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("5段階って具体的にはどんなステップ？", "what_is_iclei", "ask_first_programmes"),
+     ("いやそうじゃなくて、CCPの5つのステップの中身が知りたいの", "deny", "ask_first_programmes"),
+     ("what are the five steps of CCP?", "ask_history", "ask_first_programmes"),
+     ("ソウルプランって何ですか？ソウル市の計画？", "ask_office_contact", "ask_mission"),
+     ("Got it. I need to fax something to your head office (don't ask lol). number?",
+      "ask_size", "ask_headquarters"),
+     ("How many regional offices does ICLEI have in total?", "ask_office_contact", "ask_size")],
+)  # fmt: skip
+def test_ccp_steps_seoul_plan_a_fax_number_and_a_total(text, intent, expected):
+    read = reread(parse(intent, "ソウル"), text)
+    assert read["intent"]["name"] == expected
+    if expected == "ask_mission":
+        assert not [e for e in read["entities"] if e["entity"] == "place"]
+
+
+def test_how_many_offices_in_a_place_is_still_about_that_place():
+    text = "How many offices are there in Asia in total?"
+    assert reread(parse("list_offices", "Asia"), text)["intent"]["name"] == "list_offices"

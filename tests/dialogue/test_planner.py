@@ -355,3 +355,13 @@ def test_a_follow_up_asking_a_detail_stays_its_own_question():
     detail.parse["reread_from"] = {"name": "nlu_fallback", "confidence": 0.5}
     units = plan(whole, [parsed("Who started ICLEI?", "ask_founding"), detail])
     assert [u.parse["intent"]["name"] for u in units] == ["ask_founding", "ask_followup"]
+
+
+def test_a_qualifying_phrase_beside_a_question_is_no_question():
+    whole = parsed("都市ってCO2どれくらい出してるの？ICLEIのデータで", "ask_why_cities")
+    clauses = [
+        parsed("都市ってCO2どれくらい出してるの？", "ask_why_cities"),
+        parsed("ICLEIのデータで", "what_is_iclei"),
+    ]
+    units = plan(whole, clauses)
+    assert [u.parse["intent"]["name"] for u in units] == ["ask_why_cities"]
