@@ -35,12 +35,15 @@ from bot.answers.enquiry import (
 from bot.answers.interruptions import looks_like_question
 from bot.dialogue.asked import (
     asks_about_personal_data,
+    asks_to_send,
     asks_who_can_join,
     asks_whom_to_contact,
     attributes_asked,
     consent_answer,
     language_requested,
     mentions_an_office,
+    resumes_an_enquiry,
+    says_before_sending,
 )
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.planner import is_set_phrase
@@ -503,10 +506,21 @@ class ValidateEnquiryForm(FormValidationAction):
         return self._check("message", value, dispatcher, tracker)
 
     async def validate_enquiry_confirmed(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        """Yes: done. No: ask the named field again, or ask which one."""
+        """Yes: done. No: ask the named field again, or ask which one. A question is no yes:
+        「送信する前に一つ。このデータは高雄の事務所以外にも共有されますか？」 is answered and
+        the summary shown again; nothing is sent."""
+        text = latest_text(tracker)
+        if value is True and not asks_to_send(text):
+            if asks_about_personal_data(text):
+                send(dispatcher, data_use(language_of(tracker)))
+                return {"enquiry_confirmed": None}
+            question = _question_intent(tracker, text) if looks_like_question(text) else None
+            if question is not None or says_before_sending(text):
+                if question is not None:
+                    self._answer(dispatcher, tracker, question)
+                return {"enquiry_confirmed": None}
         if value is True:
             return {"enquiry_confirmed": True, "enquiry_fixing": False}
-        text = latest_text(tracker)
         found = corrections.changes(text, _answers(tracker))
         named = _named_field(tracker)
         if named and not any(change.field == named for change in found):
@@ -659,7 +673,13 @@ class ActionAskEnquiryConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Send the privacy notice (if ENQUIRY_PRIVACY_URL is set), then the question."""
+        """Send the privacy notice (if ENQUIRY_PRIVACY_URL is set), then the question; when an
+        enquiry called off in this conversation is taken up again, say first that its answers
+        were not kept."""
+        if tracker.get_slot("enquiry_outcome") == "not_kept" and resumes_an_enquiry(
+            latest_text(tracker)
+        ):
+            dispatcher.utter_message(response="utter_enquiry_restart_not_kept")
         send(dispatcher, consent_question(language_of(tracker)))
         return []
 

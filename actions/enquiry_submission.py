@@ -15,9 +15,18 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import country_named, language_of, latest_text, send
 from bot.answers import Reply
-from bot.answers.enquiry import FORM_SLOTS, reply_promise
+from bot.answers.enquiry import FORM_SLOTS, data_use, reply_promise
+from bot.answers.facts import fact_values, faq_reply
+from bot.answers.interruptions import looks_like_question
 from bot.answers.offices import office_card
-from bot.dialogue.asked import asks_for_the_reference, is_done
+from bot.dialogue.asked import (
+    asks_about_personal_data,
+    asks_for_a_figures_source,
+    asks_for_the_reference,
+    asks_who_can_join,
+    fact_named,
+    is_done,
+)
 from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry, validation
 from bot.enquiries.model import storable_sender_id
 from bot.knowledge import get_knowledge
@@ -123,6 +132,27 @@ def without_consent(tracker: Tracker) -> list[Reply]:
     return replies
 
 
+def question_beside_the_no(tracker: Tracker) -> list[Reply]:
+    """The answer to a question asked beside the no ("Not now, thank you. One last thing —
+    when was the name changed?", "No, I just want to know whether NGOs are eligible"), for
+    the questions whose words name them; nothing for any other."""
+    text, lang = latest_text(tracker), language_of(tracker)
+    if not looks_like_question(text) and not asks_who_can_join(text):
+        return []
+    if asks_about_personal_data(text):
+        return data_use(lang)
+    knowledge = get_knowledge()
+    if asks_who_can_join(text):
+        membership = faq_reply(knowledge, "ask_membership", lang)
+        who = Reply("utter_who_can_join_not_on_page", fact_values(knowledge, lang))
+        return [who, membership] if membership is not None else [who]
+    if asks_for_a_figures_source(text):
+        return [Reply("utter_figures_source_not_on_page", fact_values(knowledge, lang))]
+    named = fact_named(text)
+    reply = faq_reply(knowledge, named, lang) if named else None
+    return [reply] if reply is not None else []
+
+
 class ActionSubmitEnquiry(Action):
     """Stores the confirmed enquiry and tells the user the reference number (or the truth)."""
 
@@ -135,7 +165,7 @@ class ActionSubmitEnquiry(Action):
     ) -> list[EventType]:
         """No consent: store nothing. Otherwise commit, then answer with the reference."""
         if tracker.get_slot("enquiry_consent") is not True:
-            send(dispatcher, without_consent(tracker))
+            send(dispatcher, without_consent(tracker) + question_beside_the_no(tracker))
             return reset_form_slots() + _outcome(NOT_KEPT)
         if tracker.get_slot("enquiry_confirmed") is not True:
             dispatcher.utter_message(response="utter_enquiry_cancelled")

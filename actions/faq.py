@@ -16,6 +16,7 @@ from actions.conversation import (
     send,
 )
 from actions.offices import current_office
+from bot.answers.enquiry import chat_data_use
 from bot.answers.facts import fact_values, faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
@@ -25,6 +26,7 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
+    asks_about_personal_data,
     asks_about_un_standing,
     asks_for_a_figures_source,
     asks_for_the_ccp_steps,
@@ -114,6 +116,10 @@ class ActionAnswerFaq(Action):
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_ccp_steps_not_on_page", values)])
             return [SlotSet("topic", "ask_first_programmes")]
+        if intent == "ask_other_iclei_topic" and asks_about_personal_data(text, named=True):
+            # 「ここでしゃべった内容って保存されてんの？」: how the chat and an enquiry are kept.
+            send(dispatcher, chat_data_use(language_of(tracker)))
+            return []
         if intent == "ask_mission" and names_the_seoul_plan(text):
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_seoul_plan", values)])

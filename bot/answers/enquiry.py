@@ -68,6 +68,17 @@ def consent_question(lang: str | None, environ: Mapping[str, str] | None = None)
     return replies
 
 
+def chat_data_use(lang: str | None, environ: Mapping[str, str] | None = None) -> list[Reply]:
+    """Outside an enquiry ("is what I type here stored?"): how long the conversation is
+    kept, then how an enquiry's answers are handled."""
+    env = os.environ if environ is None else environ
+    try:
+        days = retention_from_env(env).days
+    except RetentionError:
+        days = DEFAULT_RETENTION_DAYS
+    return [Reply("utter_chat_data_use", {"retention_days": str(days)}), *data_use(lang, env)]
+
+
 def data_use(lang: str | None, environ: Mapping[str, str] | None = None) -> list[Reply]:
     """How the answers are handled ("what happens to my data?"): who reads them, how long
     they are kept (PRIVACY_RETENTION_DAYS), then the privacy notice link if there is one."""

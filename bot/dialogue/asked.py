@@ -283,9 +283,9 @@ def language_requested(text: str) -> Language | None:
 # The answer to "Do you agree?" in the words of the question: 「同意します」, "I agree". The
 # whole message must be the answer, so "what if I don't agree?" is not one.
 _AGREE = re.compile(
-    r"(?:はい|ええ|yes|yeah|ok|okay)?[、,\s]*"
-    r"(?:同意|承諾|了承)(?:します|いたします|する|です|しました|で(?:す|お願いします))?"
-    r"|(?:yes|yeah|ok|okay)?[,\s]*(?:i\s+)?(?:agreed?|consent|accept)(?:\s+(?:to\s+)?(?:that|this|it|them))?"
+    r"(?:はい|ええ|yes|yeah|ok|okay|si|sí|oui|ja)?[、,\s]*(?:やっぱり|やはり|では|じゃあ)?[、\s]*"
+    r"(?:同意|承諾|了承)(?:しま[すs]?|いたしま[すs]?|する|です|しました|で(?:す|お願いします))?"
+    r"|(?:yes|yeah|ok|okay|si|sí|oui|ja)?[,\s]*(?:i\s+)?(?:agreed?|consent|accept)(?:\s+(?:to\s+)?(?:that|this|it|them))?"
 )
 _DISAGREE = re.compile(
     r"(?:いいえ|いえ|no)?[、,\s]*(?:同意|承諾|了承)(?:しません|できません|しない|いたしません)"
@@ -305,6 +305,10 @@ def consent_answer(text: str) -> bool | None:
     return None
 
 
+_RATHER_NOT = re.compile(
+    r"\b(?:i'?d|i would) rather not\b|\bprefer not to\b|\bnot comfortable\b|"
+    r"遠慮(?:します|しておきます|させて)|やめておきます|控えます"
+)
 _LEADING_YES = re.compile(r"^(?:(?:ok(?:ay)?|fine|sure|alright|all right|yes|yeah|yep)[,\s]+)+")
 # A no that opens a longer answer to "Do you agree?" (not "no problem", not "no wait…").
 _REFUSAL_OPENING = re.compile(
@@ -333,13 +337,22 @@ def consent_opening(text: str) -> bool | None:
     norm = _HESITATION.sub("", _norm(text).strip())
     if _PLAIN_YES.fullmatch(re.sub(r"[。．.!！\s]+$", "", norm)):
         return True
+    if consent_answer(norm) is not None:
+        return consent_answer(norm)  # 「いや、やっぱり同意します」 after the hesitation
     # "ok fine, agreed": plain yeses before the answer.
     rest = _LEADING_YES.sub("", norm)
     if rest != norm and consent_answer(rest) is True:
         return True
-    if _REFUSAL_OPENING.match(norm):
-        # "No, I just want to know whether NGOs are eligible before I send anything."
+    if _REFUSAL_OPENING.match(norm) and not re.search(r"[?？]", norm):
+        # "No, I just want to know whether NGOs are eligible before I send anything."; not
+        # 「いえ、保管期間を伺っているのですが…分からないということでしょうか？」, a question.
         return False
+    if _RATHER_NOT.search(norm):
+        return False  # "I think I'd rather not share my details through a chatbot, sorry."
+    # 「え、同意するってさっき言いましたけど…同意する」: the answer at the end.
+    last = re.split(r"[.。!！…]|、(?=[^、]*$)", norm.rstrip(" 。．.!！"))[-1].strip()
+    if last and last != norm and consent_answer(last) is not None:
+        return consent_answer(last)
     first = re.split(r"[.。!！\n]|…|(?<=agree),|(?<=agreed),|(?<=します)、", norm, maxsplit=1)[0]
     return consent_answer(first) if first != norm else None
 
@@ -422,7 +435,7 @@ _NOT_ON_PAGE = re.compile(
      + _UN_STANDING_WORDS + "|"
     # An office's own staff ("how many staff are in the Brazil office?"); ICLEI's are on it.
     r"how many (?:staff|people|employees|workers)|"
-    r"何人(?:い|働|の職員|のスタッフ)|職員数|スタッフ数|"
+    r"何人(?:い|働|の職員|のスタッフ)|職員数|スタッフ数|(?:事務所|事務局|オフィス)の(?:人数|職員)|"
     # Staff languages and how soon an enquiry is answered.
      + _STAFF_LANGUAGE_WORDS + "|" + _REPLY_TIME_WORDS
 )
@@ -499,7 +512,7 @@ _ENQUIRY = re.compile(
     r"(?:加盟|入会|会員)(?:の|に関する|についての)(?:お)?問い合わせ(?:を)?(?:お願い|したい|させて)|"
     r"^(?:それでは|では|じゃあ)?[、\s]*(?:お)?問い合わせ(?:を)?お願い(?:します|いたします)|"
     r"問い合わせ(?:を)?(?:出したい|出します|出させて)|"
-    r"問い合わせ(?:を)?(?:送りたい|送ります|送らせて|送り直)|送り直し|再送|"
+    r"問い合わせ(?:を)?(?:送りたい|送ります|送らせて|送り直|送ってみ|進めたい|進めます)|送り直し|再送|"
     r"(?:want|like|love|keen) to join\b|"
     r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )
@@ -550,6 +563,10 @@ def asks_how_membership_works(text: str) -> bool:
 # "Can a consultant submit this?", 「個人でも加盟できますか」: who may join, which the
 # membership answer covers (local governments; an Associate Partnership for others).
 _WHO_CAN_JOIN = re.compile(
+    r"\b(?:ngos?|compan(?:y|ies)|individuals|non-?profits|business(?:es)?|universities|"
+    r"citizens|organi[sz]ations like ours)\b.{0,30}\b(?:eligible|allowed|welcome)\b|"
+    r"自治体(?:じゃない|ではない|以外)(?:けど|ですけど|のですが|んですけど|でも).{0,15}"
+    r"(?:大丈夫|いい|可能|でき|加盟|参加)|"
     r"\b(?:work|deal|partner) with (?:ngos?|compan(?:y|ies)|business(?:es)?|individuals|"
     r"non-?profits|universities)|"
     r"\bonly (?:with |for )?(?:local )?(?:governments|cities|councils)\b|"
@@ -619,6 +636,23 @@ def names_a_reference(text: str) -> bool:
     return bool(_REFERENCE.search(_norm(text)))
 
 
+# "Can we resume the enquiry I started?", 「上司OKでした！さっきの続きからできます？」: the
+# enquiry called off earlier, taken up again.
+_RESUME = re.compile(
+    r"続きから|続きを|再開|(?:さっき|先ほど|さきほど)の(?:内容|続き|問い合わせ)|"
+    r"\bpick (?:this|it|that) (?:back )?up\b|\bresume\b|where we left off|"
+    r"continue (?:the|my|our|that) (?:enquiry|inquiry|application)|"
+    r"(?:boss|director|manager|supervisor|上司|課長|部長|係長|市長|町長)"
+    r".{0,25}(?:\bok(?:ay)?\b|go ahead|approv|agreed|ok出|okでした|ok(?:が|を)?(?:もらえ|出)|"
+    r"許可|了承)"
+)
+
+
+def resumes_an_enquiry(text: str) -> bool:
+    """True when a message takes up an enquiry called off earlier."""
+    return bool(_RESUME.search(_norm(text)))
+
+
 def mentions_a_sent_enquiry(text: str) -> bool:
     """True when a message is about an enquiry already sent (its reference or status)."""
     return bool(_SENT_ENQUIRY.search(_norm(text)))
@@ -642,7 +676,11 @@ _HEAD_OFFICE = re.compile(
 _HEAD_OFFICE_WORDS = re.compile(
     r"head ?office|headquarters|\bhq\b|world secretariat|本部|世界事務局|本社"
 )
-_MOVED = re.compile(r"\bmov(?:e|ed|ing)\b|relocat|移転|移っ|引っ越")
+# "…moved?", and 「最初からボンだったんでしょうか」: where it was at first.
+_MOVED = re.compile(
+    r"\bmov(?:e|ed|ing)\b|relocat|移転|移っ|引っ越|最初から|最初は|もともと|元々|当初|設立当時|"
+    r"\boriginally\b|\bat first\b|from the (?:start|beginning)|\binitially\b"
+)
 
 
 def asks_where_the_head_office_is(text: str) -> bool:
@@ -842,9 +880,19 @@ def calls_off(text: str) -> bool:
     return bool(_CALL_OFF.search(norm) or _ENQUIRY_CALLED_OFF.search(norm))
 
 
+# "Before you send it…", 「送信する前に一つ」: not yet.
+_BEFORE_SENDING = re.compile(r"before (?:you |we |i )?(?:send|submit)|送信する前|送る前|送信前")
+
+
 def asks_to_send(text: str) -> bool:
-    """True when a message asks to send the enquiry as it stands."""
-    return bool(_SEND.search(_norm(text).strip()))
+    """True when a message asks to send the enquiry as it stands (not "before you send")."""
+    norm = _norm(text).strip()
+    return bool(_SEND.search(norm)) and not _BEFORE_SENDING.search(norm)
+
+
+def says_before_sending(text: str) -> bool:
+    """True when a message speaks of something to settle before the enquiry is sent."""
+    return bool(_BEFORE_SENDING.search(_norm(text)))
 
 
 # Messages in a language the assistant does not speak: Korean, Chinese (simplified forms and
@@ -932,8 +980,11 @@ _DATA_KEYWORD = re.compile(
     r"privacy|\bgdpr\b|data protection|personal (?:data|information)|個人情報"
 )
 _DATA_NOUN = re.compile(
-    r"\b(?:data|details|information|info|e-?mail|address|name|it|this)\b|データ|情報|メール|アドレス|"
-    r"名前|連絡先"
+    r"\b(?:data|details|information|info|e-?mail|address|name|it|this|chat|conversation|"
+    r"messages?)\b|データ|情報|メール|アドレス|名前|連絡先|内容|チャット|会話|しゃべった|話した"
+)
+_TELL_ME = re.compile(
+    r"ききたい|聞きたい|知りたい|教えて|伺いたい|\btell me\b|(?:like|want) to know|wondering"
 )
 _DATA_HANDLING = re.compile(
     r"what happens|what (?:will|do|would|does) (?:you|they|iclei|it) do|"
@@ -942,24 +993,39 @@ _DATA_HANDLING = re.compile(
     r"\b(?:keep|kept|stored?|share[ds]?|sold|sell|delete[ds]?|remove[ds]?|protect(?:ed)?|"
     r"handled?|process(?:ed)?|safe|secure|third part)|"
     r"どう(?:扱|使|なり|され)|どのように(?:扱|使|管理)|扱い|誰が(?:見|読|確認)|保存期間|"
-    r"いつまで|削除|消して|何に使|必要なの|必要ですか|なぜ必要|共有|第三者|安全|保管|管理"
+    r"いつまで|削除|消して|何に使|必要なの|必要ですか|なぜ必要|共有|第三者|安全|保管|管理|保存|"
+    r"記録|残る|残り"
 )
 
 
 _REPLY_TIME = re.compile(_REPLY_TIME_WORDS)
 
 
-def asks_about_personal_data(text: str) -> bool:
-    """True when a message asks how the details given in the form are handled."""
+# Outside the form "it" and "name" are no data ("Is it safe to walk around Cape Town?",
+# 「いつまでその名前だったの？」): the data must be named.
+_NAMED_DATA = re.compile(
+    r"\b(?:data|details|information|info|personal|chat|conversation|messages?)\b|"
+    r"データ|情報|内容|チャット|会話|しゃべった|話した|個人"
+)
+
+
+def asks_about_personal_data(text: str, named: bool = False) -> bool:
+    """True when a message asks how the details given in the form are handled; with `named`,
+    only when it names the data (a message outside the form)."""
+    if named and not _NAMED_DATA.search(_norm(text)):
+        return False
     norm = _norm(text)
     if "@" in norm or _REPLY_TIME.search(norm) or asks_whom_to_contact(norm):
         # "which office would handle this?" asks for an office, not about the data.
         # An email address given is an answer, whatever words surround it.
         return False
+    # A question anywhere in the message (「…保管されるのでしょうか？市の規定上、確認が必要
+    # でして。」), or a wish to be told (「個人情報の扱いについてききたい」).
     asking = (
-        bool(re.search(r"[?？]\s*$", norm))
+        bool(re.search(r"[?？]", norm))
         or bool(re.match(r"(?:what|who|why|how|is|are|do|does|will|can)\b", norm.strip()))
-        or bool(re.search(r"(?:ですか|ますか|でしょうか|の\?|か\?)\s*[。．]?\s*$", norm))
+        or bool(re.search(r"(?:ですか|ますか|でしょうか|の\?|か\?)\s*[。．]?", norm))
+        or bool(_TELL_ME.search(norm))
     )
     if _DATA_KEYWORD.search(norm):
         return asking

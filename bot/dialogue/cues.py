@@ -28,6 +28,7 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
+    asks_about_personal_data,
     asks_about_services,
     asks_about_staff_languages,
     asks_about_the_assistant,
@@ -69,6 +70,7 @@ from bot.dialogue.asked import (
     names_an_office,
     names_the_head_office,
     names_the_seoul_plan,
+    resumes_an_enquiry,
     symbols_intent,
     wants_to_enquire,
 )
@@ -96,6 +98,7 @@ _GENERAL = frozenset(
 
 
 # "And the US one?", "what about Kenya?", 「カナダは？」: the same question about another place.
+_WHAT_ABOUT = re.compile(r"^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what|how) about\b", re.IGNORECASE)
 _AND_ANOTHER = re.compile(
     r"^\s*(?:and|what about|how about|also)\b|^[^、。]{1,20}(?:は|も|の方は|のほうは)[？?]?\s*$",
     re.IGNORECASE,
@@ -235,9 +238,16 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if intent == "start_enquiry" and asks_member_status(text):
         # "Is Nairobi a member?": the page lists no members; no form was asked for.
         return read_as(parse, "ask_other_iclei_topic")
+    if intent not in _ANSWERS | {"cancel"} and resumes_an_enquiry(text) and not sent:
+        # 「すいません、上司OKでした！さっきの続きからできます？」: the form again (its first
+        # question says the earlier answers were not kept).
+        return read_as(parse, "start_enquiry")
     if intent in _GENERAL | {"start_enquiry"} and asks_why_join(text):
         # "Why should a small town bother joining a network like this?": what joining brings,
         # not the form (the membership answer offers it).
+        return read_as(parse, "ask_membership")
+    if intent == "start_enquiry" and asks_about_fees(text) and looks_like_question(text):
+        # "Is there a fee for a county like ours to become a member?": not the form.
         return read_as(parse, "ask_membership")
     if intent == "start_enquiry" and asks_who_can_join(text):
         # "can an NGO like ours become a member?": who may join, before any form.
@@ -261,6 +271,10 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
+    if intent not in _KEPT and asks_about_personal_data(text, named=True):
+        # 「このチャットってデータ保存してる？」 read as what the assistant is: how the chat and
+        # an enquiry's details are kept.
+        return read_as(parse, "ask_other_iclei_topic")
     if (
         intent not in _ANSWERS
         and asks_about_the_assistant(text)
@@ -347,9 +361,15 @@ def _first_secretariats() -> tuple[str, ...]:
 
 
 _OFFICE_READINGS = frozenset({"ask_office_contact", "ask_followup", "list_offices"})
+_CAME_FROM = re.compile(
+    r"\b(?:came|come|grew|grown|sprang|emerged) (?:out of|from)\b|\bwas born\b|\boriginat|"
+    r"\bfounded (?:at|in|by|during|after)\b|\bset up (?:at|in|by|after)\b|"
+    r"(?:で|から)(?:生まれ|誕生|設立され|できた)",
+    re.IGNORECASE,
+)
 _FOUNDING_MEETING = re.compile(
     r"\bfounding (?:meeting|congress|conference|assembly)|\bfirst (?:meeting|congress)\b|"
-    r"設立(?:時|当時)?の(?:会議|大会|総会)|設立総会|創設(?:時)?の会議",
+    r"設立(?:時|当時)?の(?:会議|大会|総会)|設立(?:総会|会議)|創設(?:時)?の会議",
     re.IGNORECASE,
 )
 
@@ -413,6 +433,13 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent in _GENERAL - {"ask_name", "nlu_fallback"} and asks_about_the_old_name(text):
         # 「昔は名前ちがったって聞いたけどほんと？」 read as what ICLEI is: the name's story.
         return "ask_name"
+    if (
+        intent in _GENERAL - {"ask_founding"}
+        and _CAME_FROM.search(text)
+        and not names_an_office(text)
+    ):
+        # "my editor says iclei came out of the Rio Earth Summit in 92 — correct?": its founding.
+        return "ask_founding"
     if intent in _GENERAL and _FOUNDING_MEETING.search(text):
         # 「設立時の会議の正式名称と、参加した国・自治体の数」: the founding story holds both.
         return "ask_founding"
@@ -497,6 +524,15 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     ):
         # 「日本国内で加盟している自治体はいくつ？」: the page gives no count per country.
         return "ask_other_iclei_topic"
+    if (
+        intent in _GENERAL
+        and _WHAT_ABOUT.search(text)
+        and (find_places(get_knowledge(), text) or gazetteer.find_in_text(text))
+        and not asks_what_the_page_lacks(text)
+    ):
+        # "what about canada, we have a project near the border in Quebec too": that place's
+        # office, however long the message.
+        return "ask_office_contact"
     if intent in _GENERAL and is_short(text) and _AND_ANOTHER.search(text):
         if names_a_place(text, parse):
             # "And the Dominican Republic one?" read as a topic the page lacks: the same

@@ -204,7 +204,7 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
 
 _STATEMENT = re.compile(r"(?:です|でした|ます|ました|である)[。．.!！]?$")
 # A Japanese phrase ending on a particle, not a sentence: 「ICLEIのデータで」「念のため」.
-_FRAGMENT = re.compile(r"^[^?？。]{1,15}(?:で|から|について|として|より|ため)[。.!！]?$")
+_FRAGMENT = re.compile(r"^[^?？。]{1,15}(?:で|から|について|として|より|ため|ので)[。.!！]?$")
 _CURIOUS = re.compile(r"気にな|興味|関心|知りた|伺いた|お聞きした")
 # Below this a clause without a question's words is a remark when another clause asks.
 _SURE_OF_A_REMARK = 0.8
@@ -288,7 +288,7 @@ _STARTS_A_FORM = frozenset({"start_enquiry"})
 
 
 def _same_question(group: list[Parsed], clause: Parsed) -> bool:
-    if group[0].intent in _OFFICE_INTENTS and not clause.places:
+    if group[0].intent in _OFFICE_INTENTS and not clause.places and not places_in(clause.text):
         # "...the Japan office, and where is it?", "...what number should I dial?": a detail
         # of the office just named, whatever the model made of the fragment.
         if clause.intent in ("ask_followup", *_OFFICE_INTENTS) or attributes_asked(clause.text):

@@ -216,11 +216,19 @@ def _last_bot_action(tracker: Any) -> str | None:
 
 
 def _without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The messages without one that repeats an earlier one word for word."""
+    """The messages without one that repeats an earlier one word for word. A line that
+    introduced the repeated one ("For South America, please contact … in São Paulo:") ends
+    as a sentence, not on a colon that nothing follows."""
     kept: list[dict[str, Any]] = []
-    for sent in messages:
-        if sent not in kept:
-            kept.append(sent)
+    for index, sent in enumerate(messages):
+        if sent in kept:
+            continue
+        following = messages[index + 1] if index + 1 < len(messages) else None
+        text = sent.get("text")
+        if following is not None and following in kept and isinstance(text, str):
+            if text.rstrip().endswith((":", "：")):
+                sent = {**sent, "text": text.rstrip()[:-1].rstrip() + "."}
+        kept.append(sent)
     return kept
 
 

@@ -478,3 +478,53 @@ async def test_new_values_typed_at_which_detail_are_taken_at_once(dispatcher):
         "enquiry_fixing": False,
     }
     assert dispatcher.messages[0]["response"].startswith("utter_enquiry_corrected")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["送信する前に一つ。このデータは高雄の事務所以外にも共有されますか？",
+     "Before you send it: will my data be shared with other offices?",
+     "送信する前に、担当はどの事務所になりますか？"],
+)  # fmt: skip
+async def test_a_question_at_the_summary_sends_nothing(dispatcher, text):
+    tracker = make_tracker(text=text, intent="affirm", slots=FILLED)
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(True, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": None}
+    assert dispatcher.messages  # answered
+
+
+async def test_send_it_still_sends(dispatcher):
+    tracker = make_tracker(text="はい、送信してください", intent="affirm", slots=FILLED)
+    result = await ValidateEnquiryForm().validate_enquiry_confirmed(True, dispatcher, tracker, {})
+    assert result == {"enquiry_confirmed": True, "enquiry_fixing": False}
+
+
+async def test_an_enquiry_taken_up_again_says_the_old_answers_were_not_kept(dispatcher):
+    from actions.enquiry_form import ActionAskEnquiryConsent
+
+    text = "すいません、上司OKでした！さっきの続きからできます？"
+    tracker = make_tracker(text=text, intent="start_enquiry", slots={"enquiry_outcome": "not_kept"})
+    await ActionAskEnquiryConsent().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_enquiry_restart_not_kept"
+    dispatcher.messages.clear()
+    tracker = make_tracker(text="I'd like to send an enquiry", intent="start_enquiry")
+    await ActionAskEnquiryConsent().run(dispatcher, tracker, {})
+    assert "utter_enquiry_restart_not_kept" not in [m["response"] for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("Not now, thank you. One last thing — when was the name changed to the current one?",
+      "utter_ask_name"),
+     ("No, I just want to know whether NGOs are eligible before I send anything",
+      "utter_who_can_join_not_on_page"),
+     ("No thanks", None)],
+)  # fmt: skip
+async def test_a_question_beside_the_no_is_answered(dispatcher, text, answer):
+    from actions.enquiry_submission import ActionSubmitEnquiry
+
+    tracker = make_tracker(text=text, intent="deny", slots={"enquiry_consent": False})
+    await ActionSubmitEnquiry().run(dispatcher, tracker, {})
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_enquiry_no_consent"
+    assert (answer in responses) if answer else responses == ["utter_enquiry_no_consent"]

@@ -11,6 +11,7 @@ from bot.dialogue.asked import (
     asks_for_list,
     asks_member_status,
     asks_what_the_page_lacks,
+    asks_where_the_head_office_is,
     asks_whom_to_contact,
     asks_why_join,
     attributes_asked,
@@ -347,3 +348,22 @@ def test_why_join(text, expected):
 )  # fmt: skip
 def test_consent_in_more_words(text, expected):
     assert consent_opening(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("いえ、保管期間を伺っているのですが…分からないということでしょうか？", None),
+     ("同意しまs", True), ("え、同意するってさっき言いましたけど…同意する", True),
+     ("si, agree", True), ("いや、やっぱり同意します", True),
+     ("I think I'd rather not share my details through a chatbot, sorry.", False),
+     ("Before I agree, how long do you keep it?", None)],
+)  # fmt: skip
+def test_consent_typed_as_people_type_it(text, expected):
+    assert consent_opening(text) is expected
+
+
+def test_the_head_office_at_first_and_an_offices_headcount():
+    assert asks_where_the_head_office_is(
+        "世界事務局って今ボンにあるんですよね？最初からボンだったんでしょうか"
+    )
+    assert asks_what_the_page_lacks("いや日本事務所の人数がしりたいんですけど")

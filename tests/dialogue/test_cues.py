@@ -506,3 +506,38 @@ def test_ccp_steps_seoul_plan_a_fax_number_and_a_total(text, intent, expected):
 def test_how_many_offices_in_a_place_is_still_about_that_place():
     text = "How many offices are there in Asia in total?"
     assert reread(parse("list_offices", "Asia"), text)["intent"]["name"] == "list_offices"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["すいません、上司OKでした！さっきの続きからできます？",
+     "あ、いま課長からOK出ました。さっきの内容で送ってもらうことってできますか？",
+     "Hello again, I got approval. Can we resume the enquiry I started for Pune?",
+     "ok talked to my director, she says go ahead. Municipalidad de Quetzaltenango, Guatemala."],
+)  # fmt: skip
+def test_an_enquiry_taken_up_again_is_the_form(text):
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] == "start_enquiry"
+
+
+def test_a_boss_in_a_question_about_the_hq_is_no_enquiry():
+    text = "My boss says the HQ is in Toronto, is that right?"
+    assert reread(parse("ask_headquarters"), text)["intent"]["name"] == "ask_headquarters"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("このチャットってデータ保存してる？プライバシー的に大丈夫？", "bot_challenge",
+      "ask_other_iclei_topic"),
+     ("Is it safe to walk around Cape Town in the evening?", "out_of_scope", "out_of_scope"),
+     ("what about canada, we have a project near the border in Quebec too", "out_of_scope",
+      "ask_office_contact"),
+     ("also my editor says iclei came out of the Rio Earth Summit in 92 — correct?",
+      "ask_why_cities", "ask_founding"),
+     ("1990年の設立会議の正式名称だけ教えてください。", "ask_name", "ask_founding"),
+     ("Is there a fee for a county like ours to become a member?", "start_enquiry",
+      "ask_membership"),
+     ("NPO法人 かもがわ環境ネットです。自治体じゃないですけど大丈夫ですか", "what_is_iclei",
+      "ask_membership")],
+)  # fmt: skip
+def test_data_a_place_after_what_about_origins_fees_and_who_may_join(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected

@@ -371,3 +371,16 @@ async def test_a_change_asked_in_a_conversation_without_an_enquiry_is_a_follow_u
     after = FakeProcessor(slots={"enquiry_outcome": "sent"})
     await handle(after, message("なんで変えたの？"))
     assert after.handled[0].parse_data["intent"]["name"] == "correct_enquiry"
+
+
+def test_a_line_that_introduced_a_repeated_card_ends_as_a_sentence():
+    from bot.dialogue.turns import _without_repeats
+
+    card = {"recipient_id": "u", "text": "São Paulo office card"}
+    intro = {"recipient_id": "u", "text": "For South America, please contact the office:"}
+    first = {"recipient_id": "u", "text": "No office in Bogotá; contact the office:"}
+    assert _without_repeats([first, card, intro, dict(card)]) == [
+        first,
+        card,
+        {"recipient_id": "u", "text": "For South America, please contact the office."},
+    ]
