@@ -258,6 +258,9 @@ class ValidateEnquiryForm(FormValidationAction):
             # "We're mainly interested in climate action. Also, please change the email to …":
             # the rest of the message still answers the question asked.
             rest = corrections.unchanged_part(latest_text(tracker))
+            if not rest:
+                # 「r-nakamura@… ※団体名は…：北九州市環境局…」 at the email: the address.
+                rest = corrections.labelled_answers(latest_text(tracker)).get(field, "")
             kept = VALIDATORS[field](rest) if rest and not looks_like_question(rest) else None
             if kept is not None and kept.ok:
                 return {**changed, slot: str(kept.value), "enquiry_failures": 0}

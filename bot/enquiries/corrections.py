@@ -44,7 +44,7 @@ _CHANGE = re.compile(
     r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
     r"正しくは|本当は|"
     r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り|"
-    r"[」』]\s*に\s*して|[」』]\s*(?:だけ|のみ)?\s*でお願い|"
+    r"[」』]\s*に\s*して|[」』]\s*(?:だけ|のみ)?\s*でお願い|入れて(?:ほしい|欲しい|ください)|"
     r"\b(?:make|set) (?:the |my |our |it )?(?:organi[sz]ation|role|position|e-?mail|name|contact|"
     r"country|population|message)\b"
 )
@@ -83,7 +83,8 @@ _EN_MADE = re.compile(
 )
 _MAKE_BEFORE = re.compile(r"\b(?:make|set)\s+(?:the\s+|my\s+|our\s+|it\s+)?$", re.IGNORECASE)
 _EN_ACTUALLY = re.compile(
-    r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be|(?:please )?use)\s+"
+    r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be|(?:please )?use|"
+    r"(?:just |please )?(?:put|write|enter|make it))\s+"
     r"(?P<value>.+?)(?:\s+instead)?$",
     re.IGNORECASE,
 )
@@ -110,8 +111,9 @@ _SWAP = (
 # A number as visitors write a population: digits, or 万/千/億.
 _NUMBER = re.compile(r"\d|[万千億]")
 _NOT_VALUES = re.compile(
-    r"^(?:(?:still|also|all|just|totally|completely)\s+)?"
-    r"(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off)\b",
+    r"^(?:(?:still|also|all|just|totally|completely|a bit|a little|kind of)\s+)?"
+    r"(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off|messy|"
+    r"garbled|odd|weird|incomplete|cut off|truncated|broken)\b",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
@@ -198,8 +200,14 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
         field = _field_like(value, current) if value else None
         return Change(field, value) if field else None
     field, end = named
-    if field in OPTIONAL and _REMOVE.search(clause.casefold()) and not _value_after(clause, end):
-        return Change(field, "")
+    given = labelled_answers(clause).get(field)
+    if (
+        field in OPTIONAL
+        and _REMOVE.search(clause.casefold())
+        and not _value_after(clause, end)
+        and not given
+    ):
+        return Change(field, "")  # not "population about 1.3 million, and no message needed"
     addresses = addresses_in(clause)
     if field == "email" and addresses:
         # "I gave you the wrong email earlier - please use a@b.example instead"; "it's a@x.pt
@@ -213,6 +221,11 @@ def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
         if value:
             return Change(field, value)
     value = _value_after(clause, end) or _ja_value(clause) or _actually(clause)
+    if value is None:
+        # 「団体名は課名まで入れてほしいです：北九州市環境局…」, "Population ~1.4 million.".
+        after_colon = re.split(r"[:：]", clause[end:])
+        value = _clean_value(after_colon[-1]) if len(after_colon) > 1 else None
+        value = value or labelled_answers(clause).get(field)
     if field == "name" and value:
         # "the contact should be my colleague Dr. Lena Hofer": the name, not who she is.
         value = _PERSON_LEAD.sub("", value) or value
@@ -341,6 +354,8 @@ def _clean_value(value: str | None) -> str | None:
     value = re.sub(r"^(?:just|only|simply)\b[:\s]*", "", value, flags=re.IGNORECASE)
     value = value.strip(" \"'“”‘’「」『』")  # "just 'Tamale Metropolitan Assembly'"
     value = re.sub(r",?\s+not (?:that|this|the|what)\b.*$", "", value, flags=re.IGNORECASE)
+    # "Métropole de Lyon rather than the city — the metropolitan authority will be the member".
+    value = re.split(r"\s+(?:rather than|instead of)\b", value, maxsplit=1)[0]
     value = re.sub(r"^the\s+(?=[A-Z])", "", value)  # "the Provincial Municipality of …"
     # 「フルネームで田中一郎」, "the official name is City of Ballarat": after the lead-in.
     value = re.sub(r"^(?:フルネームで|フルネームは|正式には|正式名称は|正しくは)[、\s]*", "", value)
@@ -481,7 +496,8 @@ def without_label(text: str) -> str:
 
 # "no message", 「メッセージは特にありません」: an optional field declined beside an answer.
 _DECLINED_FIELD = re.compile(
-    r"^\s*(?:and\s+)?no (?P<en>message|comments?|role|population)\b[\s.!]*$|"
+    r"^\s*(?:and\s+)?no (?P<en>message|comments?|role|population)\b"
+    r"(?:\s+(?:needed|necessary|required|for now|thanks|please))?[\s.!]*$|"
     r"^\s*(?P<ja>メッセージ|コメント|役職|人口)(?:は|も)?(?:特に)?(?:ありません|なし|無し|ないです|不要です?)[。\s]*$",
     re.IGNORECASE,
 )

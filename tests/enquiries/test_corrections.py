@@ -226,3 +226,30 @@ def test_corrections_in_the_testers_words(text, current, expected):
 def test_a_correction_beside_an_answer_or_in_its_own_words(text, expected, kept):
     assert changes(text, {"organisation": "x", "name": "y", "email": "z@z.org"}) == expected
     assert unchanged_part(text) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [("Oh sorry, actually it should be Métropole de Lyon rather than the city — the metropolitan "
+      "authority will be the member. Population ~1.4 million.",
+      {"organisation": "City of Lyon", "population": ""},
+      [Change("organisation", "Métropole de Lyon"), Change("population", "~1.4 million")]),
+     ("The organisation line is messy — just put Métropole de Lyon. And population 1.4 million.",
+      {"organisation": "messy", "population": ""},
+      [Change("organisation", "Métropole de Lyon"), Change("population", "1.4 million")]),
+     ("r-nakamura@city.kitakyushu.lg.jp ※団体名は課名まで入れてほしいです："
+      "北九州市環境局環境国際戦略課",
+      {"organisation": "北九州市"}, [Change("organisation", "北九州市環境局環境国際戦略課")]),
+     ("sustainability coordinator. population about 1.3 million, and no message needed", {},
+      [Change("population", "about 1.3 million")])],
+)  # fmt: skip
+def test_corrections_from_the_testers_second_round(text, current, expected):
+    assert changes(text, current) == expected
+
+
+def test_a_declined_message_beside_the_role_is_no_part_of_it():
+    text = "sustainability coordinator. population about 1.3 million, and no message needed"
+    assert answer_and_labelled(text, "role") == (
+        "sustainability coordinator",
+        {"population": "about 1.3 million", "message": ""},
+    )
