@@ -279,6 +279,8 @@ class ValidateEnquiryForm(FormValidationAction):
         if isinstance(value, str) and field != "message" and not declined:
             # "Senior regional planner, population is roughly 350,000": both answers.
             value, others = corrections.answer_and_labelled(value, field)
+            if field == "organisation":
+                value = _listed_details(value, others)
             for other, text in others.items():
                 if text == "" and other in OPTIONAL_FIELDS:
                     given[FIELD_SLOTS[other]] = ""  # "…, no message."
@@ -594,6 +596,30 @@ def _country_alongside(field: str, tracker: Tracker) -> dict[str, Any]:
         return {}  # 「横浜市です。日本の自治体とも連携していますか？」 asks about Japan
     code = prefill.country_in(get_knowledge(), text)
     return {"enquiry_country": code} if code else {}
+
+
+# A person's name on its own: 「高橋ゆうと」「中村 亮」, "Luis Pérez".
+_PERSON_ALONE = re.compile(
+    r"^(?:[\u4e00-\u9fff々\u3041-\u3093\u30a1-\u30f6ー]{1,6}\s?[\u4e00-\u9fff々\u3041-\u3093"
+    r"\u30a1-\u30f6ー]{1,6}|[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3})$"
+)
+
+
+def _listed_details(value: str, others: dict[str, str]) -> str:
+    """「小布施町、日本、高橋ゆうと、takahashi@…」 at the organisation: its first part; a
+    country and a person's name listed after it go to their fields (in `others`)."""
+    parts = [part.strip() for part in re.split(r"[、,]", value) if part.strip()]
+    if len(parts) < 2:
+        return value
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if "country" not in others and VALIDATORS["country"](part).ok:
+            others["country"] = part
+        elif "name" not in others and _PERSON_ALONE.match(part):
+            others["name"] = part
+        else:
+            kept.append(part)
+    return ", ".join(kept)
 
 
 def _question_intent(

@@ -34,7 +34,8 @@ _KANJI = r"[\u4e00-\u9fff々\u30a1-\u30f6ー]"
 # particle (hiragana), so 「私たちは松本市です」 gives 松本市.
 _JA_ORGANISATION = re.compile(
     rf"(?:^|(?<=[\s\u3041-\u3093、。「（(]))((?:{_KANJI}{{1,6}}?[都道府県])?{_KANJI}{{1,8}}?[市町村区]"
-    r"(?:役所|役場|政府|庁)?)"
+    # 「北九州市環境局環境国際戦略課」「台北市政府環境保護局」: its departments too.
+    rf"(?:役所|役場|政府|庁)?(?:{_KANJI}{{1,10}}?(?:局|部|課|室|係))*)"
 )
 # Words that end like a municipality but are none.
 _NOT_ORGANISATIONS = frozenset({"都市", "市町村", "各市", "地区", "区市町村", "市区町村"})
@@ -50,7 +51,8 @@ _EN_PERSON = re.compile(
 _JA_PERSON = re.compile(
     r"(?:^|[、。\s]|の)(?P<name>[^\s、。の]{1,10}?)と申します"
     # 「名前は山本花子、メールは…」, 「担当者：佐藤」
-    r"|(?:名前|氏名|担当者名|担当者)(?:は|:)\s*(?P<named>[^\s、。,:？?！!]{1,12}?)"
+    r"|(?:名前|氏名|担当者名|担当者|担当)(?:は|:)\s*"
+    r"(?P<named>[^\s、。,:？?！!の]{1,8}?(?:\s[^\s、。,:？?！!の]{1,6}?)?)"
     r"\s*(?:です|でございます|と申します)?(?:[、。,\s]|$)"
 )
 
@@ -130,13 +132,18 @@ def person_in(text: str) -> str | None:
     match = _EN_PERSON.search(text) or _JA_PERSON.search(text)
     if match is None:
         return None
-    name = (match.group("name") or match.groupdict().get("named") or "").strip()
+    named = match.groupdict().get("named")
+    name = (match.group("name") or named or "").strip()
     if not name:
         return None
+    if named:
+        # 「担当は中村 亮です」: labelled as the person; 中村 only looks like a village.
+        return None if _OFFICE_WORDS.search(name) else name
     # "I'm Auckland Council": an organisation or a place, not a person.
     return None if organisation_in(name) or _PLACE_WORDS.search(name) else name
 
 
+_OFFICE_WORDS = re.compile(r"役所|役場|政府|事務所|事務局|イクレイ|どの|どこ|誰")
 _PLACE_WORDS = re.compile(
     r"\b(?:City|Council|Town|Government|Municipality|ICLEI)\b|[市町村区県]$|事務所|事務局|イクレイ"
 )

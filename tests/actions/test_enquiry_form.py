@@ -528,3 +528,15 @@ async def test_a_question_beside_the_no_is_answered(dispatcher, text, answer):
     responses = [m["response"] for m in dispatcher.messages]
     assert responses[0] == "utter_enquiry_no_consent"
     assert (answer in responses) if answer else responses == ["utter_enquiry_no_consent"]
+
+
+async def test_details_listed_at_the_organisation_go_to_their_fields(dispatcher):
+    text = "小布施町、日本、高橋ゆうと、takahashi.y@town.obuse.example.jp です"
+    tracker = make_tracker(text=text, intent="inform", slots={"enquiry_consent": True})
+    result = await ValidateEnquiryForm().validate_enquiry_organisation(
+        text, dispatcher, tracker, {}
+    )
+    assert result["enquiry_organisation"] == "小布施町"
+    assert result["enquiry_country"] == "JP"
+    assert result["enquiry_name"] == "高橋ゆうと"
+    assert result["enquiry_email"] == "takahashi.y@town.obuse.example.jp"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.enquiries.prefill import Prefill, from_messages, organisation_in
+from bot.enquiries.prefill import Prefill, from_messages, organisation_in, person_in
 from bot.knowledge import get_knowledge
 
 
@@ -82,3 +82,15 @@ def test_two_addresses_give_no_email():
 )
 def test_our_city_names_no_organisation(text):
     assert organisation_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation", "name"),
+    [("北九州市環境局環境国際戦略課、日本、担当は中村 亮です", "北九州市環境局環境国際戦略課",
+      "中村 亮"),
+     ("台北市政府環境保護局の陳と申します。", "台北市政府環境保護局", "陳"),
+     ("担当はどの事務所ですか？", None, None)],
+)  # fmt: skip
+def test_a_department_and_a_contact_labelled_in_japanese(text, organisation, name):
+    assert organisation_in(text) == organisation
+    assert person_in(text) == name
