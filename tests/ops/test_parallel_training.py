@@ -174,6 +174,13 @@ def _same(name: str, mine: bytes, theirs: bytes) -> bool:
 def test_trained_in_two_processes_the_model_is_the_one_trained_in_one(
     project, tmp_path, monkeypatch
 ) -> None:
+    # Training as `python -m bot train` does: without the serving patches another test may
+    # have installed (TED's on-demand prediction fails Rasa's check of the recipe).
+    from rasa.core.policies.ted_policy import TEDPolicy
+
+    from bot import ted_on_demand
+
+    monkeypatch.setattr(TEDPolicy, "predict_action_probabilities", ted_on_demand._PREDICT)
     model_training.install()
     submitted = []
     original_submit = parallel_training.PolicyWorker.submit
