@@ -257,10 +257,10 @@ class ValidateEnquiryForm(FormValidationAction):
         if changed:
             # "We're mainly interested in climate action. Also, please change the email to …":
             # the rest of the message still answers the question asked.
-            rest = corrections.unchanged_part(latest_text(tracker))
-            if not rest:
-                # 「r-nakamura@… ※団体名は…：北九州市環境局…」 at the email: the address.
-                rest = corrections.labelled_answers(latest_text(tracker)).get(field, "")
+            # "…my email is actually m@x.gov. Role is town manager" at the role, 「r-nakamura@…
+            # ※団体名は…：北九州市環境局…」 at the email: the answer its label gives first.
+            rest = corrections.labelled_answers(latest_text(tracker)).get(field, "")
+            rest = rest or corrections.unchanged_part(latest_text(tracker))
             kept = VALIDATORS[field](rest) if rest and not looks_like_question(rest) else None
             if kept is not None and kept.ok:
                 return {**changed, slot: str(kept.value), "enquiry_failures": 0}

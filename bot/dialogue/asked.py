@@ -862,6 +862,11 @@ _CALL_OFF = re.compile(
 _ENQUIRY_CALLED_OFF = re.compile(
     r"(?:問い合わせ|申し込み|申込)(?:は|を)?(?:やめ|キャンセル|中止|取り消|取りやめ)"
     r"|(?:cancel|drop|withdraw) (?:the|this|my|our) (?:enquiry|request)"
+    # 「今回は送信を見送らせてください」「送信はしないでください。取り消しでお願いします」,
+    # "we stop now please, not send nothing", "don't send it".
+    r"|送信(?:を|は)?(?:見送|しないで|やめ|取りやめ)|送らないで|取り消しで|取り消して(?:ください|下さい)"
+    r"|今日はやめ|やめておきます|また今度|"
+    r"\b(?:we |let'?s )?stop (?:now|here)\b|\bnot send\b|\b(?:don'?t|do not) send\b"
 )
 # "Please send it", 「このまま送信してください」, 「送信」: the enquiry sent as it stands.
 _SEND = re.compile(
@@ -945,6 +950,9 @@ _MEMBER_STATUS = re.compile(
     r"加盟(?:している|してる)(?:自治体|ところ|都市|市町村|まち)(?!の?数)(?:は|って|を|の(?:一覧|リスト|名前))|"
     r"加盟自治体(?:は|って)(?:どこ|ある)|会員(?:の(?:自治体|都市|市))?(?:って|は)(?:どこ|どの)|"
     r"加盟(?:している|してる)(?:自治体|ところ|都市|市町村)の名前|"
+    r"(?:は|って|が|も)(?:メンバー|会員)(?:なの|です|ですか|なんですか|なんでしょうか|？|\?)|"
+    r"(?:市|町|村|とか)(?:も)?入って(?:ん|る|います|ますか)|入ってるかどうか|"
+    r"(?:は|って)(?:イクレイ|iclei)の(?:会員|メンバー|加盟)|"
     # 「横浜とか入ってる？」 after asking for members
     r"(?:とか|も|は)(?:入って(?:る|います|ますか|いますか)|含まれて|加盟して(?:る|います|ますか))"
 )
@@ -984,7 +992,8 @@ _DATA_NOUN = re.compile(
     r"messages?)\b|データ|情報|メール|アドレス|名前|連絡先|内容|チャット|会話|しゃべった|話した"
 )
 _TELL_ME = re.compile(
-    r"ききたい|聞きたい|知りたい|教えて|伺いたい|\btell me\b|(?:like|want) to know|wondering"
+    r"ききたい|聞きたい|知りたい|教えて|伺いたい|気になって|\btell me\b|(?:like|want) to know|"
+    r"wondering|\bi asked\b|i'?m asking|my question (?:is|was)"
 )
 _DATA_HANDLING = re.compile(
     r"what happens|what (?:will|do|would|does) (?:you|they|iclei|it) do|"
@@ -994,7 +1003,7 @@ _DATA_HANDLING = re.compile(
     r"handled?|process(?:ed)?|safe|secure|third part)|"
     r"どう(?:扱|使|なり|され)|どのように(?:扱|使|管理)|扱い|誰が(?:見|読|確認)|保存期間|"
     r"いつまで|削除|消して|何に使|必要なの|必要ですか|なぜ必要|共有|第三者|安全|保管|管理|保存|"
-    r"記録|残る|残り"
+    r"記録|残る|残り|消え|\bsaved?\b|\brecord(?:ed)?\b|\blogged\b"
 )
 
 
@@ -1131,7 +1140,8 @@ _CITY_FIGURES = re.compile(
 )
 # 「その70%って何年のデータ？出典は？」: where a figure comes from, which the page does not say.
 _SOURCE = re.compile(
-    r"出典|ソース|\bsources?\b|what year|which year|何年の|いつの|\bcite\b|citation|based on what"
+    r"出典|ソース|\bsources?\b|what year|which year|何年の|いつの|\bcite\b|citation|based on what|"
+    r"\bcomes? from\b|\bcame from\b|where did (?:they|you|iclei) get|出所|どこから"
 )
 _FIGURE = re.compile(r"\d+ ?%|percent|figure|number|statistic|data|数字|データ|統計|割合|数値")
 

@@ -246,6 +246,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Why should a small town bother joining a network like this?": what joining brings,
         # not the form (the membership answer offers it).
         return read_as(parse, "ask_membership")
+    if intent == "start_enquiry" and calls_off(text):
+        # 「入会申し込みをしたいのですが、やっぱり今日はやめておきます。また今度にします。」
+        return read_as(parse, "deny")
     if intent == "start_enquiry" and asks_about_fees(text) and looks_like_question(text):
         # "Is there a fee for a county like ours to become a member?": not the form.
         return read_as(parse, "ask_membership")
@@ -271,7 +274,7 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
-    if intent not in _KEPT and asks_about_personal_data(text, named=True):
+    if intent not in _KEPT - {"deny", "thank"} and asks_about_personal_data(text, named=True):
         # 「このチャットってデータ保存してる？」 read as what the assistant is: how the chat and
         # an enquiry's details are kept.
         return read_as(parse, "ask_other_iclei_topic")

@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dialogue.asked import attributes_asked, gives_an_address
+from bot.dialogue.asked import (
+    asks_about_personal_data,
+    asks_for_a_figures_source,
+    asks_member_status,
+    attributes_asked,
+    gives_an_address,
+    is_travel_or_everyday,
+)
 from bot.dialogue.clauses import REPORTING_WORDS
 
 # Intents that carry no question of their own when another clause asks one.
@@ -86,8 +93,8 @@ def is_set_phrase(text: str) -> bool:
 # A Japanese clause that ends on "…, but" (「検討しているのですが」「探しているんですけど」) sets up
 # the next one: it asks nothing of its own.
 _SETUP = re.compile(
-    r"(?:のです|んです|んだ|ます|です|でした|ました|ている|てる|ていて|でして)"
-    r"(?:が|けど|けれど|けれども)[、,\s]*$"
+    r"(?:(?:のです|んです|んだ|ます|です|でした|ました|ている|てる|ていて|でして)"
+    r"(?:が|けど|けれど|けれども)|(?:ておりまして|ていまして|しまして|まして))[、,\s]*$"
 )
 
 _WISH = re.compile(r"たい|ほしい|欲しい|お願い|もらえ|いただけ")
@@ -152,6 +159,10 @@ class Unit:
 
 def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
     """The turns one message becomes, in the order the visitor asked."""
+    if asks_as_a_whole(whole.text) and sum(bool(_QUESTION.search(c.text)) for c in clauses) <= 1:
+        # 「ちなみに入力した村の名前とかって消えてます？個人情報とかどう扱われるのか気になって」:
+        # one question about the data, whatever its clauses look like alone.
+        return [Unit(whole.text, whole.parse)]
     asking = [clause for clause in clauses if clause.asks()]
     questions = [clause for clause in asking if not _introduces(clause)]
     if questions:
@@ -202,7 +213,11 @@ def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
     return [Unit(whole.text, whole.parse)]
 
 
-_STATEMENT = re.compile(r"(?:です|でした|ます|ました|である)[。．.!！]?$")
+# 「姉妹都市です。」, and plain forms: 「ニュースで見た」「授業で扱う予定で…」.
+_STATEMENT = re.compile(
+    r"(?:です|でした|ます|ました|である|見た|聞いた|読んだ|知った|予定で|予定です|ので|のでして)"
+    r"[。．.!！…]*$"
+)
 # A Japanese phrase ending on a particle, not a sentence: 「ICLEIのデータで」「念のため」.
 _FRAGMENT = re.compile(r"^[^?？。]{1,15}(?:で|から|について|として|より|ため|ので)[。.!！]?$")
 _CURIOUS = re.compile(r"気にな|興味|関心|知りた|伺いた|お聞きした")
@@ -223,6 +238,16 @@ def _half_of_the_question(clause: Parsed, asking: list[Parsed], whole: Parsed) -
         and not attributes_asked(clause.text)
         and confidence >= _SURE_OF_A_REMARK
         and any(other.intent == whole.intent for other in asking if other is not clause)
+    )
+
+
+def asks_as_a_whole(text: str) -> bool:
+    """True for a message whose question only its whole text shows: how personal data is
+    kept, where a figure comes from, whether a city is a member."""
+    return (
+        asks_about_personal_data(text, named=True)
+        or asks_for_a_figures_source(text)
+        or asks_member_status(text)
     )
 
 
@@ -283,6 +308,10 @@ def _group(asking: list[Parsed]) -> list[list[Parsed]]:
     return groups
 
 
+_HOURS = re.compile(
+    r"何時|開いて|開館|営業|受付時間|休み|\bopen\b|\bhours\b|\bclosed\b|weekends?|saturdays?|sundays?",
+    re.IGNORECASE,
+)
 _OFFICE_INTENTS = frozenset({"ask_office_contact", "list_offices", "ask_headquarters"})
 _STARTS_A_FORM = frozenset({"start_enquiry"})
 
@@ -293,6 +322,8 @@ def _same_question(group: list[Parsed], clause: Parsed) -> bool:
         # of the office just named, whatever the model made of the fragment.
         if clause.intent in ("ask_followup", *_OFFICE_INTENTS) or attributes_asked(clause.text):
             return True
+        if _HOURS.search(clause.text) or is_travel_or_everyday(clause.text):
+            return True  # 「東京の事務所の電話番号も…あと何時から開いてますか？」
     if any(member.intent != clause.intent for member in group):
         return False
     places = {place for member in group for place in member.places}

@@ -45,6 +45,8 @@ _CHANGE = re.compile(
     r"正しくは|本当は|"
     r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り|"
     r"[」』]\s*に\s*して|[」』]\s*(?:だけ|のみ)?\s*でお願い|入れて(?:ほしい|欲しい|ください)|"
+    r"\bextra words\b|\bmessed up\b|\bmixed up\b|\bmessy\b|\bjust (?:put|say|write)\b|"
+    r"\bshould (?:just |only )?(?:say|read)\b|"
     r"\b(?:make|set) (?:the |my |our |it )?(?:organi[sz]ation|role|position|e-?mail|name|contact|"
     r"country|population|message)\b"
 )
@@ -84,7 +86,8 @@ _EN_MADE = re.compile(
 _MAKE_BEFORE = re.compile(r"\b(?:make|set)\s+(?:the\s+|my\s+|our\s+|it\s+)?$", re.IGNORECASE)
 _EN_ACTUALLY = re.compile(
     r"(?:it'?s actually|actually it'?s|it should be|it is actually|should be|(?:please )?use|"
-    r"(?:just |please )?(?:put|write|enter|make it))\s+"
+    r"(?:just |please )?(?:put|write|enter|make it)|should (?:just |only )?(?:say|read)|"
+    r"it(?:'s| is) (?:just|only|simply))\s+"
     r"(?P<value>.+?)(?:\s+instead)?$",
     re.IGNORECASE,
 )
@@ -113,7 +116,7 @@ _NUMBER = re.compile(r"\d|[万千億]")
 _NOT_VALUES = re.compile(
     r"^(?:(?:still|also|all|just|totally|completely|a bit|a little|kind of)\s+)?"
     r"(?:wrong|incorrect|not right|a typo|a mistake|mistaken|misspelled|misspelt|off|messy|"
-    r"garbled|odd|weird|incomplete|cut off|truncated|broken)\b",
+    r"garbled|odd|weird|incomplete|cut off|truncated|broken|messed up|mixed up|a mess)\b",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
@@ -517,7 +520,11 @@ def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
     """The answer to `field` and the other fields' labelled values in one message ("Senior
     regional planner, population is roughly 350,000"); the text as it is when it labels no
     other field."""
-    others = {k: v for k, v in labelled_answers(text).items() if k != field}
+    labelled = labelled_answers(text)
+    others = {k: v for k, v in labelled.items() if k != field}
+    if field in labelled and others:
+        # "oops, my email is actually m@x.gov. Role is town manager" at the role: its label.
+        return labelled[field], others
     segments = [part for part in _SEGMENT_BREAK.split(_norm(text)) if part and part.strip()]
     declined = {_declined_field(part) for part in segments} - {None, field}
     others.update(dict.fromkeys(declined, ""))  # "" declines an optional field

@@ -367,3 +367,23 @@ def test_the_head_office_at_first_and_an_offices_headcount():
         "世界事務局って今ボンにあるんですよね？最初からボンだったんでしょうか"
     )
     assert asks_what_the_page_lacks("いや日本事務所の人数がしりたいんですけど")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["申し訳ありません、上司の決裁がまだでしたので、今回は送信を見送らせてください。",
+     "送信はしないでください。取り消しでお願いします。",
+     "wait, sorry, i need ask my chefe first. we stop now please, not send nothing"],
+)  # fmt: skip
+def test_polite_ways_to_call_the_enquiry_off(text):
+    assert calls_off(text)
+    assert not calls_off("このまま送信してください")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["へー。日本の市とかも入ってんの？金沢とか", "いやそうじゃなくて、金沢市はメンバーなの？って話",
+     "…サンパウロ市ってイクレイの会員ですか？"],
+)  # fmt: skip
+def test_member_questions_in_casual_japanese(text):
+    assert asks_member_status(text)

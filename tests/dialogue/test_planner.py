@@ -365,3 +365,36 @@ def test_a_qualifying_phrase_beside_a_question_is_no_question():
     ]
     units = plan(whole, clauses)
     assert [u.parse["intent"]["name"] for u in units] == ["ask_why_cities"]
+
+
+def test_a_data_question_in_two_clauses_is_one_question():
+    text = (
+        "ちなみに入力した村の名前とかって消えてます？個人情報とかどう扱われるのかちょっと気になって"
+    )
+    whole = parsed(text, "ask_name")
+    clauses = [
+        parsed("ちなみに入力した村の名前とかって消えてます？", "ask_name"),
+        parsed("個人情報とかどう扱われるのかちょっと気になって", "ask_other_iclei_topic"),
+    ]
+    assert [u.text for u in plan(whole, clauses)] == [text]
+
+
+def test_opening_hours_after_an_office_are_that_offices_detail():
+    whole = parsed(
+        "東京の事務所の電話番号も知りたいです。あと何時から開いてますか？", "ask_office_contact"
+    )
+    clauses = [
+        parsed("東京の事務所の電話番号も知りたいです。", "ask_office_contact", "東京"),
+        parsed("あと何時から開いてますか？", "out_of_scope"),
+    ]
+    assert len(plan(whole, clauses)) == 1
+
+
+@pytest.mark.parametrize("remark", ["ニュースで見た", "授業でSDGsと自治体の取り組みを扱う予定で…"])
+def test_plain_japanese_statements_beside_a_question_are_remarks(remark):
+    whole = parsed(f"いくれいってなに？{remark}", "what_is_iclei")
+    clauses = [
+        parsed("いくれいってなに？", "what_is_iclei"),
+        parsed(remark, "ask_other_iclei_topic"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["what_is_iclei"]

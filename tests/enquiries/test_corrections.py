@@ -253,3 +253,27 @@ def test_a_declined_message_beside_the_role_is_no_part_of_it():
         "sustainability coordinator",
         {"population": "about 1.3 million", "message": ""},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [("the role field is messed up, should just say Town Manager", {"role": "x"},
+      [Change("role", "Town Manager")]),
+     ("organisation name has extra words, it is just Kochi Municipal Corporation",
+      {"organisation": "Kochi Municipal Corporation. btw"},
+      [Change("organisation", "Kochi Municipal Corporation")])],
+)  # fmt: skip
+def test_a_field_called_messed_up_then_its_value(text, current, expected):
+    assert asks_to_change(text)
+    assert changes(text, current) == expected
+
+
+def test_the_asked_fields_own_label_is_its_answer():
+    text = (
+        "oops, I fat-fingered that, my email is actually mhalvorson@bozeman-example.gov "
+        "with an o. Role is town manager"
+    )
+    assert answer_and_labelled(text, "role") == (
+        "town manager",
+        {"email": "mhalvorson@bozeman-example.gov"},
+    )
