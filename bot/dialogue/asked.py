@@ -1013,7 +1013,7 @@ _REPLY_TIME = re.compile(_REPLY_TIME_WORDS)
 # Outside the form "it" and "name" are no data ("Is it safe to walk around Cape Town?",
 # 「いつまでその名前だったの？」): the data must be named.
 _NAMED_DATA = re.compile(
-    r"\b(?:data|details|information|info|personal|chat|conversation|messages?)\b|"
+    r"\b(?:data|details|information|info|personal|chat|conversation|what i type)\b|"
     r"データ|情報|内容|チャット|会話|しゃべった|話した|個人"
 )
 
