@@ -23,6 +23,7 @@ from bot.answers.office_details import not_listed
 from bot.answers.offices import office_card
 from bot.answers.reply import Reply
 from bot.dialogue.asked import (
+    asks_about_activities,
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
@@ -120,6 +121,11 @@ class ActionAnswerFaq(Action):
             # 「ここでしゃべった内容って保存されてんの？」: how the chat and an enquiry are kept.
             send(dispatcher, chat_data_use(language_of(tracker)))
             return []
+        if intent in ("what_is_iclei", "ask_mission") and asks_about_activities(text):
+            # "Could you tell me briefly what ICLEI actually does?": what the page says it does.
+            values = fact_values(get_knowledge(), language_of(tracker))
+            send(dispatcher, [Reply("utter_iclei_activities", values)])
+            return [SlotSet("topic", "ask_mission")]
         if intent == "ask_mission" and names_the_seoul_plan(text):
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_seoul_plan", values)])

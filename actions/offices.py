@@ -24,6 +24,7 @@ from bot.dialogue.asked import (
     is_travel_or_everyday,
     names_an_office,
     names_the_head_office,
+    supposes_no_office,
 )
 from bot.knowledge import (
     Knowledge,
@@ -203,6 +204,19 @@ def answer_place(
     return replies + office_replies(knowledge, office, text, lang), office
 
 
+def _in_the_place_asked(office: Office, tracker: Tracker) -> bool:
+    """Whether the office is in the place the message names (its city or its country), not
+    one that only covers it."""
+    text = latest_text(tracker)
+    for match in find_places(get_knowledge(), text):
+        if office in match.offices and (
+            match.kind in ("office", "city")
+            or office.country == getattr(match.country, "code", None)
+        ):
+            return True
+    return False
+
+
 def _shown(place: gazetteer.GeoPlace) -> str:
     """A place as the answer names it: as written, or its own name when written in lower
     case ("beijing" -> "Beijing")."""
@@ -306,6 +320,10 @@ def answer_named_place(
     if answer is None:
         return None
     replies, office = answer
+    if office is not None and supposes_no_office(text) and _in_the_place_asked(office, tracker):
+        # 「インドネシアにはないですよね？」: いいえ, there is one, before its card.
+        there = Reply("utter_office_there_is", {"office_name": office.name.get(lang)})
+        replies = [there, *[r for r in replies if not r.response.startswith("utter_office_for")]]
     send(dispatcher, replies)
     return office_events(office)
 

@@ -1164,6 +1164,33 @@ def names_the_seoul_plan(text: str) -> bool:
     return bool(_SEOUL_PLAN.search(_norm(text)))
 
 
+# "what ICLEI actually does", 「具体的にどんな活動してるの？」: its activities, not its definition.
+_ACTIVITIES = re.compile(
+    r"what (?:does|do) (?:iclei|it|you|they) (?:actually |really |concretely )?do\b|"
+    r"what (?:iclei|it|you|they) (?:actually |really |concretely )?(?:does|do)\b|"
+    r"what (?:kind of )?(?:work|activities|programmes|programs|projects) (?:does|do)|"
+    r"\bactivities\b|具体的に(?:どんな|何)|どんな(?:活動|こと)|活動内容|"
+    r"何(?:を)?(?:してる|している|してん|やってる|やっている|やってん)"
+)
+# 「インドネシアにはないですよね？」「トロントにはもう何もないんですか？」, "nothing in Toronto
+# any more?": an office taken to be missing.
+_NONE_THERE = re.compile(
+    r"(?:は|には|にも)(?:もう)?(?:何も)?(?:ない|無い)(?:ですよね|んですか|の|よね|ですか|んだ)|"
+    r"\b(?:there'?s|there is) no (?:office|one)\b|\bisn'?t there (?:an? )?(?:office|one)\b|"
+    r"\bnothing (?:in|left in|at)\b|\bno (?:office|one) in\b"
+)
+
+
+def asks_about_activities(text: str) -> bool:
+    """True when a message asks what ICLEI does in practice."""
+    return bool(_ACTIVITIES.search(_norm(text)))
+
+
+def supposes_no_office(text: str) -> bool:
+    """True when a message supposes there is no office in a place (a negative question)."""
+    return bool(_NONE_THERE.search(_norm(text)))
+
+
 def asks_about_city_figures(text: str) -> bool:
     """True when a message asks how much cities emit or consume (the page's figures)."""
     return bool(_CITY_FIGURES.search(_norm(text)))

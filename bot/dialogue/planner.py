@@ -218,6 +218,18 @@ _STATEMENT = re.compile(
     r"(?:です|でした|ます|ました|である|見た|聞いた|読んだ|知った|予定で|予定です|ので|のでして)"
     r"[。．.!！…]*$"
 )
+# An English sentence about the visitor, asking and requesting nothing: "I read something about
+# a 'Seoul Plan'.", "I'm writing a report in English for my seminar."
+_NARRATIVE = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|well|oh)[,!.\s]+)?(?:i|i'm|i am|i've|i was|we|we're|we've|"
+    r"my|our|it's|this is)\b[^?]*[.!]?$",
+    re.IGNORECASE,
+)
+_EN_REQUEST = re.compile(
+    r"\b(?:please|pls|need|want|would like|'d like|looking for|interested in|tell me|show me|"
+    r"give me|send me|share|wondering|curious)\b",
+    re.IGNORECASE,
+)
 # A Japanese phrase ending on a particle, not a sentence: 「ICLEIのデータで」「念のため」.
 _FRAGMENT = re.compile(r"^[^?？。]{1,15}(?:で|から|について|として|より|ため|ので)[。.!！]?$")
 _CURIOUS = re.compile(r"気にな|興味|関心|知りた|伺いた|お聞きした")
@@ -257,10 +269,14 @@ def _remark(clause: Parsed) -> bool:
     text = clause.text.strip()
     if text.endswith((":", "：")):
         return True
-    if _QUESTION.search(text) or _WISH.search(text) or clause.places:
-        return False  # "Tokyo office, and the Seoul one?": a place asked about
+    if _QUESTION.search(text) or _WISH.search(text) or _EN_REQUEST.search(text):
+        return False
     if _FRAGMENT.match(text):
         return True  # 「ICLEIのデータで」 beside 「都市ってCO2どれくらい出してるの？」: a qualifier
+    if _NARRATIVE.match(text):
+        return True  # "I read something about a 'Seoul Plan'." before "What is it exactly?"
+    if clause.places and not _STATEMENT.search(text):
+        return False  # "Tokyo office, and the Seoul one?": a place asked about
     if _STATEMENT.search(text) and not _CURIOUS.search(text):
         # 「姉妹都市です。」: a Japanese statement asks nothing (「…が気になります」 does).
         return True

@@ -226,10 +226,27 @@ def _without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         following = messages[index + 1] if index + 1 < len(messages) else None
         text = sent.get("text")
         if following is not None and following in kept and isinstance(text, str):
-            if text.rstrip().endswith((":", "：")):
-                sent = {**sent, "text": text.rstrip()[:-1].rstrip() + "."}
+            sent = {**sent, "text": _pointing_above(text.rstrip())}
         kept.append(sent)
     return kept
+
+
+# Lines that announce the card after them, and how they read when that card was shown above.
+_ANNOUNCES = (
+    (re.compile(r"Here are (?:its|the) contact details[^:]*:$"), "Its contact details are above."),
+    (re.compile(r"(?:直接お問い合わせいただけるよう、)?掲載されている連絡先をご案内します。$"),
+     "連絡先は上記のとおりです。"),
+    (re.compile(r"連絡先は次のとおりです。$"), "連絡先は上記のとおりです。"),
+    (re.compile(r"\s*[:：]$"), "."),
+)  # fmt: skip
+
+
+def _pointing_above(text: str) -> str:
+    """An announcing line turned to the card shown above it."""
+    for pattern, replacement in _ANNOUNCES:
+        if pattern.search(text):
+            return pattern.sub(replacement, text)
+    return text
 
 
 def _question_kept(units: list[Unit]) -> list[Unit]:

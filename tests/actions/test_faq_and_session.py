@@ -316,3 +316,14 @@ async def test_a_question_about_iclei_as_a_whole_is_not_routed_to_an_earlier_cou
     )
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_other_iclei_topic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Could you tell me briefly what ICLEI actually does?", "what_is_iclei"),
+     ("具体的にどんな活動してるの？", "what_is_iclei")],
+)  # fmt: skip
+async def test_what_iclei_does_gets_its_activities(dispatcher, text, intent):
+    await ActionAnswerFaq().run(dispatcher, make_tracker(text, intent), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_iclei_activities"]
+    assert dispatcher.messages[0]["programme_ccp"]

@@ -495,3 +495,30 @@ async def test_a_place_written_in_lower_case_is_named_properly(dispatcher):
         dispatcher, text="is there anything in china? like beijing", intent="ask_office_contact"
     )
     assert dispatcher.messages[0]["place"] == "Beijing"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "entity"),
+    [("あと友達がジャカルタに留学してて、インドネシアにはないですよね？", "ja", "インドネシア"),
+     ("So there's nothing in Toronto any more?", "en", "Toronto")],
+)  # fmt: skip
+async def test_an_office_supposed_missing_is_there(dispatcher, text, lang, entity):
+    await run_contact(
+        dispatcher,
+        text=text,
+        intent="ask_office_contact",
+        entities=[place(entity)],
+        slots={"language": lang},
+    )
+    assert dispatcher.messages[0]["response"] == "utter_office_there_is"
+    assert dispatcher.messages[1]["response"].startswith("utter_office_contact")
+
+
+async def test_a_place_served_from_elsewhere_gets_no_there_is(dispatcher):
+    await run_contact(
+        dispatcher,
+        text="There's no office in Kenya, right?",
+        intent="ask_office_contact",
+        entities=[place("Kenya")],
+    )
+    assert "utter_office_there_is" not in responses(dispatcher)

@@ -398,3 +398,26 @@ def test_plain_japanese_statements_beside_a_question_are_remarks(remark):
         parsed(remark, "ask_other_iclei_topic"),
     ]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["what_is_iclei"]
+
+
+@pytest.mark.parametrize(
+    ("remark", "question", "intent"),
+    [("I read something about a 'Seoul Plan'.", "What is it exactly?", "ask_mission"),
+     ("hello, 日本の大学生です。", "Can you tell me ICLEI's mission?", "ask_mission")],
+)  # fmt: skip
+def test_a_sentence_about_the_visitor_beside_a_question_is_no_question(remark, question, intent):
+    whole = parsed(f"{remark} {question}", intent)
+    clauses = [parsed(remark, "what_is_iclei", "日本"), parsed(question, intent)]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [intent]
+
+
+def test_a_request_in_the_first_person_is_still_a_question():
+    whole = parsed("I need the address of the Tokyo office. And who founded ICLEI?", "ask_founding")
+    clauses = [
+        parsed("I need the address of the Tokyo office.", "ask_office_contact", "Tokyo"),
+        parsed("And who founded ICLEI?", "ask_founding"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [
+        "ask_office_contact",
+        "ask_founding",
+    ]

@@ -384,3 +384,16 @@ def test_a_line_that_introduced_a_repeated_card_ends_as_a_sentence():
         card,
         {"recipient_id": "u", "text": "For South America, please contact the office."},
     ]
+
+
+def test_a_japanese_line_announcing_a_repeated_card_points_above():
+    from bot.dialogue.turns import _without_repeats
+
+    card = {"recipient_id": "u", "text": "日本事務所（所在地：東京）"}
+    line = (
+        "日本事務所について、その情報は掲載されていません。"
+        "直接お問い合わせいただけるよう、掲載されている連絡先をご案内します。"
+    )
+    kept = _without_repeats([card, {"recipient_id": "u", "text": line}, dict(card)])
+    assert kept[1]["text"].endswith("連絡先は上記のとおりです。")
+    assert len(kept) == 2
