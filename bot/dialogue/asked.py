@@ -184,6 +184,7 @@ def is_travel_or_everyday(text: str) -> bool:
 _LIST = re.compile(
     r"\boffices\b|\ball\b|\bevery\b|\blist\b|\bhow many\b|\bany offices\b|secretariats|"
     r"\bonly (?:one|office)\b|\bthe only\b|\bany others?\b|\bbesides\b|\bapart from\b|"
+    r"\bthe main (?:one|office)\b|\bwhole of\b|"
     r"\bother (?:offices?|ones?|secretariats?|branch(?:es)?)\b|"
     r"\bexcept\b|\banother (?:one|office)\b|\bmore than one\b|"
     r"全部|すべて|全て|一覧|どんな事務所|どのような事務所|事務所は何|何か所|何カ所|いくつ|各事務所|"
@@ -597,7 +598,8 @@ _WHY_JOIN = re.compile(
     r"what(?:'s| is) in it for|\b(?:benefits?|advantages?|perks?)\b[^.?!]{0,40}"
     r"\b(?:join|joining|members?|membership)\b|\b(?:joining|membership)\b[^.?!]{0,40}"
     r"\b(?:benefits?|advantages?|worth it|worthwhile)\b|\bworth (?:joining|becoming a member)|"
-    r"(?:加盟|入会|参加|会員)[^。？?]{0,20}(?:メリット|利点|意義|意味|価値|いいこと|良いこと|得)|"
+    r"(?:加盟|入会|参加|会員|に入る|に入れば|に入った)[^。？?]{0,20}"
+    r"(?:メリット|利点|意義|意味|価値|いいこと|良いこと|得)|"
     r"(?:メリット|利点)[^。？?]{0,15}(?:加盟|入会|会員)|なぜ[^。？?]{0,30}(?:加盟|入会)|"
     r"(?:加盟|入会)(?:する)?(?:理由|必要)"
 )
@@ -958,9 +960,37 @@ _MEMBER_STATUS = re.compile(
 )
 
 
+# "can u tell me if Bristol city council is part of iclei" (not "Is the Tokyo office part of
+# ICLEI?", which asks about an office).
+_PART_OF_ICLEI = re.compile(
+    r"\b(?:is|are) (?:[\w'.-]+\s+){0,5}(?:part of|in|members? of|a member of) iclei\b"
+)
+
+
 def asks_member_status(text: str) -> bool:
     """True when a message asks whether a place is a member, or for the list of members."""
-    return bool(_MEMBER_STATUS.search(_norm(text)))
+    norm = _norm(text)
+    counting = re.search(r"how many|number of|\bcount\b", norm)
+    if _PART_OF_ICLEI.search(norm) and not mentions_an_office(norm) and not counting:
+        return True  # (not "how many local govts are members of ICLEI?": the size)
+    return bool(_MEMBER_STATUS.search(norm))
+
+
+# 「1990年に何があったんですか？」, "what happened in 2003?": the year's story on the page.
+_YEAR_ASKED = re.compile(
+    r"(1990|1991|2003)\s*年?\s*(?:に|には|って)?\s*(?:何|なに)が|what happened in (1990|1991|2003)|"
+    r"(?:what|why) (?:about|was) (1990|1991|2003)\b|(1990|1991|2003)年の(?:出来事|こと)"
+)
+
+
+def year_asked(text: str) -> Literal["ask_founding", "ask_name"] | None:
+    """The story a question about one of the page's years asks for: 1990 and 1991 the founding,
+    2003 the new name."""
+    match = _YEAR_ASKED.search(_norm(text))
+    if match is None:
+        return None
+    year = next(group for group in match.groups() if group)
+    return "ask_name" if year == "2003" else "ask_founding"
 
 
 # A message of symbols only: 👍 or 🙏 thanks, "?" asks what the assistant can do.
@@ -1013,7 +1043,8 @@ _REPLY_TIME = re.compile(_REPLY_TIME_WORDS)
 # Outside the form "it" and "name" are no data ("Is it safe to walk around Cape Town?",
 # 「いつまでその名前だったの？」): the data must be named.
 _NAMED_DATA = re.compile(
-    r"\b(?:data|details|information|info|personal|chat|conversation|what i type)\b|"
+    r"\b(?:data|details|information|info|personal|chat|conversation|what i (?:type|write|say)|"
+    r"what i(?:'ve)? (?:typed|written|wrote|said)|my messages|a copy)\b|"
     r"データ|情報|内容|チャット|会話|しゃべった|話した|個人"
 )
 
@@ -1038,7 +1069,8 @@ def asks_about_personal_data(text: str, named: bool = False) -> bool:
     )
     if _DATA_KEYWORD.search(norm):
         return asking
-    return asking and bool(_DATA_NOUN.search(norm)) and bool(_DATA_HANDLING.search(norm))
+    noun = _DATA_NOUN.search(norm) or _NAMED_DATA.search(norm)
+    return asking and bool(noun) and bool(_DATA_HANDLING.search(norm))
 
 
 # "do u know Gino Van Begin", "who is Jane Smith?": a person the page does not name.

@@ -73,6 +73,7 @@ from bot.dialogue.asked import (
     resumes_an_enquiry,
     symbols_intent,
     wants_to_enquire,
+    year_asked,
 )
 from bot.enquiries.corrections import asks_to_change, changes, labelled_answers
 from bot.enquiries.prefill import person_in
@@ -418,6 +419,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    year = year_asked(text) if intent in _GENERAL else None
+    if year is not None:
+        return year  # 「1990年に何があったんですか？」 read as the name's story: the founding
     if intent == "ask_size" and attributes_asked(text) and not names_a_place(text, {}):
         # "I need to fax something to your head office. number?" read as a count: the fax.
         return "ask_headquarters" if names_the_head_office(text) else "ask_followup"

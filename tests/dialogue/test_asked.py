@@ -23,6 +23,7 @@ from bot.dialogue.asked import (
     language_requested,
     names_an_office,
     wants_to_enquire,
+    year_asked,
 )
 
 
@@ -387,3 +388,18 @@ def test_polite_ways_to_call_the_enquiry_off(text):
 )  # fmt: skip
 def test_member_questions_in_casual_japanese(text):
     assert asks_member_status(text)
+
+
+def test_membership_data_and_years_as_strangers_ask():
+    assert asks_member_status("can u tell me if Bristol city council is part of iclei")
+    assert not asks_member_status("Is the Tokyo office part of ICLEI?")
+    assert asks_about_personal_data("Do you keep a copy of what I write here?", named=True)
+    assert asks_why_join("イクレイに入るとどんなメリットがあるんでしょうか。")
+    assert year_asked("1990年に何があったんですか？") == "ask_founding"
+    assert year_asked("What happened in 2003?") == "ask_name"
+    assert year_asked("ICLEI was founded in 1990, right?") is None
+    assert asks_for_list("Is the Denver office the main one for the whole of North America?")
+
+
+def test_how_many_are_members_is_a_count_not_a_member_question():
+    assert not asks_member_status("how many local govts are members of ICLEI?")
