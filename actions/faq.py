@@ -39,6 +39,7 @@ from bot.dialogue.asked import (
     facet_asked,
     is_short,
     mentions_membership,
+    names_an_office,
     names_iclei,
     names_the_seoul_plan,
 )
@@ -48,7 +49,10 @@ from bot.knowledge import Office, find_places, get_knowledge
 def _office_in_question(tracker: Tracker, intent: str | None, text: str) -> Office | None:
     """The office a question the page cannot answer is about: the one just discussed, when
     the question does not name ICLEI as a whole ("who leads ICLEI?")."""
-    if intent != "ask_other_iclei_topic" or tracker.get_slot("topic") != "office":
+    if intent != "ask_other_iclei_topic":
+        return None
+    if tracker.get_slot("topic") != "office" and not names_an_office(text):
+        # "Does the Japan office have anyone who speaks English?" names its office.
         return None
     if (
         names_iclei(text)

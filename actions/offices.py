@@ -87,6 +87,7 @@ def _local_place(tracker: Tracker, asked: str, match: PlaceMatch) -> gazetteer.G
 # "What does the Kaohsiung Capacity Center do?": the page gives offices' contacts, not their work.
 _ROLE = re.compile(
     r"what (?:does|do|is) .{0,60}\b(?:do|doing|for|responsible for)\b|\brole of\b|"
+    r"\bfull (?:secretariat|office)\b|\bjust a (?:project )?office\b|事務局なの|正式な事務局|"
     r"difference between|differ from|違い|"
     r"what(?:'s| is) (?:a|an|the) .{0,30}(?:capacity cent(?:er|re)|secretariat|project office)\b|"
     r"(?:キャパシティセンター|事務局|プロジェクトオフィス|事務所)(?:って|とは)(?:何|なに)|"
@@ -166,6 +167,12 @@ def answer_place(
             buttons = answers.office_buttons(in_country, lang)
             return [Reply(reply.response, reply.values, buttons)], None
         replies, office = answers.place_answer(knowledge, match, lang, text)
+        area = _area_without_office(office, match, text)
+        if office is not None and area:
+            # "Is there an ICLEI presence in the Middle East?": none on the page; the World
+            # Secretariat, said as such.
+            intro = Reply("utter_office_world_for_place", {"place": area})
+            return [intro, *office_replies(knowledge, office, text, lang)], office
         local = _local_place(tracker, asked, match)
         if office is not None and local is not None:
             # A prefecture or city of the country ("Kyoto"): name it, then route; a city with
@@ -202,6 +209,21 @@ def answer_place(
             details.no_office_in_place(knowledge, _shown(place), office, place.country, lang)
         )
     return replies + office_replies(knowledge, office, text, lang), office
+
+
+def _area_without_office(office: Office | None, match: PlaceMatch, text: str) -> str | None:
+    """The area a message names that the page gives no office (the World Secretariat's
+    aliases such as "Middle East", 中東), as written; None for any other place."""
+    if office is None or office.id != answers.HEADQUARTERS_ID or match.kind != "office":
+        return None
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    for alias in office.aliases.all():
+        if names_the_head_office(alias) or re.search(r"world|global|世界|グローバル", alias, re.I):
+            continue
+        at = norm.find(alias.casefold())
+        if at >= 0:
+            return text[at : at + len(alias)] if len(text) == len(norm) else alias
+    return None
 
 
 def _in_the_place_asked(office: Office, tracker: Tracker) -> bool:

@@ -373,6 +373,8 @@ _CAME_FROM = re.compile(
 )
 _FOUNDING_MEETING = re.compile(
     r"\bfounding (?:meeting|congress|conference|assembly)|\bfirst (?:meeting|congress)\b|"
+    r"\b(?:conference|congress|meeting|event) (?:where|at which|that) (?:it|iclei) (?:all )?"
+    r"(?:started|began|was founded|was born)|"
     r"設立(?:時|当時)?の(?:会議|大会|総会)|設立(?:総会|会議)|創設(?:時)?の会議",
     re.IGNORECASE,
 )

@@ -327,3 +327,12 @@ async def test_what_iclei_does_gets_its_activities(dispatcher, text, intent):
     await ActionAnswerFaq().run(dispatcher, make_tracker(text, intent), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_iclei_activities"]
     assert dispatcher.messages[0]["programme_ccp"]
+
+
+async def test_a_gap_about_a_named_office_points_to_that_office(dispatcher):
+    tracker = make_tracker(
+        "Does the Japan office have anyone who speaks English?", "ask_other_iclei_topic"
+    )
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
+    assert dispatcher.messages[0]["office_name"] == "Japan Office"

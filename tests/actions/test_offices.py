@@ -522,3 +522,27 @@ async def test_a_place_served_from_elsewhere_gets_no_there_is(dispatcher):
         entities=[place("Kenya")],
     )
     assert "utter_office_there_is" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("Is there an ICLEI presence in the Middle East?", "Middle East"),
+        ("中東に事務所はありますか？", "中東"),
+    ],
+)
+async def test_an_area_with_no_office_says_so_before_the_world_secretariat(dispatcher, text, area):
+    await run_contact(dispatcher, text=text, intent="ask_office_contact")
+    assert dispatcher.messages[0]["response"] == "utter_office_world_for_place"
+    assert dispatcher.messages[0]["place"] == area
+    assert dispatcher.messages[1]["office_name"] == "ICLEI World Secretariat"
+
+
+async def test_whether_an_office_is_a_full_secretariat_is_not_on_the_page(dispatcher):
+    await run_contact(
+        dispatcher,
+        text="Is the Kaohsiung office a full secretariat?",
+        intent="ask_office_contact",
+        entities=[place("Kaohsiung")],
+    )
+    assert responses(dispatcher)[0] == "utter_office_not_listed"

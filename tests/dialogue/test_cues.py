@@ -541,3 +541,8 @@ def test_a_boss_in_a_question_about_the_hq_is_no_enquiry():
 )  # fmt: skip
 def test_data_a_place_after_what_about_origins_fees_and_who_may_join(text, intent, expected):
     assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+def test_the_conference_where_it_all_started_is_the_founding():
+    text = "what was the name of the conference where it all started"
+    assert reread(parse("ask_other_iclei_topic"), text)["intent"]["name"] == "ask_founding"
