@@ -609,7 +609,9 @@ def _listed_details(value: str, others: dict[str, str]) -> str:
     """「小布施町、日本、高橋ゆうと、takahashi@…」 at the organisation: its first part; a
     country and a person's name listed after it go to their fields (in `others`)."""
     parts = [part.strip() for part in re.split(r"[、,]", value) if part.strip()]
-    if len(parts) < 2:
+    if len(parts) < 2 or "email" not in others:
+        # "City of Lyon, Auvergne-Rhône-Alpes" names one organisation; a list of details
+        # comes with the email address.
         return value
     kept = [parts[0]]
     for part in parts[1:]:

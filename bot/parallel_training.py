@@ -1,4 +1,5 @@
-"""TED trained in a second process while the NLU pipeline trains in this one.
+"""The policies (TED, rules, memoization) trained in a second process while the NLU pipeline
+trains in this one.
 
 Rasa runs its training graph one node at a time, so on a machine with two cores one of them
 idles while DIET trains (about a minute), and TED waits for DIET although the two share no
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import copy
-import logging
 import multiprocessing
 import os
 import shutil
@@ -30,8 +30,6 @@ from typing import Any
 from rasa.core.policies.policy import Policy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.training.hooks import LoggingHook, TrainingHook
-
-logger = logging.getLogger(__name__)
 
 
 def policies_to_train(schema: GraphSchema) -> list[str]:

@@ -540,3 +540,13 @@ async def test_details_listed_at_the_organisation_go_to_their_fields(dispatcher)
     assert result["enquiry_country"] == "JP"
     assert result["enquiry_name"] == "高橋ゆうと"
     assert result["enquiry_email"] == "takahashi.y@town.obuse.example.jp"
+
+
+async def test_an_organisation_with_its_region_stays_whole(dispatcher):
+    text = "City of Lyon, Auvergne Rhône Alpes"
+    tracker = make_tracker(text=text, intent="inform", slots={"enquiry_consent": True})
+    result = await ValidateEnquiryForm().validate_enquiry_organisation(
+        text, dispatcher, tracker, {}
+    )
+    assert result["enquiry_organisation"] == text
+    assert "enquiry_name" not in result
