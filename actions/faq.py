@@ -24,6 +24,7 @@ from bot.answers.offices import office_card
 from bot.answers.reply import Reply
 from bot.dialogue.asked import (
     asks_about_activities,
+    asks_about_associate_partnership,
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
@@ -153,7 +154,10 @@ class ActionAnswerFaq(Action):
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        if intent == "ask_membership" and asks_who_can_join(text):
+        if intent == "ask_membership" and asks_about_associate_partnership(text):
+            # "the difference between full membership and that associate partnership thing?"
+            send(dispatcher, [Reply("utter_associate_partnership_not_on_page", reply.values)])
+        elif intent == "ask_membership" and asks_who_can_join(text):
             # "Can an NGO like ours join?": the page speaks of local governments only.
             send(dispatcher, [Reply("utter_who_can_join_not_on_page", reply.values)])
         elif intent == "ask_membership" and asks_why_join(text):

@@ -43,19 +43,44 @@ def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMa
     The NLU's `place` entities come first; if it found none, the text itself is scanned,
     so a missed entity still finds a known name.
     """
+    text = latest_text(tracker)
     names = [value for value in tracker.get_latest_entity_values("place") if value]
+    # "I'm not in Germany, I'm based in Nairobi": the place denied is not the one asked.
+    names = [name for name in names if not _denied(name, text)] or names
     for name in names:
-        match = resolve_in_context(knowledge, name, latest_text(tracker))
+        match = resolve_in_context(knowledge, name, text)
         if match is not None:
             return match, name
     if (tracker.latest_message or {}).get("question_places"):
         # The question names its own place (bot/dialogue/planner.py): a place the office
         # table does not know ("Hanoi") is looked up in the world, not in the preamble.
         return None, names[0] if names else ""
-    found = find_places(knowledge, latest_text(tracker))
+    found = [
+        match
+        for match in find_places(knowledge, text)
+        if not (_denied(match.label.en, text) or _denied(match.label.ja, text))
+    ]
     if found:
         return found[0], ""
     return None, names[0] if names else ""
+
+
+_DENIED_BEFORE = re.compile(
+    r"(?:\bnot (?:in|from|at|based in)|\bisn'?t in|\brather than|\binstead of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DENIED_AFTER = re.compile(
+    r"^\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|ではありません|じゃない)"
+)
+
+
+def _denied(name: str, text: str) -> bool:
+    """Whether a message names a place only to deny it ("not in Germany", 「東京じゃなくて」)."""
+    at = text.casefold().find(name.casefold())
+    if at < 0:
+        return False
+    before, after = text[:at], text[at + len(name) :]
+    return bool(_DENIED_BEFORE.search(before) or _DENIED_AFTER.match(after))
 
 
 def _world_place(tracker: Tracker, asked: str) -> gazetteer.GeoPlace | None:

@@ -1223,6 +1223,14 @@ def supposes_no_office(text: str) -> bool:
     return bool(_NONE_THERE.search(_norm(text)))
 
 
+_ASSOCIATE = re.compile(r"associate partner|アソシエイト")
+
+
+def asks_about_associate_partnership(text: str) -> bool:
+    """True when a message asks about ICLEI's Associate Partnership (named, not described)."""
+    return bool(_ASSOCIATE.search(_norm(text)))
+
+
 def asks_about_city_figures(text: str) -> bool:
     """True when a message asks how much cities emit or consume (the page's figures)."""
     return bool(_CITY_FIGURES.search(_norm(text)))

@@ -371,6 +371,11 @@ _CAME_FROM = re.compile(
     r"(?:で|から)(?:生まれ|誕生|設立され|できた)",
     re.IGNORECASE,
 )
+_AT_THE_START = re.compile(
+    r"how many .{0,40}(?:at the start|in the beginning|at (?:the )?(?:founding|beginning)|in 1990|"
+    r"originally|to begin with)|(?:設立時|設立当時|当初|最初)(?:は|に|の)?.{0,15}(?:何|いくつ)",
+    re.IGNORECASE,
+)
 _FOUNDING_MEETING = re.compile(
     r"\bfounding (?:meeting|congress|conference|assembly)|\bfirst (?:meeting|congress)\b|"
     r"\b(?:conference|congress|meeting|event) (?:where|at which|that) (?:it|iclei) (?:all )?"
@@ -448,6 +453,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         and not names_an_office(text)
     ):
         # "my editor says iclei came out of the Rio Earth Summit in 92 — correct?": its founding.
+        return "ask_founding"
+    if intent in _GENERAL | _OFFICE_READINGS and _AT_THE_START.search(text):
+        # "how many were involved at the start?": the founding's 200 local governments.
         return "ask_founding"
     if intent in _GENERAL and _FOUNDING_MEETING.search(text):
         # 「設立時の会議の正式名称と、参加した国・自治体の数」: the founding story holds both.

@@ -222,7 +222,8 @@ _STATEMENT = re.compile(
 # a 'Seoul Plan'.", "I'm writing a report in English for my seminar."
 _NARRATIVE = re.compile(
     r"^(?:(?:hi|hello|hey|ok|okay|so|well|oh)[,!.\s]+)?(?:i|i'm|i am|i've|i was|we|we're|we've|"
-    r"my|our|it's|this is)\b[^?]*[.!]?$",
+    r"my|our|it's|this is|(?:a|my|our) (?:colleague|boss|manager|friend|director|editor|mayor|"
+    r"teacher|professor|supervisor))\b[^?]*[.!]?$",
     re.IGNORECASE,
 )
 _EN_REQUEST = re.compile(

@@ -336,3 +336,10 @@ async def test_a_gap_about_a_named_office_points_to_that_office(dispatcher):
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_office_not_listed"
     assert dispatcher.messages[0]["office_name"] == "Japan Office"
+
+
+async def test_the_associate_partnership_is_named_not_described(dispatcher):
+    text = "what's the difference between full membership and that associate partnership thing?"
+    await ActionAnswerFaq().run(dispatcher, make_tracker(text, "ask_membership"), {})
+    assert dispatcher.messages[0]["response"] == "utter_associate_partnership_not_on_page"
+    assert dispatcher.messages[1]["response"] == "utter_ask_membership"

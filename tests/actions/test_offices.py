@@ -546,3 +546,15 @@ async def test_whether_an_office_is_a_full_secretariat_is_not_on_the_page(dispat
         entities=[place("Kaohsiung")],
     )
     assert responses(dispatcher)[0] == "utter_office_not_listed"
+
+
+async def test_a_place_denied_is_not_the_place_asked(dispatcher):
+    text = "I'm not in Germany, I'm based in Nairobi actually. What's closest to me?"
+    await run_contact(
+        dispatcher,
+        text=text,
+        intent="ask_office_contact",
+        entities=[place("Germany"), place("Nairobi")],
+    )
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert cards[0]["office_name"] == "Africa Secretariat"

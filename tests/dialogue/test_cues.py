@@ -546,3 +546,12 @@ def test_data_a_place_after_what_about_origins_fees_and_who_may_join(text, inten
 def test_the_conference_where_it_all_started_is_the_founding():
     text = "what was the name of the conference where it all started"
     assert reread(parse("ask_other_iclei_topic"), text)["intent"]["name"] == "ask_founding"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You skipped the 1990 part - how many were involved at the start?",
+     "設立時は何カ国が参加したんですか？"],
+)  # fmt: skip
+def test_how_many_at_the_start_is_the_founding(text):
+    assert reread(parse("ask_size"), text)["intent"]["name"] == "ask_founding"

@@ -421,3 +421,12 @@ def test_a_request_in_the_first_person_is_still_a_question():
         "ask_office_contact",
         "ask_founding",
     ]
+
+
+def test_what_a_colleague_says_beside_a_question_is_no_question():
+    whole = parsed("is it still in Toronto? A colleague insists it is.", "ask_headquarters")
+    clauses = [
+        parsed("is it still in Toronto?", "ask_headquarters"),
+        parsed("A colleague insists it is.", "switch_language"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_headquarters"]
