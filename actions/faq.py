@@ -20,7 +20,7 @@ from bot.answers.enquiry import chat_data_use
 from bot.answers.facts import fact_values, faq_reply
 from bot.answers.followups import facet_reply
 from bot.answers.office_details import not_listed
-from bot.answers.offices import office_card
+from bot.answers.offices import HEADQUARTERS_ID, office_card
 from bot.answers.reply import Reply
 from bot.dialogue.asked import (
     asks_about_activities,
@@ -32,6 +32,7 @@ from bot.dialogue.asked import (
     asks_about_un_standing,
     asks_for_a_figures_source,
     asks_for_the_ccp_steps,
+    asks_how_soon_iclei_replies,
     asks_if_still_running,
     asks_member_status,
     asks_when_an_office_opened,
@@ -122,6 +123,17 @@ class ActionAnswerFaq(Action):
             values = fact_values(get_knowledge(), language_of(tracker))
             send(dispatcher, [Reply("utter_ccp_steps_not_on_page", values)])
             return [SlotSet("topic", "ask_first_programmes")]
+        reference = tracker.get_slot("enquiry_reference")
+        if intent == "ask_other_iclei_topic" and asks_how_soon_iclei_replies(text) and reference:
+            # "how long until someone gets back to us?" after sending: not on the page; where
+            # the enquiry went, with its reference.
+            knowledge, lang = get_knowledge(), language_of(tracker)
+            office_id = tracker.get_slot("enquiry_office")
+            office = next((o for o in knowledge.offices if o.id == office_id), None)
+            office = office or knowledge.office(HEADQUARTERS_ID)
+            values = {"reference": reference, "office_name": office.name.get(lang)}
+            send(dispatcher, [Reply("utter_reply_time_not_on_page_sent", values)])
+            return []
         if intent == "ask_other_iclei_topic" and asks_about_personal_data(text, named=True):
             # 「ここでしゃべった内容って保存されてんの？」: how the chat and an enquiry are kept.
             send(dispatcher, chat_data_use(language_of(tracker)))

@@ -398,9 +398,17 @@ def asks_about_staff_languages(text: str) -> bool:
 
 
 # "How long does it take ICLEI to reply?": the page does not say; nor is it about the data.
+def asks_how_soon_iclei_replies(text: str) -> bool:
+    """True when a message asks how soon ICLEI answers an enquiry."""
+    return bool(re.search(_REPLY_TIME_WORDS, _norm(text)))
+
+
 _REPLY_TIME_WORDS = (
     r"how (?:long|soon|quickly).{0,40}\b(?:reply|replies|respond|response|answer|hear back|"
-    r"get back)|(?:返信|返事|回答)(?:まで(?:は|に)?|は|には)(?:どのくらい|どれくらい|何日|いつ)"
+    r"get back)|(?:返信|返事|回答)(?:まで(?:は|に)?|は|には|までの)"
+    r"(?:どのくらい|どれくらい|何日|いつ|目安)|"
+    r"\bwhen will (?:someone|somebody|they|you|iclei) (?:get back|reply|respond|answer)|"
+    r"how long until (?:someone|somebody|they|we hear)"
 )
 _UN_STANDING_WORDS = (
     r"part of the (?:un|united nations)\b|(?:un|united nations) (?:agency|body|organi[sz]ation)|"
@@ -462,7 +470,8 @@ def asks_what_the_page_lacks(text: str) -> bool:
 
 # Words that make a message with a place in it a question about an office.
 _OFFICE_WORDS = re.compile(
-    r"\boffices?\b|secretariat|\bcontact\b|branch|who should|which office|look(?:s|ing)? after|"
+    r"(?<![a-z])offices?(?![a-z])|secretariat|\bcontact\b|branch|who should|which office|"
+    r"look(?:s|ing)? after|"
     r"closest|nearest|near us|"
     r"near me|nearby|responsible|cover|in charge|reach out|get in touch|talk(?:ing)? to|"
     r"speak(?:ing)? to|who (?:at iclei |there )?(?:do|should|can|could) (?:we|i)|"
@@ -514,6 +523,7 @@ _ENQUIRY = re.compile(
     r"^(?:それでは|では|じゃあ)?[、\s]*(?:お)?問い合わせ(?:を)?お願い(?:します|いたします)|"
     r"問い合わせ(?:を)?(?:出したい|出します|出させて)|"
     r"問い合わせ(?:を)?(?:送りたい|送ります|送らせて|送り直|送ってみ|進めたい|進めます)|送り直し|再送|"
+    r"問い合わせ(?:だけ|を)?(?:して|し)み|"
     r"(?:want|like|love|keen) to join\b|"
     r"(?:イクレイ|iclei)に(?:入りたい|入れて|参加したい|加わりたい)|メンバーになりたい"
 )
@@ -953,7 +963,8 @@ _MEMBER_STATUS = re.compile(
     r"加盟自治体(?:は|って)(?:どこ|ある)|会員(?:の(?:自治体|都市|市))?(?:って|は)(?:どこ|どの)|"
     r"加盟(?:している|してる)(?:自治体|ところ|都市|市町村)の名前|"
     r"(?:は|って|が|も)(?:メンバー|会員)(?:なの|です|ですか|なんですか|なんでしょうか|？|\?)|"
-    r"(?:市|町|村|とか)(?:も)?入って(?:ん|る|います|ますか)|入ってるかどうか|"
+    r"(?:市|町|村|とか|自治体)(?:も|が)?(?:けっこう|結構|たくさん|多く)?入って(?:ん|る|います|ますか)|"
+    r"入ってるかどうか|"
     r"(?:は|って)(?:イクレイ|iclei)の(?:会員|メンバー|加盟)|"
     # 「横浜とか入ってる？」 after asking for members
     r"(?:とか|も|は)(?:入って(?:る|います|ますか|いますか)|含まれて|加盟して(?:る|います|ますか))"
@@ -970,9 +981,14 @@ _PART_OF_ICLEI = re.compile(
 def asks_member_status(text: str) -> bool:
     """True when a message asks whether a place is a member, or for the list of members."""
     norm = _norm(text)
-    counting = re.search(r"how many|number of|\bcount\b", norm)
-    if _PART_OF_ICLEI.search(norm) and not mentions_an_office(norm) and not counting:
-        return True  # (not "how many local govts are members of ICLEI?": the size)
+    if re.search(
+        r"how many|number of|\bcount\b|いくつ|何(?:団体|自治体|都市|か所|カ所)|の数", norm
+    ):
+        return False  # "how many local govts are members?", 「全部でいくつ」: the size
+    if re.search(r"becom|\bjoin|apply|sign up|interested", norm) and "already" not in norm:
+        return False  # "we are interested in becoming a member of ICLEI": how to join
+    if _PART_OF_ICLEI.search(norm) and not mentions_an_office(norm):
+        return True
     return bool(_MEMBER_STATUS.search(norm))
 
 

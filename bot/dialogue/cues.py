@@ -40,6 +40,7 @@ from bot.dialogue.asked import (
     asks_for_someone_to_reach,
     asks_for_the_ccp_steps,
     asks_how_membership_works,
+    asks_how_soon_iclei_replies,
     asks_how_to_join,
     asks_member_status,
     asks_to_send,
@@ -275,6 +276,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "Is the Cape Town office open on Saturdays?" read as starting the form, unsure:
         # a form is only started when asked for.
         return read_as(parse, _cued_intent("nlu_fallback", text, parse, context) or "nlu_fallback")
+    if intent not in _ANSWERS and asks_how_soon_iclei_replies(text):
+        # "By the way, how long does it usually take to get a reply?" read as a language.
+        return read_as(parse, "ask_other_iclei_topic")
     if intent not in _KEPT - {"deny", "thank"} and asks_about_personal_data(text, named=True):
         # 「このチャットってデータ保存してる？」 read as what the assistant is: how the chat and
         # an enquiry's details are kept.
@@ -373,7 +377,8 @@ _CAME_FROM = re.compile(
 )
 _AT_THE_START = re.compile(
     r"how many .{0,40}(?:at the start|in the beginning|at (?:the )?(?:founding|beginning)|in 1990|"
-    r"originally|to begin with)|(?:設立時|設立当時|当初|最初)(?:は|に|の)?.{0,15}(?:何|いくつ)",
+    r"originally|to begin with)|(?:設立時|設立当時|当初|最初)(?:は|に|の)?.{0,15}"
+    r"(?:何(?:カ国|か国|ヶ国|人|都市|団体|自治体)|いくつ)",
     re.IGNORECASE,
 )
 _FOUNDING_MEETING = re.compile(
@@ -460,7 +465,7 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent in _GENERAL and _FOUNDING_MEETING.search(text):
         # 「設立時の会議の正式名称と、参加した国・自治体の数」: the founding story holds both.
         return "ask_founding"
-    if intent in _OFFICE_READINGS | {"nlu_fallback", "out_of_scope"} and asks_when_it_moved(text):
+    if intent in _OFFICE_READINGS | _GENERAL - {"ask_history"} and asks_when_it_moved(text):
         return "ask_headquarters"  # "ok so when did it move to Bonn?"
     if intent in _OFFICE_READINGS | {"nlu_fallback", "out_of_scope"} and _first_secretariat_named(
         text

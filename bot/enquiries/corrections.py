@@ -43,7 +43,7 @@ _CHANGE = re.compile(
     r"should (?:\w+ )?(?:be|read|say)|"
     r"\b(?:proper|correct|official|real|right) name\b|\bactually\b.{0,40}\b(?:is|was|should)\b|"
     r"正しくは|本当は|"
-    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|誤り|"
+    r"直し|直して|変更|修正|訂正|間違|違います|ちがいます|違って|じゃなくて|ではなく|おかしい|おかしく|誤り|"
     r"[」』]\s*に\s*して|[」』]\s*(?:だけ|のみ)?\s*でお願い|入れて(?:ほしい|欲しい|ください)|"
     r"\bextra words\b|\bmessed up\b|\bmixed up\b|\bmessy\b|\bjust (?:put|say|write)\b|"
     r"\bshould (?:just |only )?(?:say|read)\b|"
@@ -123,7 +123,7 @@ _TRAILING = re.compile(
     r"\s*(?:,?\s*(?:please|pls|plz|thanks|thank you|thx|instead|then|sorry|my bad|oops)"
     r"(?:\s+(?:fix|change|correct|update)(?: it| that| this)?)?)?\s*[.!?]*\s*$|"
     r"\s*(?:の(?:間違い|誤り)(?:でした|です)?|です|でした|になります|でお願いします|"
-    r"だけでお願いします|だけで|のみで|にしてください|"
+    r"だけでお願いします|だけで|のみで|にしてください|\s*だけ|\s*のみ|"
     r"でお願いいたします|(?<=[\u4e00-\u9fff])で)?[。．!！]*\s*$",
     re.IGNORECASE,
 )
@@ -192,6 +192,13 @@ def changes(text: str, current: Mapping[str, str] | None = None) -> list[Change]
 
 
 def _clause_change(clause: str, current: Mapping[str, str]) -> Change | None:
+    quoted = _QUOTED_CHANGE.search(clause)
+    named_at = _field_at(clause.casefold())
+    if quoted and (named_at or "organisation" in current):
+        # 「村ではなく議員事務所として…「山田太郎事務所」に直してもらえますか」: the quoted value.
+        field = named_at[0] if named_at else _field_like(quoted.group(1), current)
+        if field:
+            return Change(field, _clean_value(quoted.group(1)))
     swapped = _swap(clause, current)
     if swapped is not None:
         return swapped
@@ -241,6 +248,10 @@ _PERSON_LEAD = re.compile(
     r"^(?:my|our|a|the) (?:colleague|boss|manager|director|supervisor|co-?worker|deputy|"
     r"assistant|head)\s*,?\s*",
     re.IGNORECASE,
+)
+
+_QUOTED_CHANGE = re.compile(
+    r"[「『]([^「」『』]+)[」』]\s*(?:に|へ)\s*(?:直|変更|修正|訂正|変え|して)"
 )
 
 # 「役職は主査です」: the field's word, は, the value.
@@ -378,7 +389,7 @@ def _clean_value(value: str | None) -> str | None:
 _FILLER = re.compile(
     r"^(?:(?:oh|ah|um+|uh+|hmm+|ok(?:ay)?|so|and|but)[,\s]+)*"
     r"(?:wait|sorry|hold on|actually|oops|my bad|one (?:sec|moment)|"
-    r"あ|えっと|すみません|失礼しました)"
+    r"あ|えっと|いや|すみません|失礼しました)"
     r"(?:[,\s]+(?:wait|sorry|hold on|actually|oops|my bad))*[.!…、。]*$",
     re.IGNORECASE,
 )
@@ -532,8 +543,8 @@ def answer_and_labelled(text: str, field: str) -> tuple[str, dict[str, str]]:
         return text, {}
     own = []
     for segment in segments:
-        if _declined_field(segment):
-            continue
+        if _declined_field(segment) or asks_to_change(segment) or _FILLER.match(segment.strip()):
+            continue  # 「いや、団体名がおかしくなってます」 is no part of the answer
         labelled = ("@" in segment and field != "email") or any(
             pattern.match(segment) for name, pattern in _LABELLED if name != field
         )

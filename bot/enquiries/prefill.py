@@ -57,7 +57,8 @@ _JA_PERSON = re.compile(
 )
 
 
-ADDRESS_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# The domain in ASCII: 「…@example.jpです」 ends at .jp.
+ADDRESS_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def addresses_in(text: str) -> list[str]:

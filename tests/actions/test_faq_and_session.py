@@ -343,3 +343,14 @@ async def test_the_associate_partnership_is_named_not_described(dispatcher):
     await ActionAnswerFaq().run(dispatcher, make_tracker(text, "ask_membership"), {})
     assert dispatcher.messages[0]["response"] == "utter_associate_partnership_not_on_page"
     assert dispatcher.messages[1]["response"] == "utter_ask_membership"
+
+
+async def test_how_soon_iclei_replies_after_sending_names_the_reference(dispatcher):
+    slots = {"enquiry_reference": "ICLEI-2026-000038", "enquiry_office": "japan"}
+    text = "By the way, how long does it usually take to get a reply?"
+    await ActionAnswerFaq().run(
+        dispatcher, make_tracker(text, "ask_other_iclei_topic", slots=slots), {}
+    )
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_reply_time_not_on_page_sent"
+    assert message["reference"] == "ICLEI-2026-000038" and message["office_name"] == "Japan Office"

@@ -11,6 +11,7 @@ from bot.dialogue.asked import (
     asks_for_list,
     asks_member_status,
     asks_what_the_page_lacks,
+    asks_when_it_moved,
     asks_where_the_head_office_is,
     asks_whom_to_contact,
     asks_why_join,
@@ -403,3 +404,16 @@ def test_membership_data_and_years_as_strangers_ask():
 
 def test_how_many_are_members_is_a_count_not_a_member_question():
     assert not asks_member_status("how many local govts are members of ICLEI?")
+
+
+def test_final_testers_wordings():
+    # Joining is not a member question, a count is the size, a city's "入ってる" is.
+    assert not asks_member_status(
+        "Our county government is interested in becoming a member of ICLEI, how do we go about it?"
+    )
+    assert not asks_member_status("加盟している自治体は全部でいくつですか？")
+    assert asks_member_status("じゃあ、イクレイって日本の自治体もけっこう入ってるんですか？")
+    assert wants_to_enquire("とりあえず問い合わせだけしてみます")
+    assert asks_when_it_moved(
+        "wait so it started in Toronto but now its in Bonn? when did it move?"
+    )

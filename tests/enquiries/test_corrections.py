@@ -277,3 +277,17 @@ def test_the_asked_fields_own_label_is_its_answer():
         "town manager",
         {"email": "mhalvorson@bozeman-example.gov"},
     )
+
+
+def test_a_quoted_new_value_wins_over_what_it_replaces():
+    text = (
+        "あ、すみません、さっきの団体名ですが、村ではなく議員事務所として問い合わせたいので"
+        "「山田太郎事務所」に直してもらえますか"
+    )
+    found = changes(text, {"organisation": "長野県白馬村", "email": "x@y.jp"})
+    assert found == [Change("organisation", "山田太郎事務所")]
+
+
+def test_a_complaint_is_no_part_of_the_answer():
+    text = "いや、団体名がおかしくなってます。団体名は 山田太郎事務所 だけでお願いします"
+    assert answer_and_labelled(text, "role")[0] == ""

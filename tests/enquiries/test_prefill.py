@@ -94,3 +94,9 @@ def test_our_city_names_no_organisation(text):
 def test_a_department_and_a_contact_labelled_in_japanese(text, organisation, name):
     assert organisation_in(text) == organisation
     assert person_in(text) == name
+
+
+def test_an_address_ends_where_its_ascii_domain_ends():
+    from bot.enquiries.prefill import addresses_in
+
+    assert addresses_in("emi.tanaka@example.jpです。") == ["emi.tanaka@example.jp"]
