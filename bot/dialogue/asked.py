@@ -574,6 +574,7 @@ def asks_how_membership_works(text: str) -> bool:
 # "Can a consultant submit this?", 「個人でも加盟できますか」: who may join, which the
 # membership answer covers (local governments; an Associate Partnership for others).
 _WHO_CAN_JOIN = re.compile(
+    r"(?:ngo|npo|企業|個人|市民|学生)(?:向け|でも|も)(?:[？?]|ですか|なの|でしょうか)|"
     r"\b(?:ngos?|compan(?:y|ies)|individuals|non-?profits|business(?:es)?|universities|"
     r"citizens|organi[sz]ations like ours)\b.{0,30}\b(?:eligible|allowed|welcome)\b|"
     r"自治体(?:じゃない|ではない|以外)(?:けど|ですけど|のですが|んですけど|でも).{0,15}"
@@ -1124,7 +1125,7 @@ def asks_for_someone_to_reach(text: str) -> bool:
 
 # The office itself named with a travel or everyday question ("parking at the Bonn office?"),
 # not a place near it ("best ramen near your office?", 「事務所の近くのホテル」).
-_OFFICE_NOUN = re.compile(r"\boffices?\b|secretariat|事務所|事務局|オフィス")
+_OFFICE_NOUN = re.compile(r"(?<![a-z])offices?(?![a-z])|secretariat|事務所|事務局|オフィス")
 _NEAR_IT = re.compile(
     r"\b(?:near|nearby|around|close to|next to|by|walking distance)\b|近く|周辺|付近|そば|最寄り"
 )
@@ -1133,7 +1134,8 @@ _NEAR_IT = re.compile(
 # 「大阪にはありますか？」, "is there one in Osaka?": whether ICLEI has an office there.
 _IS_THERE_ONE = re.compile(
     r"\bis there (?:one|an? (?:office|branch)|anything)\b|\bdo you have (?:one|an office)\b|"
-    r"(?:に|には|にも)(?:ありますか|あります[？?]|ある[？?]|ないの|ありません)"
+    r"(?:に|には|にも)(?:ありますか|あります[？?]|ある[？?]|ないの|ありません)|"
+    r"(?:事務所|事務局|オフィス|office)(?:は|が|って)?(?:ありますか|あります[？?]|ある[？?])"
 )
 
 

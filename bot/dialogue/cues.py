@@ -101,6 +101,9 @@ _GENERAL = frozenset(
 
 # "And the US one?", "what about Kenya?", 「カナダは？」: the same question about another place.
 _WHAT_ABOUT = re.compile(r"^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what|how) about\b", re.IGNORECASE)
+_NOT_NOW = re.compile(
+    r"\b(?:no|not|don'?t|do not|won'?t|never)\b|しない|しません|いいえ|結構|やめ", re.IGNORECASE
+)
 _AND_ANOTHER = re.compile(
     r"^\s*(?:and|what about|how about|also)\b|^[^、。]{1,20}(?:は|も|の方は|のほうは)[？?]?\s*$",
     re.IGNORECASE,
@@ -258,9 +261,11 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "can an NGO like ours become a member?": who may join, before any form.
         return read_as(parse, "ask_membership")
     if (
-        intent in _GENERAL | _OFFICE_READINGS
+        intent in _GENERAL | _OFFICE_READINGS | {"deny", "thank"}
         and wants_to_enquire(text)
         and not looks_like_question(text)
+        and not calls_off(text)
+        and not _NOT_NOW.search(text)
     ):
         # 「じゃあもう一回問い合わせを送り直します」 read as a follow-up: the form.
         return read_as(parse, "start_enquiry")

@@ -18,6 +18,7 @@ from bot.dialogue.asked import (
     asks_about_personal_data,
     asks_for_a_figures_source,
     asks_member_status,
+    asks_when_it_moved,
     attributes_asked,
     gives_an_address,
     is_travel_or_everyday,
@@ -159,7 +160,11 @@ class Unit:
 
 def plan(whole: Parsed, clauses: list[Parsed]) -> list[Unit]:
     """The turns one message becomes, in the order the visitor asked."""
-    if asks_as_a_whole(whole.text) and sum(bool(_QUESTION.search(c.text)) for c in clauses) <= 1:
+    split_move = asks_when_it_moved(whole.text) and not any(
+        asks_when_it_moved(clause.text) for clause in clauses
+    )  # "…now its in Bonn? when did it move and why?": the move, in two clauses
+    one_question = sum(bool(_QUESTION.search(clause.text)) for clause in clauses) <= 1
+    if split_move or (asks_as_a_whole(whole.text) and one_question):
         # 「ちなみに入力した村の名前とかって消えてます？個人情報とかどう扱われるのか気になって」:
         # one question about the data, whatever its clauses look like alone.
         return [Unit(whole.text, whole.parse)]

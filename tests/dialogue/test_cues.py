@@ -555,3 +555,14 @@ def test_the_conference_where_it_all_started_is_the_founding():
 )  # fmt: skip
 def test_how_many_at_the_start_is_the_founding(text):
     assert reread(parse("ask_size"), text)["intent"]["name"] == "ask_founding"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("とりあえず問い合わせだけしてみます", "deny", "start_enquiry"),
+     ("No thanks, I don't want to send an enquiry now", "deny", "deny"),
+     ("こんばんは。来週からヨーロッパ出張で、Berlinとパリに寄ります。どちらかにICLEIのofficeありますか？",
+      "out_of_scope", "ask_office_contact")],
+)  # fmt: skip
+def test_final_testers_readings(text, intent, expected):
+    assert reread(parse(intent), text)["intent"]["name"] == expected

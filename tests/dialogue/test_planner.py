@@ -430,3 +430,13 @@ def test_what_a_colleague_says_beside_a_question_is_no_question():
         parsed("A colleague insists it is.", "switch_language"),
     ]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == ["ask_headquarters"]
+
+
+def test_when_the_head_office_moved_is_read_from_the_whole_message():
+    text = "wait so it started in Toronto but now its in Bonn? when did it move and why?"
+    whole = parsed(text, "ask_founding")
+    clauses = [
+        parsed("wait so it started in Toronto but now its in Bonn?", "ask_founding"),
+        parsed("when did it move and why?", "ask_why_cities"),
+    ]
+    assert [u.text for u in plan(whole, clauses)] == [text]
