@@ -425,7 +425,12 @@ class ActionListOffices(Action):
         """Send the office list in the user's language."""
         knowledge = get_knowledge()
         lang = language_of(tracker)
-        if is_travel_or_everyday(latest_text(tracker)):
+        text = latest_text(tracker)
+        if is_travel_or_everyday(text) and not (
+            names_an_office(text) or asks_if_there_is_one(text)
+        ):
+            # A trip asks nothing of an office unless it asks for one ("…Berlinとパリに寄り
+            # ます。どちらかにICLEIのofficeありますか？").
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         answer = answer_place(knowledge, tracker, lang, want_list=True)

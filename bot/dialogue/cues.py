@@ -261,7 +261,7 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "can an NGO like ours become a member?": who may join, before any form.
         return read_as(parse, "ask_membership")
     if (
-        intent in _GENERAL | _OFFICE_READINGS | {"deny", "thank"}
+        intent in _GENERAL | _OFFICE_READINGS | {"deny", "thank", "cancel"}
         and wants_to_enquire(text)
         and not looks_like_question(text)
         and not calls_off(text)

@@ -560,6 +560,7 @@ def test_how_many_at_the_start_is_the_founding(text):
 @pytest.mark.parametrize(
     ("text", "intent", "expected"),
     [("とりあえず問い合わせだけしてみます", "deny", "start_enquiry"),
+     ("とりあえず問い合わせだけしてみます", "cancel", "start_enquiry"),
      ("No thanks, I don't want to send an enquiry now", "deny", "deny"),
      ("こんばんは。来週からヨーロッパ出張で、Berlinとパリに寄ります。どちらかにICLEIのofficeありますか？",
       "out_of_scope", "ask_office_contact")],
