@@ -563,7 +563,10 @@ async def test_a_place_denied_is_not_the_place_asked(dispatcher):
 async def test_a_trip_that_asks_for_an_office_gets_the_offices(dispatcher):
     from actions.offices import ActionListOffices
 
-    text = "こんばんは。来週からヨーロッパ出張で、Berlinとパリに寄ります。どちらかにICLEIのofficeありますか？"
+    text = (
+        "こんばんは。来週からヨーロッパ出張で、Berlinとパリに寄ります。"
+        "どちらかにICLEIのofficeありますか？"
+    )
     tracker = make_tracker(text=text, intent="list_offices", slots={"language": "ja"})
     await ActionListOffices().run(dispatcher, tracker, {})
     assert "utter_out_of_scope" not in responses(dispatcher)
