@@ -11,11 +11,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import language_of, latest_intent, latest_text, send
+from actions.conversation import language_of, latest_intent, latest_text, recent_user_texts, send
 from bot.answers import Reply
 from bot.answers import office_details as details
 from bot.answers import offices as answers
 from bot.dialogue.asked import (
+    asks_for_each,
     asks_for_list,
     asks_if_there_is_one,
     asks_what_the_page_lacks,
@@ -236,6 +237,27 @@ def answer_place(
     return replies + office_replies(knowledge, office, text, lang), office
 
 
+def _offices_listed_before(knowledge: Knowledge, tracker: Tracker) -> tuple[Office, ...]:
+    """The offices of the region or country the visitor's previous message asked to list
+    (two or more), or none."""
+    previous = recent_user_texts(tracker, 2)[1:]
+    for text in previous:
+        if not asks_for_list(text):
+            continue
+        for match in find_places(knowledge, text):
+            if match.kind == "region" and match.region_ids:
+                offices = tuple(
+                    dict.fromkeys(
+                        o for rid in match.region_ids for o in knowledge.offices_in_region(rid)
+                    )
+                )
+            else:
+                offices = _offices_in_country(knowledge, match, text)
+            if len(offices) > 1:
+                return offices
+    return ()
+
+
 def _area_without_office(office: Office | None, match: PlaceMatch, text: str) -> str | None:
     """The area a message names that the page gives no office (the World Secretariat's
     aliases such as "Middle East", 中東), as written; None for any other place."""
@@ -392,6 +414,14 @@ class ActionOfficeContact(Action):
         events = answer_named_place(dispatcher, knowledge, tracker, lang)
         if events is not None:
             return events
+        listed = _offices_listed_before(knowledge, tracker) if asks_for_each(text) else ()
+        if listed:
+            # 「両方の住所をお願いします」 after the two Korean offices: each one's card.
+            send(
+                dispatcher,
+                [r for office in listed for r in office_replies(knowledge, office, text, lang)],
+            )
+            return office_events(None)
         # No place named: a follow-up such as "what's their phone number?" keeps the office.
         current = current_office(knowledge, tracker)
         if current is not None:

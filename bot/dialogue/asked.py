@@ -193,6 +193,18 @@ _LIST = re.compile(
 )
 
 
+# "both addresses please", 「両方の住所をお願いします」: every office just listed.
+_EACH = re.compile(
+    r"\bboth\b|\ball of them\b|\beach of them\b|\bfor each\b|両方|どちらも|それぞれ|全部の"
+)
+
+
+def asks_for_each(text: str) -> bool:
+    """True when a message asks a detail of every office just listed."""
+    norm = _norm(text)
+    return bool(_EACH.search(norm)) and bool(attributes_asked(norm))
+
+
 def asks_for_list(text: str) -> bool:
     """True when a message asks for every office of a place rather than the one to contact."""
     return bool(_LIST.search(_norm(text)))

@@ -36,6 +36,7 @@ from bot.dialogue.asked import (
     asks_about_un_standing,
     asks_detail_in_a_language,
     asks_for_a_figures_source,
+    asks_for_each,
     asks_for_list,
     asks_for_someone_to_reach,
     asks_for_the_ccp_steps,
@@ -247,6 +248,13 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # 「すいません、上司OKでした！さっきの続きからできます？」: the form again (its first
         # question says the earlier answers were not kept).
         return read_as(parse, "start_enquiry")
+    if (
+        intent in _GENERAL | {"list_offices"}
+        and asks_for_each(text)
+        and not names_a_place(text, parse)
+    ):
+        # 「両方の住所をお願いします」 after a list of two offices: each one's card.
+        return read_as(parse, "ask_office_contact")
     if intent in _GENERAL | {"start_enquiry"} and asks_why_join(text):
         # "Why should a small town bother joining a network like this?": what joining brings,
         # not the form (the membership answer offers it).

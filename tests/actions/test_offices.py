@@ -570,3 +570,20 @@ async def test_a_trip_that_asks_for_an_office_gets_the_offices(dispatcher):
     tracker = make_tracker(text=text, intent="list_offices", slots={"language": "ja"})
     await ActionListOffices().run(dispatcher, tracker, {})
     assert "utter_out_of_scope" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "lang"),
+    [("韓国の事務所はいくつありますか？", "両方の住所をお願いします", "ja"),
+     ("How many offices are there in Europe?", "addresses of both please", "en")],
+)  # fmt: skip
+async def test_a_detail_of_both_offices_just_listed_gives_each_card(dispatcher, first, then, lang):
+    events = [
+        {"event": "user", "text": first, "parse_data": {}},
+        {"event": "user", "text": then, "parse_data": {}},
+    ]
+    await run_contact(
+        dispatcher, text=then, intent="ask_office_contact", slots={"language": lang}, events=events
+    )
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert len(cards) == 2

@@ -567,3 +567,9 @@ def test_how_many_at_the_start_is_the_founding(text):
 )  # fmt: skip
 def test_final_testers_readings(text, intent, expected):
     assert reread(parse(intent), text)["intent"]["name"] == expected
+
+
+def test_a_detail_of_both_offices_is_an_office_question():
+    assert reread(parse("ask_other_iclei_topic"), "両方の住所をお願いします")["intent"]["name"] == (
+        "ask_office_contact"
+    )
