@@ -29,7 +29,7 @@ from bot.dialogue.asked import (
 )
 from bot.enquiries import EnquiryDraft, SubmissionFailed, submit_enquiry, validation
 from bot.enquiries.model import storable_sender_id
-from bot.knowledge import get_knowledge
+from bot.knowledge import Office, get_knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +233,12 @@ REFERENCE_SLOT = "enquiry_reference"
 SENT, NOT_KEPT = "sent", "not_kept"
 
 
+def sent_to(tracker: Tracker) -> Office | None:
+    """The office the conversation's last enquiry was sent to, if known."""
+    office_id = tracker.get_slot("enquiry_office")
+    return next((o for o in get_knowledge().offices if o.id == office_id), None)
+
+
 def _outcome(outcome: str, office_id: str | None = None) -> list[EventType]:
     return [
         SlotSet(OUTCOME_SLOT, outcome),
@@ -272,9 +278,8 @@ class ActionEnquiryAfterForm(Action):
                 )
             return []
         if outcome == SENT:
-            knowledge, lang = get_knowledge(), language_of(tracker)
-            office_id = tracker.get_slot("enquiry_office")
-            office = next((o for o in knowledge.offices if o.id == office_id), None)
+            lang = language_of(tracker)
+            office = sent_to(tracker)
             if office is None:
                 dispatcher.utter_message(response="utter_enquiry_sent_already")
             else:

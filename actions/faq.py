@@ -15,6 +15,7 @@ from actions.conversation import (
     latest_text,
     send,
 )
+from actions.enquiry_submission import sent_to
 from actions.offices import current_office
 from bot.answers.enquiry import chat_data_use
 from bot.answers.facts import fact_values, faq_reply
@@ -127,11 +128,8 @@ class ActionAnswerFaq(Action):
         if intent == "ask_other_iclei_topic" and asks_how_soon_iclei_replies(text) and reference:
             # "how long until someone gets back to us?" after sending: not on the page; where
             # the enquiry went, with its reference.
-            knowledge, lang = get_knowledge(), language_of(tracker)
-            office_id = tracker.get_slot("enquiry_office")
-            office = next((o for o in knowledge.offices if o.id == office_id), None)
-            office = office or knowledge.office(HEADQUARTERS_ID)
-            values = {"reference": reference, "office_name": office.name.get(lang)}
+            office = sent_to(tracker) or get_knowledge().office(HEADQUARTERS_ID)
+            values = {"reference": reference, "office_name": office.name.get(language_of(tracker))}
             send(dispatcher, [Reply("utter_reply_time_not_on_page_sent", values)])
             return []
         if intent == "ask_other_iclei_topic" and asks_about_personal_data(text, named=True):

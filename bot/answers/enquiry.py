@@ -68,26 +68,27 @@ def consent_question(lang: str | None, environ: Mapping[str, str] | None = None)
     return replies
 
 
+def _retention_days(env: Mapping[str, str]) -> int:
+    """PRIVACY_RETENTION_DAYS, or the default when it cannot be read."""
+    try:
+        return retention_from_env(env).days
+    except RetentionError:
+        return DEFAULT_RETENTION_DAYS
+
+
 def chat_data_use(lang: str | None, environ: Mapping[str, str] | None = None) -> list[Reply]:
     """Outside an enquiry ("is what I type here stored?"): how long the conversation is
     kept, then how an enquiry's answers are handled."""
     env = os.environ if environ is None else environ
-    try:
-        days = retention_from_env(env).days
-    except RetentionError:
-        days = DEFAULT_RETENTION_DAYS
-    return [Reply("utter_chat_data_use", {"retention_days": str(days)}), *data_use(lang, env)]
+    days = str(_retention_days(env))
+    return [Reply("utter_chat_data_use", {"retention_days": days}), *data_use(lang, env)]
 
 
 def data_use(lang: str | None, environ: Mapping[str, str] | None = None) -> list[Reply]:
     """How the answers are handled ("what happens to my data?"): who reads them, how long
     they are kept (PRIVACY_RETENTION_DAYS), then the privacy notice link if there is one."""
     env = os.environ if environ is None else environ
-    try:
-        days = retention_from_env(env).days
-    except RetentionError:
-        days = DEFAULT_RETENTION_DAYS
-    replies = [Reply("utter_enquiry_data_use", {"retention_days": str(days)})]
+    replies = [Reply("utter_enquiry_data_use", {"retention_days": str(_retention_days(env))})]
     url = (env.get(PRIVACY_URL_VARIABLE) or "").strip()
     if url:
         replies.append(Reply("utter_enquiry_privacy_notice", {"privacy_url": url}))

@@ -350,8 +350,8 @@ def consent_opening(text: str) -> bool | None:
     norm = _HESITATION.sub("", _norm(text).strip())
     if _PLAIN_YES.fullmatch(re.sub(r"[。．.!！\s]+$", "", norm)):
         return True
-    if consent_answer(norm) is not None:
-        return consent_answer(norm)  # 「いや、やっぱり同意します」 after the hesitation
+    if (answer := consent_answer(norm)) is not None:
+        return answer  # 「いや、やっぱり同意します」 after the hesitation
     # "ok fine, agreed": plain yeses before the answer.
     rest = _LEADING_YES.sub("", norm)
     if rest != norm and consent_answer(rest) is True:
@@ -364,8 +364,8 @@ def consent_opening(text: str) -> bool | None:
         return False  # "I think I'd rather not share my details through a chatbot, sorry."
     # 「え、同意するってさっき言いましたけど…同意する」: the answer at the end.
     last = re.split(r"[.。!！…]|、(?=[^、]*$)", norm.rstrip(" 。．.!！"))[-1].strip()
-    if last and last != norm and consent_answer(last) is not None:
-        return consent_answer(last)
+    if last and last != norm and (answer := consent_answer(last)) is not None:
+        return answer
     first = re.split(r"[.。!！\n]|…|(?<=agree),|(?<=agreed),|(?<=します)、", norm, maxsplit=1)[0]
     return consent_answer(first) if first != norm else None
 
@@ -412,7 +412,7 @@ def asks_about_staff_languages(text: str) -> bool:
 # "How long does it take ICLEI to reply?": the page does not say; nor is it about the data.
 def asks_how_soon_iclei_replies(text: str) -> bool:
     """True when a message asks how soon ICLEI answers an enquiry."""
-    return bool(re.search(_REPLY_TIME_WORDS, _norm(text)))
+    return bool(_REPLY_TIME.search(_norm(text)))
 
 
 _REPLY_TIME_WORDS = (
