@@ -102,6 +102,12 @@ _GENERAL = frozenset(
 
 # "And the US one?", "what about Kenya?", 「カナダは？」: the same question about another place.
 _WHAT_ABOUT = re.compile(r"^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what|how) about\b", re.IGNORECASE)
+_THANKS_AT_THE_END = re.compile(
+    r"(?:ありがとう|有難う|有り難う)(?:ございます|ございました|ね|です)?[!！。.〜~\s]*$|"
+    r"\b(?:thanks|thank you)(?: (?:so|very) much| a lot| for (?:everything|all|your help|"
+    r"the help))?[!.\s]*$",
+    re.IGNORECASE,
+)
 _NOT_NOW = re.compile(
     r"\b(?:no|not|don'?t|do not|won'?t|never)\b|しない|しません|いいえ|結構|やめ", re.IGNORECASE
 )
@@ -304,6 +310,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # "are you an official ICLEI tool?" read as ICLEI's name: what the assistant is (and
         # "who runs this chatbot" is not a question about ICLEI's leaders).
         return read_as(parse, "bot_challenge")
+    if intent in _GENERAL and _THANKS_AT_THE_END.search(text) and not re.search(r"[?？]", text):
+        # 「いろいろ教えてくれてありがとう！」 fell back: thanks, in the visitor's own words.
+        return read_as(parse, "thank")
     if intent in _DONE_READINGS and is_done(text):
         # "thanks, that's all I need" read as `deny` got "Anything else?" once more.
         return read_as(parse, "goodbye")

@@ -573,3 +573,15 @@ def test_a_detail_of_both_offices_is_an_office_question():
     assert reread(parse("ask_other_iclei_topic"), "両方の住所をお願いします")["intent"]["name"] == (
         "ask_office_contact"
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["いろいろ教えてくれてありがとう！", "That was really helpful, thanks a lot!"]
+)
+def test_thanks_in_the_visitors_own_words(text):
+    assert reread(parse("nlu_fallback"), text)["intent"]["name"] == "thank"
+
+
+def test_a_question_that_ends_with_thanks_is_still_a_question():
+    text = "Where is the Tokyo office? thanks"
+    assert reread(parse("ask_office_contact"), text)["intent"]["name"] == "ask_office_contact"
