@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse
 import tensorflow as tf
 from keras.engine import data_adapter
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -18,8 +19,9 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator, RasaDataGenerator
 from rasa.utils.tensorflow.layers import CRF
+from rasa.utils.tensorflow.model_data import FeatureArray
 from rasa.utils.tensorflow.models import RasaModel, TransformerRasaModel
 
 from bot import model_training
@@ -335,3 +337,35 @@ def test_diet_batches_hold_messages_of_similar_length_and_the_same_examples(tmp_
 def test_data_without_one_length_per_message_is_not_reordered():
     assert model_training.message_lengths({}) is None
     assert model_training.message_lengths({"dialogue": {}}) is None
+
+
+def _sparse_batch(kind: str, rows: list[int], features: int = 7) -> FeatureArray:
+    """A batch of messages as Rasa's featurizers leave it: one sparse matrix per message,
+    `rows[i]` tokens long, some of them without any feature."""
+    rng = np.random.default_rng(len(rows))
+    matrices = np.empty(len(rows), dtype=object)
+    for i, n in enumerate(rows):
+        dense = rng.random((n, features)) * (rng.random((n, features)) < 0.3)
+        matrices[i] = scipy.sparse.coo_matrix(dense).asformat(kind)
+    return FeatureArray(matrices, number_of_dimensions=3)
+
+
+@pytest.mark.parametrize("kind", ["coo", "csr"])
+@pytest.mark.parametrize("rows", [[3, 1, 5, 2], [1], [4, 0, 2], [2, 2]])
+def test_sparse_batch_values_are_rasas_arrays(kind, rows):
+    batch = _sparse_batch(kind, rows)
+    ours = model_training.sparse_batch_values(batch)
+    rasas = model_training._SPARSE_VALUES(batch)
+    assert [a.dtype for a in ours] == [a.dtype for a in rasas]
+    for mine, theirs in zip(ours, rasas, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    assert ours[0].shape[1] == 3 and ours[2].tolist() == [len(rows), max(rows), 7]
+
+
+def test_batches_are_converted_by_concatenation_only_with_the_patch():
+    model_training.install()
+    try:
+        assert RasaDataGenerator._scipy_matrix_to_values is model_training.sparse_batch_values
+    finally:
+        model_training.uninstall()
+    assert RasaDataGenerator._scipy_matrix_to_values is model_training._SPARSE_VALUES
