@@ -21,6 +21,8 @@ fails loudly at start-up instead of misbehaving quietly.
   (bot/model_training.py).
 - AutoGraph's conversion rules: Rasa's functions are traced as written, without AutoGraph's
   source rewrite, which cost a third of the time tracing DIET's steps (bot/rasa_autograph.py).
+- `Features._combine_sparse_features`: a message's COO features are joined side by side
+  without `scipy.sparse.hstack`, the same matrix (bot/sparse_features.py).
 - The channels' apology relies on Rasa's "Encountered an exception while running action"
   log line (bot/channels/pipeline.py: `watch_action_failures`), pinned by a test.
 
@@ -57,10 +59,17 @@ def install() -> None:
     _check_version()
     from rasa.core.processor import MessageProcessor
 
-    from bot import action_response_validation, model_loading, rasa_autograph, ted_on_demand
+    from bot import (
+        action_response_validation,
+        model_loading,
+        rasa_autograph,
+        sparse_features,
+        ted_on_demand,
+    )
     from bot.dialogue import turns
 
     rasa_autograph.install()
+    sparse_features.install()
     action_response_validation.install()
     model_loading.install()
     ted_on_demand.install()
@@ -71,9 +80,10 @@ def install() -> None:
 def install_training() -> None:
     """Install the training patches (idempotent); raise on an unsupported Rasa version."""
     _check_version()
-    from bot import model_training, parallel_training, rasa_autograph
+    from bot import model_training, parallel_training, rasa_autograph, sparse_features
 
     rasa_autograph.install()
+    sparse_features.install()
     model_training.install()
     parallel_training.install()
 
