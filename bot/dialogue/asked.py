@@ -241,12 +241,16 @@ def compares_sizes(text: str) -> bool:
 # named together with how to communicate. "ICLEI's name in Japanese" names no way of talking.
 _JA_REQUEST = re.compile(r"(英語|日本語|えいご|にほんご)(で|に|表示|のほう|の方|版|対応)")
 _EN_REQUEST = re.compile(
-    r"\b(?:in|into|to)\s+(japanese|english)\b|\b(japanese|english)\s+(?:please|pls|instead|only)\b"
+    r"\b(?:in|into|to)\s+(?:japanese|english)\b|\b(?:japanese|english)\s+(?:please|pls|instead|only)\b|"
+    # A preference: "I'd prefer Japanese", "English would be easier for me".
+    r"\b(?:prefer|rather)(?: (?:to )?(?:have|use|speak|read|write|chat|talk|continue|go on))?"
+    r"(?: it| this)?(?: in)? (?:japanese|english)\b|"
+    r"\b(?:japanese|english) (?:would be|'d be|is|works?) (?:better|easier|preferable|best)\b"
 )
 _COMMUNICATE = re.compile(
     r"speak|chat|talk|answer|reply|replies|respond|write|continue|switch|communicat|converse|"
-    r"please|instead|from now|prefer|change|help me|話|答え|回答|返信|返事|対応|切り替|切替|お願い|"
-    r"続け|説明|表示|助か|ほしい|欲しい|できます|ください"
+    r"please|instead|from now|prefer|rather|easier|change|help me|"
+    r"話|答え|回答|返信|返事|対応|切り替|切替|お願い|続け|説明|表示|助か|ほしい|欲しい|できます|ください"
 )
 
 
@@ -289,7 +293,7 @@ def language_requested(text: str) -> Language | None:
         return "en" if match.group(1) in ("英語", "えいご") else "ja"
     match = _EN_REQUEST.search(norm)
     if match:
-        return "ja" if (match.group(1) or match.group(2)) == "japanese" else "en"
+        return "ja" if "japanese" in match.group(0) else "en"
     return None
 
 
@@ -989,6 +993,22 @@ _MEMBER_STATUS = re.compile(
 _PART_OF_ICLEI = re.compile(
     r"\b(?:is|are) (?:[\w'.-]+\s+){0,5}(?:part of|in|members? of|a member of) iclei\b"
 )
+
+
+# "I want to join iclei as a city, what do i do", 「入会したいのですが、どうすればいいですか」:
+# how to do what the message has just said, so only the whole message says what is asked.
+_HOW_TO_GO_ABOUT_IT = re.compile(
+    r"[,.;:!?]\s*(?:so |and |ok |okay )?(?:what|how) (?:do|should|can|would|must) (?:i|we) "
+    r"(?:do|go about (?:it|that|this)|proceed|start|begin)(?: (?:next|now|first|then))?"
+    r"\s*[?.!]*\s*$|"
+    r"[、。,]\s*(?:どう(?:すれば|したら|やったら)|何をすれば|何をしたら)(?:いい|よい|良い)?"
+    r"(?:ですか|でしょうか|のでしょうか|ですかね|の|か)?\s*[?]?\s*$"
+)
+
+
+def asks_how_to_go_about_it(text: str) -> bool:
+    """True when a message ends on "what do I do?" after saying what the visitor wants."""
+    return bool(_HOW_TO_GO_ABOUT_IT.search(_norm(text).strip()))
 
 
 def asks_member_status(text: str) -> bool:

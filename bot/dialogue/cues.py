@@ -278,6 +278,7 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         intent in _GENERAL | _OFFICE_READINGS | {"deny", "thank", "cancel"}
         and wants_to_enquire(text)
         and not looks_like_question(text)
+        and not asks_how_to_join(text)
         and not calls_off(text)
         and not _NOT_NOW.search(text)
     ):
@@ -325,6 +326,9 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
         # No form to correct: "Sorry, let me correct something - the mayor is meeting the
         # mayor of Monterrey, not Vancouver. Who should we contact?" asks for an office.
         return read_as(parse, "ask_office_contact")
+    if intent in _NOT_A_TOPIC and _EARLY_YEARS.search(text) and not names_an_office(text):
+        # "Tell me something interesting about ICLEI's first years" read as a correction.
+        return read_as(parse, "ask_history")
     if intent in _KEPT - {"start_enquiry", "correct_enquiry"} and _says_goodbye(context or text):
         # "Fair enough. Thanks, that's really helpful — bye!" read as `cancel`: goodbye.
         return read_as(parse, "goodbye")
@@ -391,6 +395,18 @@ def _first_secretariats() -> tuple[str, ...]:
 
 
 _OFFICE_READINGS = frozenset({"ask_office_contact", "ask_followup", "list_offices"})
+# Readings that name no topic of ICLEI's: a cue may say which one is asked.
+_NOT_A_TOPIC = frozenset(
+    {"correct_enquiry", "cancel", "nlu_fallback", "out_of_scope", "ask_other_iclei_topic",
+     "ask_followup", "bot_challenge", "help"}
+)  # fmt: skip
+# ICLEI's early years: its history from the founding (not "the first programmes", asked
+# in their own words).
+_EARLY_YEARS = re.compile(
+    r"\b(?:first|early|earliest|initial|founding) (?:years?|days|decades?|period)\b|"
+    r"\bbeginnings\b|初期|設立当初|創設期|創設当初|黎明期|最初の(?:頃|ころ|数年|年)|立ち上げ(?:の頃|当初|期)",
+    re.IGNORECASE,
+)
 _CAME_FROM = re.compile(
     r"\b(?:came|come|grew|grown|sprang|emerged) (?:out of|from)\b|\bwas born\b|\boriginat|"
     r"\bfounded (?:at|in|by|during|after)\b|\bset up (?:at|in|by|after)\b|"

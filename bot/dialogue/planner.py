@@ -17,11 +17,13 @@ from typing import Any
 from bot.dialogue.asked import (
     asks_about_personal_data,
     asks_for_a_figures_source,
+    asks_how_to_go_about_it,
     asks_member_status,
     asks_when_it_moved,
     attributes_asked,
     gives_an_address,
     is_travel_or_everyday,
+    language_requested,
 )
 from bot.dialogue.clauses import REPORTING_WORDS
 
@@ -261,11 +263,12 @@ def _half_of_the_question(clause: Parsed, asking: list[Parsed], whole: Parsed) -
 
 def asks_as_a_whole(text: str) -> bool:
     """True for a message whose question only its whole text shows: how personal data is
-    kept, where a figure comes from, whether a city is a member."""
+    kept, where a figure comes from, whether a city is a member, how to do what it says."""
     return (
         asks_about_personal_data(text, named=True)
         or asks_for_a_figures_source(text)
         or asks_member_status(text)
+        or asks_how_to_go_about_it(text)
     )
 
 
@@ -277,6 +280,8 @@ def _remark(clause: Parsed) -> bool:
         return True
     if _QUESTION.search(text) or _WISH.search(text) or _EN_REQUEST.search(text):
         return False
+    if clause.intent == "switch_language" and language_requested(text):
+        return False  # "I'd rather chat in Japanese." before a question: the switch first
     if _FRAGMENT.match(text):
         return True  # 「ICLEIのデータで」 beside 「都市ってCO2どれくらい出してるの？」: a qualifier
     if _NARRATIVE.match(text):

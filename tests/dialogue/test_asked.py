@@ -79,6 +79,9 @@ def test_language_requests(text, language):
         ("Could you answer in Japanese, please?", "ja"),
         ("日本語でお願いします。住所も知りたいです", "ja"),
         # One detail in a language is not the conversation's language.
+        ("I'd prefer Japanese if possible. How many offices do you have?", "ja"),
+        ("English would be easier for me, thanks", "en"),
+        ("I would rather read English", "en"),
         ("住所は英語で教えてください", None),
         ("事務所の名前を英語表記で知りたいです", None),
         ("Could I have the Tokyo office's address in Japanese, please?", None),
@@ -417,3 +420,32 @@ def test_final_testers_wordings():
     assert asks_when_it_moved(
         "wait so it started in Toronto but now its in Bonn? when did it move?"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("i want to join iclei as a city, what do i do", True),
+        ("We'd like to become members. How do we go about it?", True),
+        ("入会したいのですが、どうすればいいですか？", True),
+        ("What do I do?", False),  # nothing said before it: a question of its own
+        ("what do i do in bonn", False),
+        ("What does ICLEI do?", False),
+    ],
+)
+def test_how_to_go_about_what_the_message_says(text, asks):
+    from bot.dialogue.asked import asks_how_to_go_about_it
+
+    assert asks_how_to_go_about_it(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I'd rather chat in Japanese. Where's the Japan office?", "ja"),
+        ("I'd prefer to continue in English", "en"),
+        ("I'd rather not say", None),
+    ],
+)
+def test_a_preferred_language_is_a_request_for_it(text, language):
+    assert language_requested(text) == language

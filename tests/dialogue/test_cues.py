@@ -585,3 +585,23 @@ def test_thanks_in_the_visitors_own_words(text):
 def test_a_question_that_ends_with_thanks_is_still_a_question():
     text = "Where is the Tokyo office? thanks"
     assert reread(parse("ask_office_contact"), text)["intent"]["name"] == "ask_office_contact"
+
+
+@pytest.mark.parametrize(
+    ("reading", "text", "intent"),
+    [
+        ("correct_enquiry", "Tell me something interesting about ICLEI's first years",
+         "ask_history"),
+        ("nlu_fallback", "イクレイの初期の活動について知りたいです", "ask_history"),
+        # Asked in their own words, the first programmes stay the first programmes.
+        ("ask_first_programmes", "What were its programmes in the early years?",
+         "ask_first_programmes"),
+    ],
+)  # fmt: skip
+def test_icleis_early_years_are_its_history(reading, text, intent):
+    assert reread(parse(reading), text)["intent"]["name"] == intent
+
+
+def test_a_wish_to_join_ending_on_what_do_i_do_asks_how_not_for_the_form():
+    text = "i want to join iclei as a city, what do i do"
+    assert reread(parse("ask_membership"), text)["intent"]["name"] == "ask_membership"

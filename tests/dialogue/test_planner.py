@@ -440,3 +440,25 @@ def test_when_the_head_office_moved_is_read_from_the_whole_message():
         parsed("when did it move and why?", "ask_why_cities"),
     ]
     assert [u.text for u in plan(whole, clauses)] == [text]
+
+
+def test_what_do_i_do_after_a_wish_is_read_from_the_whole_message():
+    text = "i want to join iclei as a city, what do i do"
+    whole = parsed(text, "ask_membership")
+    clauses = [
+        parsed("i want to join iclei as a city", "start_enquiry"),
+        parsed("what do i do", "ask_followup"),
+    ]
+    assert [u.text for u in plan(whole, clauses)] == [text]
+
+
+def test_a_preferred_language_before_a_question_is_kept_and_goes_first():
+    whole = parsed("I'd rather chat in Japanese. Where's the Japan office?", "ask_office_contact")
+    clauses = [
+        parsed("I'd rather chat in Japanese.", "switch_language"),
+        parsed("Where's the Japan office?", "ask_office_contact"),
+    ]
+    assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [
+        "switch_language",
+        "ask_office_contact",
+    ]
