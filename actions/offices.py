@@ -19,6 +19,7 @@ from bot.dialogue.asked import (
     asks_for_each,
     asks_for_list,
     asks_if_there_is_one,
+    asks_the_way_there,
     asks_what_the_page_lacks,
     asks_when_opened,
     attributes_asked,
@@ -130,7 +131,11 @@ def office_replies(knowledge: Knowledge, office: Office, text: str, lang: str) -
     card = answers.office_card(office, lang, text)
     # "The Mayor will be travelling to South Africa… Could you kindly provide the address?"
     # asks for the address: the trip is why, not what the page lacks.
-    lacking = asks_what_the_page_lacks(text) or (is_travel_or_everyday(text) and not asked)
+    lacking = (
+        asks_what_the_page_lacks(text)
+        or asks_the_way_there(text)  # 「最寄り駅はどこ？」 asks "where", but not the address
+        or (is_travel_or_everyday(text) and not asked)
+    )
     if lacking or _ROLE.search(text) or asks_when_opened(text):
         return [details.not_listed(knowledge, office, lang), *answers.office_card(office, lang)]
     if not asked or asked == ["address"]:
@@ -370,7 +375,14 @@ def answer_named_place(
     """Answer a message that names a place (or is about travel: out of scope); the events,
     or None when it names no place and the caller answers from the conversation."""
     text = latest_text(tracker)
-    if is_travel_or_everyday(text) and not (names_an_office(text) or asks_if_there_is_one(text)):
+    way_there = (
+        asks_the_way_there(text)
+        and tracker.get_slot("topic") == "office"
+        and not find_places(knowledge, text)
+    )  # 「最寄り駅は？」 after the Japan Office: that office's card, which is all the page has
+    if is_travel_or_everyday(text) and not (
+        names_an_office(text) or asks_if_there_is_one(text) or way_there
+    ):
         # 「出張先は東京じゃなくて大阪でした。大阪にはありますか？」 asks for an office.
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

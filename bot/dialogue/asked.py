@@ -80,8 +80,24 @@ _OUT_OF_SCOPE = re.compile(
     r"両替|治安|危険|何度|暑い|寒い|お店|シュラスコ|駅から|どうやって行|出張|旅行|休暇|"
     r"天気|気温|雨|雪|ホテル|宿泊|宿を|宿は|泊ま|旅館|レストラン|ご飯|ごはん|食べ|グルメ|ラーメン|"
     r"寿司|カフェ|観光|名所|見どころ|お土産|何時|時差|現在時刻|今の時間|電車|バス|空港|飛行機|"
-    r"タクシー|行き方|アクセス方法|乗り換え|駐車|買い物"
+    r"タクシー|行き方|アクセス方法|乗り換え|駐車|買い物|最寄り?(?:の)?駅|"
+    r"\bnearest (?:station|stop|subway|metro|train|tube|bus stop)"
 )
+
+
+# Getting to the office just discussed: "how do I get there?", 「最寄り駅は？」, "is there
+# parking?". The page gives addresses only; after an office, the office's card says so.
+_THE_WAY_THERE = re.compile(
+    r"directions|how (?:do|can|would|should) (?:i|we) get there|how to get there|\bget there\b|"
+    r"\bnearest (?:station|stop|subway|metro|train|tube|bus stop)|\bparking\b|"
+    r"最寄り?(?:の)?駅|行き方|アクセス|道順|どうやって行|駐車"
+)
+
+
+def asks_the_way_there(text: str) -> bool:
+    """True when a message asks how to reach a place or park there (directions, the nearest
+    station, parking)."""
+    return bool(_THE_WAY_THERE.search(_norm(text)))
 
 
 def _norm(text: str) -> str:

@@ -44,6 +44,7 @@ from bot.dialogue.asked import (
     asks_how_soon_iclei_replies,
     asks_how_to_join,
     asks_member_status,
+    asks_the_way_there,
     asks_to_send,
     asks_what_the_page_lacks,
     asks_when_it_moved,
@@ -529,8 +530,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         # "Is there parking at the Bonn office?": the page does not say; the office can.
         if names_an_office(text) and names_a_place(text, parse):
             return "ask_office_contact"
-        if names_an_office(text):
-            # 「事務所の受付時間は？」: the office just discussed (out of scope without one).
+        if names_an_office(text) or (asks_the_way_there(text) and not names_a_place(text, parse)):
+            # 「事務所の受付時間は？」, 「最寄り駅はどこですか？」: the office just discussed (out
+            # of scope without one).
             return "ask_followup"
         return "out_of_scope"
     if intent == "out_of_scope" and names_an_office(text) and asks_what_the_page_lacks(text):

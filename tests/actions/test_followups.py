@@ -300,3 +300,13 @@ async def test_office_hours_with_no_office_discussed_are_not_on_the_page(dispatc
         slots={"language": "ja"},
     )  # fmt: skip
     assert responses(dispatcher) == ["utter_ask_other_iclei_topic"]
+
+
+@pytest.mark.parametrize("text", ["最寄り駅はどこですか？", "What's the nearest station?"])
+async def test_the_way_to_the_office_discussed_is_not_on_the_page_its_card_is(dispatcher, text):
+    await run(
+        ActionFollowup(), dispatcher, text=text, intent="ask_followup",
+        slots={"office": "japan", "topic": "office", "language": "ja"},
+    )  # fmt: skip
+    assert responses(dispatcher)[0] == "utter_office_not_listed"
+    assert "utter_office_contact" in responses(dispatcher)

@@ -88,6 +88,12 @@ def parse(intent: str, *places: str) -> dict:
         ("今年、イクレイの世界会議はいつどこで開かれる予定ですか？", "ask_founding",
          "ask_other_iclei_topic"),
         ("事務所の受付時間は何時から何時まででしょうか。", "out_of_scope", "ask_followup"),
+        # The way to the office just discussed (out of scope when none was).
+        ("ありがとうございます。最寄り駅はどこですか？", "nlu_fallback", "ask_followup"),
+        ("アクセス方法を教えてください", "ask_office_contact", "ask_followup"),
+        ("And how do I get there from the airport?", "out_of_scope", "ask_followup"),
+        ("How do I get to Tokyo?", "ask_office_contact", "out_of_scope"),
+        ("Is there parking?", "out_of_scope", "ask_followup"),
         ("Back to English - is there an office in Korea too?", "ask_office_contact",
          "switch_language"),
         # A person the page does not name.
