@@ -349,7 +349,10 @@ _REFUSAL_OPENING = re.compile(
 )
 # "no wait… yes, I agree", "hmm, actually": hesitation before the answer.
 _HESITATION = re.compile(
-    r"^(?:(?:no|oh|um+|uh+|hmm+|ah)?[,\s]*(?:wait|actually|sorry)[,.…!\s]*|(?:あ|えっと|いや)[、,…\s]+)+"
+    r"^(?:(?:no|oh|um+|uh+|hmm+|ah)?[,\s]*(?:wait|actually|sorry)[,.…!\s]*|"
+    # "Oh I see, yes I agree", 「なるほど、同意します」: understood, then the answer.
+    r"(?:oh|ah|ok(?:ay)?|right)?[,\s]*(?:i see|got it|understood|i understand|makes sense)"
+    r"[,.…!\s]*|(?:あ|えっと|いや|なるほど|わかりました|分かりました)[、,…\s]+)+"
 )
 # A plain yes to "Do you agree?" in words other than the question's.
 _PLAIN_YES = re.compile(

@@ -438,8 +438,9 @@ def _first_secretariat_named(text: str) -> bool:
 
 
 _FIRST_OFFICES = re.compile(
-    r"\b(?:first|earliest|original|very first) (?:secretariats?|offices?)\b|"
-    r"最初の(?:事務所|事務局)|初めての(?:事務所|事務局)",
+    r"\b(?:first|earliest|original|very first) (?:(?:world|european|global|head) )?"
+    r"(?:secretariats?|offices?)\b|"
+    r"(?:最初|初めて|当初)の(?:世界|ヨーロッパ|欧州)?(?:事務所|事務局)",
     re.IGNORECASE,
 )
 

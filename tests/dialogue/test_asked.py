@@ -349,7 +349,9 @@ def test_why_join(text, expected):
     [("ok fine, agreed", True), ("fine, I agree to that", True),
      ("No, I just want to know whether NGOs are eligible before I send anything", False),
      ("いいえ、まだ上司に確認していないので", False),
-     ("no wait… yes, I agree", True), ("No problem, go ahead", True)],
+     ("no wait… yes, I agree", True), ("No problem, go ahead", True),
+     ("Oh I see, yes I agree", True), ("なるほど、同意します", True),
+     ("I see what you mean but no", None)],
 )  # fmt: skip
 def test_consent_in_more_words(text, expected):
     assert consent_opening(text) is expected

@@ -33,6 +33,8 @@ def parse(intent: str, *places: str) -> dict:
         ("Ha, fair. That's everything, thank you and goodbye.", "ask_headquarters", "goodbye"),
         ("Which year did the first secretariats open, and in which cities?",
          "ask_office_contact", "ask_founding"),
+        ("where was the first world secretariat?", "ask_headquarters", "ask_founding"),
+        ("最初の世界事務局はどこに設置されましたか？", "ask_headquarters", "ask_founding"),
         ("ok so when did it move to Bonn?", "nlu_fallback", "ask_headquarters"),
         ("設立時の会議の正式名称と、参加した国・自治体の数を確認させてください。", "ask_name",
          "ask_founding"),
