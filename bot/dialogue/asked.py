@@ -910,6 +910,9 @@ _CALL_OFF = re.compile(
 _ENQUIRY_CALLED_OFF = re.compile(
     r"(?:問い合わせ|申し込み|申込)(?:は|を)?(?:やめ|キャンセル|中止|取り消|取りやめ)"
     r"|(?:cancel|drop|withdraw) (?:the|this|my|our) (?:enquiry|request)"
+    # "…before sending anything. Can we cancel this?", "I'd like to cancel it".
+    r"|\b(?:can|could) (?:we|you|i) (?:please )?(?:cancel|stop|drop) (?:it|this|that)\b"
+    r"|\b(?:i|we)(?:'d| would)? (?:want|like|need) to (?:cancel|stop) (?:it|this|that|now)\b"
     # 「今回は送信を見送らせてください」「送信はしないでください。取り消しでお願いします」,
     # "we stop now please, not send nothing", "don't send it".
     r"|送信(?:を|は)?(?:見送|しないで|やめ|取りやめ)|送らないで|取り消しで|取り消して(?:ください|下さい)"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import unicodedata
 from typing import Any
 
 from bot.answers.interruptions import looks_like_question
@@ -164,13 +165,22 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     return read_as(parse, _as_intent(consent_opening(text)))
 
 
+# A bare goodbye: the visitor leaves, and an enquiry under way is not sent.
+_LEAVES = re.compile(
+    r"(?:(?:ok(?:ay)?|thanks?|thank you|cheers)[,!.\s]*)*"
+    r"(?:bye|goodbye|bye-bye|see you(?: later)?|later|cya|ciao)[!.\s]*$|"
+    r"(?:ありがとう(?:ございました)?[、。!\s]*)?"
+    r"(?:さようなら|失礼します|失礼いたします|ではまた|じゃあね|またね)[。!\s]*$"
+)
+
+
 def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None) -> dict[str, Any]:
     """The parse of an answer inside the enquiry form: `cancel` for a message that starts
     by calling it off ("actually never mind, I'll check with my boss"), the consent answered
     in its own words, a change asked for at the summary ("please change the email to …")
     as `correct_enquiry`; else the same parse. The form reads everything else itself."""
-    if calls_off(text):
-        return read_as(parse, "cancel")
+    if calls_off(text) or _LEAVES.match(unicodedata.normalize("NFKC", text).casefold().strip()):
+        return read_as(parse, "cancel")  # "thanks, bye" at the email question: not an email
     if requested_slot == CONSENT_SLOT:
         return reread_consent(parse, text)
     intent = (parse.get("intent") or {}).get("name")

@@ -380,11 +380,13 @@ def test_the_head_office_at_first_and_an_offices_headcount():
     "text",
     ["申し訳ありません、上司の決裁がまだでしたので、今回は送信を見送らせてください。",
      "送信はしないでください。取り消しでお願いします。",
-     "wait, sorry, i need ask my chefe first. we stop now please, not send nothing"],
+     "wait, sorry, i need ask my chefe first. we stop now please, not send nothing",
+     "I think I should talk to my director first. Can we cancel this?", "I'd like to cancel it"],
 )  # fmt: skip
 def test_polite_ways_to_call_the_enquiry_off(text):
     assert calls_off(text)
     assert not calls_off("このまま送信してください")
+    assert not calls_off("what happens if I cancel?")
 
 
 @pytest.mark.parametrize(

@@ -422,6 +422,12 @@ def test_a_wish_to_enquire_for_a_named_place_is_the_form_not_the_office():
         ("あ、それなら高雄のセンターに直接相談してみます。今回の問い合わせはやめておきます。",
          "enquiry_email", "nlu_fallback", "cancel"),
         ("ok never mind, I'll check with my boss", "enquiry_email", "nlu_fallback", "cancel"),
+        ("Hmm, actually, I think I should talk to my director first before sending anything. "
+         "Can we cancel this?", "enquiry_name", "ask_other_iclei_topic", "cancel"),
+        # Leaving: not an email address, and nothing is sent.
+        ("thanks, bye", "enquiry_email", "goodbye", "cancel"),
+        ("ありがとうございました。失礼します。", "enquiry_role", "goodbye", "cancel"),
+        ("Byers Council", "enquiry_organisation", "goodbye", "goodbye"),
     ],
 )  # fmt: skip
 def test_the_summary_and_the_form_read_send_change_and_call_off(text, slot, intent, expected):
