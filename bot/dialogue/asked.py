@@ -993,6 +993,10 @@ _MEMBER_STATUS = re.compile(
     r"\b(?:is|are)\s+(?!there\b)(?:[\w'.-]+\s+){1,4}(?:already\s+)?"
     r"(?:an?\s+(?:iclei\s+)?member\b(?! of (?:the )?un)|(?:iclei\s+)?members\s+(?:of|in)\s+iclei)|"
     r"already (?:an? )?members?|members? list|list of (?:the )?members|\bmembers already\b|"
+    # "a list of member cities in Asia", "the names of member municipalities in Chile".
+    r"\b(?:list|names?) of (?:the |its |iclei'?s? )?(?:iclei )?members? (?:cities|municipalities|"
+    r"towns|councils|local governments|governments|regions)\b|"
+    r"\bmember (?:cities|municipalities|towns|councils|local governments) (?:in|from|of)\b|"
     r"\b(?:does|do|is|are)\s+(?:[\w'.-]+\s+){1,4}(?:belong|belonging) to iclei|"
     r"(?:って|は|が|も)(?:もう|すでに|既に)?加盟(?:して(?:る|います|ますか|いますか)|済み)|"
     r"which (?:cities|municipalities|towns|councils) are (?:in|members)|"

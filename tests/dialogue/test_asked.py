@@ -453,3 +453,13 @@ def test_how_to_go_about_what_the_message_says(text, asks):
 )
 def test_a_preferred_language_is_a_request_for_it(text, language):
     assert language_requested(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [("Can you give me a list of member cities in Asia?", True),
+     ("the names of member municipalities in Chile, please", True),
+     ("how many member cities are there?", False), ("a list of offices in Asia", False)],
+)  # fmt: skip
+def test_a_list_of_member_cities_is_a_member_question(text, asks):
+    assert asks_member_status(text) is asks
