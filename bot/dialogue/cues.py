@@ -405,6 +405,18 @@ def _first_secretariats() -> tuple[str, ...]:
     return tuple(name.casefold() for name in names if name)
 
 
+@functools.cache
+def _first_secretariat_ids() -> frozenset[str]:
+    """The offices the page says were set up in 1991, found by their names in the facts."""
+    names = set(_first_secretariats())
+    return frozenset(
+        office.id
+        for office in get_knowledge().offices
+        for name in (office.name.en, office.name.ja)
+        if re.sub(r"^(?:ICLEI|イクレイ)\s*", "", name or "").casefold() in names
+    )
+
+
 _OFFICE_READINGS = frozenset({"ask_office_contact", "ask_followup", "list_offices"})
 # Readings that name no topic of ICLEI's: a cue may say which one is asked.
 _NOT_A_TOPIC = frozenset(
@@ -467,6 +479,9 @@ def _when_opened(text: str) -> str | None:
     folded = text.casefold()
     if any(name in folded for name in _first_secretariats()):
         return "ask_founding"
+    named = [m for m in find_places(get_knowledge(), text) if not m.is_ambiguous]
+    if named and named[0].offices[0].id in _first_secretariat_ids():
+        return "ask_founding"  # "when was the european office opened?": 1991, in the story
     return "ask_office_contact"
 
 

@@ -78,6 +78,8 @@ def parse(intent: str, *places: str) -> dict:
         ("トロントの事務局はいつできたの", "ask_office_contact", "ask_founding"),
         ("When was the European Secretariat set up?", "ask_office_contact", "ask_founding"),
         ("when did the Canada office open?", "ask_founding", "ask_office_contact"),
+        ("ok. when was the european office opened?", "ask_office_contact", "ask_founding"),
+        ("ヨーロッパ事務局はいつできたんですか？", "ask_office_contact", "ask_founding"),
         # Membership asked about politely; fees read as a count.
         ("We are interested in becoming a member of ICLEI. Could you explain the process?",
          "what_is_iclei", "ask_membership"),
