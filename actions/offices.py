@@ -47,8 +47,9 @@ def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMa
     """
     text = latest_text(tracker)
     names = [value for value in tracker.get_latest_entity_values("place") if value]
-    # "I'm not in Germany, I'm based in Nairobi": the place denied is not the one asked.
-    names = [name for name in names if not _denied(name, text)] or names
+    # "I'm not in Germany, I'm based in Nairobi", 「ブリュッセルではなくてフライブルク」: the
+    # place denied is not the one asked, however the entity spells it.
+    names = [name for name in names if not _denied_entity(knowledge, name, text)] or names
     for name in names:
         match = resolve_in_context(knowledge, name, text)
         if match is not None:
@@ -74,6 +75,14 @@ _DENIED_BEFORE = re.compile(
 _DENIED_AFTER = re.compile(
     r"^\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|ではありません|じゃない)"
 )
+
+
+def _denied_entity(knowledge: Knowledge, name: str, text: str) -> bool:
+    """Whether a `place` entity names a place the message denies, in the entity's spelling
+    or in either language's name of the place it resolves to ("Brussels", 「ブリュッセル」)."""
+    match = resolve_in_context(knowledge, name, text)
+    labels = [name, *((match.label.en, match.label.ja) if match else ())]
+    return any(_denied(label, text) for label in labels if label)
 
 
 def _denied(name: str, text: str) -> bool:

@@ -560,6 +560,19 @@ async def test_a_place_denied_is_not_the_place_asked(dispatcher):
     assert cards[0]["office_name"] == "Africa Secretariat"
 
 
+async def test_a_place_denied_in_japanese_is_not_asked_whatever_the_entity_spelling(dispatcher):
+    # The entities come in English spelling first: 「ブリュッセル」 is still the place denied.
+    await run_contact(
+        dispatcher,
+        text="すみません、訂正です。ブリュッセルではなくてフライブルクの方でした。",
+        intent="ask_office_contact",
+        entities=[place("Brussels"), place("Freiburg")],
+        slots={"language": "ja"},
+    )
+    cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
+    assert cards[0]["office_name"] == "ヨーロッパ事務局"
+
+
 async def test_a_trip_that_asks_for_an_office_gets_the_offices(dispatcher):
     from actions.offices import ActionListOffices
 
