@@ -174,9 +174,19 @@ def fold_kana(text: str) -> str:
 # --- normalisation -------------------------------------------------------------------------
 
 
+# Sentence punctuation ends a name: 「…書いてるんだけど、いつできたの？」 must not read as ドイツ.
+_SENTENCE_BREAK = re.compile(r"[、。!?]+")
+
+
 def _clean(text: str) -> str:
-    """NFKC (full/half-width), casefold, drop Latin accents and punctuation, squeeze spaces."""
+    """NFKC (full/half-width), casefold, drop Latin accents and punctuation, squeeze spaces;
+    no name runs across 「、」「。」 or a question or exclamation mark."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    parts = (_clean_words(part) for part in _SENTENCE_BREAK.split(text))
+    return " ; ".join(part for part in parts if part)
+
+
+def _clean_words(text: str) -> str:
     text = _strip_latin_accents(text)
     text = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in text)
     text = " ".join(text.split())

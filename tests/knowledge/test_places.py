@@ -159,6 +159,9 @@ def test_city_beats_country_and_country_beats_region(knowledge: Knowledge) -> No
         ("日本語で話して", []),  # a language, not a place
         ("タイムズスクエア", []),  # タイ inside a katakana word
         ("行きたいです", []),  # hiragana is not folded when scanning free text
+        # 「、」 ends a word: 「…けど、いつ」 is not ドイツ; 「・」 joins one name.
+        ("レポートで書いてるんだけど、いつできたの？", []),
+        ("メキシコ・シティの事務所", [("mexico",)]),
         ("", []),
     ],
 )
