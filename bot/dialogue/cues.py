@@ -24,6 +24,7 @@ import unicodedata
 from typing import Any
 
 from bot.answers.interruptions import looks_like_question
+from bot.answers.offices import HEADQUARTERS_ID
 from bot.dialogue.asked import (
     asks_about_city_figures,
     asks_about_coming_events,
@@ -451,6 +452,17 @@ _FOUNDING_MEETING = re.compile(
 )
 
 
+def _names_where_it_started(text: str) -> bool:
+    """True when a message names a city or office the page says ICLEI started in (1991),
+    other than today's World Secretariat ("Toronto", 「フライブルク」)."""
+    hq = get_knowledge().office(HEADQUARTERS_ID)
+    today = {
+        re.sub(r"^(?:ICLEI|イクレイ)\s*", "", n or "").casefold() for n in (hq.name.en, hq.name.ja)
+    }
+    folded = text.casefold()
+    return any(name in folded for name in _first_secretariats() if name not in today)
+
+
 def _first_secretariat_named(text: str) -> bool:
     """True when a message asks where the head office is and names the city it started in."""
     if not asks_where_the_head_office_is(text):
@@ -630,6 +642,12 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent == "nlu_fallback" and wants_to_enquire(text):
         # 「クライアントの水俣市の代わりに問い合わせ出したい」: the form, whatever place it names.
         return "start_enquiry"
+    if intent in ("ask_founding", "ask_history", "ask_headquarters") and _names_where_it_started(
+        text
+    ):
+        # "Was the World Secretariat originally in Toronto?": where it started (the founding
+        # story, or the head office and where it began), not today's Canada Office.
+        return None
     placed = intent in _GENERAL or intent == "ask_headquarters"
     if placed and mentions_an_office(text):
         if names_a_place(text, parse):

@@ -621,3 +621,15 @@ def test_icleis_early_years_are_its_history(reading, text, intent):
 def test_a_wish_to_join_ending_on_what_do_i_do_asks_how_not_for_the_form():
     text = "i want to join iclei as a city, what do i do"
     assert reread(parse("ask_membership"), text)["intent"]["name"] == "ask_membership"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Was the World Secretariat originally in Toronto?", "ask_headquarters"),
+        ("I'm quite sure it was opened in 1991, together with the world secretariat in "
+         "Toronto, no?", "ask_founding"),
+    ],
+)  # fmt: skip
+def test_where_iclei_started_is_not_todays_office_in_that_city(text, intent):
+    assert reread(parse(intent), text)["intent"]["name"] == intent
