@@ -30,7 +30,8 @@ _EN_JOIN = re.compile(
 # or a preamble ("...ですが、") followed by a comma ends one. Cut points, not separators.
 _JA_CUT = re.compile(
     r"(?:、|,|\s)*(?=(?:それと|それから|あと、|あと|また、|ついでに|加えて|さらに|ちなみに|それに)(?!で))"
-    r"|(?:ですか|ますか|ください|下さい|教えて|知りたい|たいです|ですが|ますが|ですけど|のですが|のか)[、,]\s*"
+    r"|(?:ですか|ますか|ください|下さい|教えて|知りたい|たいです|ですが|ますが|けど|けれど|けれども|"
+    r"のですが|のか)[、,]\s*"
 )
 # 「設立年と職員数を教えて」: と between two nouns (kanji or katakana) joins two things asked.
 # Not the と of a name given (「田中と申します」, 「山田と言います」).

@@ -452,6 +452,25 @@ _FOUNDING_MEETING = re.compile(
 )
 
 
+_NOW_RIGHT = re.compile(
+    r"\b(?:now|today|these days|currently|still)\b|\bright\s*\?|"
+    r"今は|現在|今も|まだ|ですよね|だよね",
+    re.IGNORECASE,
+)
+
+
+def _checks_the_head_office_city(text: str) -> bool:
+    """True for a short check that ICLEI is in the head office's city ("it's in bonn now
+    right?", 「今はボンですよね？」), naming no other office or place."""
+    if not (looks_like_question(text) and _NOW_RIGHT.search(text)):
+        return False
+    hq = get_knowledge().office(HEADQUARTERS_ID)
+    named = [m for m in find_places(get_knowledge(), text) if not m.is_ambiguous]
+    return (
+        bool(named) and all(m.offices[0].id == hq.id for m in named) and not attributes_asked(text)
+    )
+
+
 def _names_where_it_started(text: str) -> bool:
     """True when a message names a city or office the page says ICLEI started in (1991),
     other than today's World Secretariat ("Toronto", 「フライブルク」)."""
@@ -573,6 +592,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
             # of scope without one).
             return "ask_followup"
         return "out_of_scope"
+    if intent in _GENERAL and is_short(text) and _checks_the_head_office_city(text):
+        # "it's in bonn now right?": where the head office is (yes, Bonn), not out of scope.
+        return "ask_headquarters"
     if intent == "out_of_scope" and names_an_office(text) and asks_what_the_page_lacks(text):
         # 「事務所の受付時間は？」: the office named, or the one just discussed.
         return "ask_office_contact" if names_a_place(text, parse) else "ask_followup"

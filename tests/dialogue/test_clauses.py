@@ -70,3 +70,10 @@ def test_a_reported_question_is_cut_from_its_reporting_words():
     # Nothing to cut: the question word opens the message, or no question word follows.
     assert split_clauses("I know") == ["I know"]
     assert split_clauses("what do you know about Bonn?") == ["what do you know about Bonn?"]
+
+
+def test_a_casual_preamble_ending_on_kedo_is_cut_from_the_question():
+    from bot.dialogue.clauses import split_clauses
+
+    text = "こんちは！大学のレポートでイクレイについて書いてるんだけど、いつできたの？"
+    assert split_clauses(text)[-1] == "いつできたの？"

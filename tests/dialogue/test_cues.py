@@ -79,6 +79,9 @@ def parse(intent: str, *places: str) -> dict:
         ("When was the European Secretariat set up?", "ask_office_contact", "ask_founding"),
         ("when did the Canada office open?", "ask_founding", "ask_office_contact"),
         ("ok. when was the european office opened?", "ask_office_contact", "ask_founding"),
+        # A check that the head office is in Bonn now: yes, where it is.
+        ("it's in bonn now right?", "out_of_scope", "ask_headquarters"),
+        ("今はボンですよね？", "nlu_fallback", "ask_headquarters"),
         ("ヨーロッパ事務局はいつできたんですか？", "ask_office_contact", "ask_founding"),
         # Membership asked about politely; fees read as a count.
         ("We are interested in becoming a member of ICLEI. Could you explain the process?",
