@@ -798,7 +798,9 @@ _DONE = re.compile(
     r"thanks? (?:you )?(?:so (?:very )?much )?for your (?:time|patience)|leave you in peace|"
     r"that'?ll be all|that will be all|これで終わ|終わりにします|"
     r"(?:それでは|では|これで|ました[。！!]?)[、\s]*失礼(?:いた|致)?します|"
-    r"\bka kite\b|take care|catch you later|have a (?:good|nice|great) (?:one|day|evening|weekend)"
+    r"\bka kite\b|take care|catch you later|have a (?:good|nice|great) (?:one|day|evening|weekend)|"
+    # 「さんきゅー、ばいばい」, 「今後ともよろしくお願い申し上げます」, "got it, thanks, later!"
+    r"ばいばい|バイバイ|じゃあね|今後とも(?:よろしく|宜しく)|[,、]\s*later[!.\s]*$"
 )
 
 

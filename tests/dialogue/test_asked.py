@@ -288,6 +288,13 @@ def test_a_fax_number_asked_with_tell_me_is_not_also_the_phone():
         ("本日はありがとうございました。失礼いたします。", True),
         ("ありがとうございました！失礼します。", True),
         ("thanks, that's all", True),
+        ("さんきゅー、ばいばい", True),
+        (
+            "よく分かりました。誠にありがとうございました。今後ともよろしくお願い申し上げます。",
+            True,
+        ),
+        ("got it, thanks, later!", True),
+        ("what are ICLEI's plans for later years?", False),
         ("Thank you for the answer. And the phone?", False),
         ("Is the office open all day?", False),
     ],
