@@ -66,6 +66,8 @@ _LANGUAGES: tuple[tuple[Language, re.Pattern[str]], ...] = (
 )
 
 # Travel and everyday topics: a place named beside them is not a question about an office.
+# The nearest station or stop: travel in general, the way to an office after one.
+_NEAREST_STOP = r"\bnearest (?:station|stop|subway|metro|train|tube|bus stop)|最寄り?(?:の)?駅"
 _OUT_OF_SCOPE = re.compile(
     r"weather|temperature|forecast|\brain(y|ing)?\b|\bsnow|hotel|hostel|accommodation|airbnb|"
     r"\bstay (overnight|near)|restaurant|\bfood\b|\beat\b|\beating\b|ramen|sushi|pizza|"
@@ -80,8 +82,7 @@ _OUT_OF_SCOPE = re.compile(
     r"両替|治安|危険|何度|暑い|寒い|お店|シュラスコ|駅から|どうやって行|出張|旅行|休暇|"
     r"天気|気温|雨|雪|ホテル|宿泊|宿を|宿は|泊ま|旅館|レストラン|ご飯|ごはん|食べ|グルメ|ラーメン|"
     r"寿司|カフェ|観光|名所|見どころ|お土産|何時|時差|現在時刻|今の時間|電車|バス|空港|飛行機|"
-    r"タクシー|行き方|アクセス方法|乗り換え|駐車|買い物|最寄り?(?:の)?駅|"
-    r"\bnearest (?:station|stop|subway|metro|train|tube|bus stop)"
+    r"タクシー|行き方|アクセス方法|乗り換え|駐車|買い物|" + _NEAREST_STOP
 )
 
 
@@ -89,8 +90,7 @@ _OUT_OF_SCOPE = re.compile(
 # parking?". The page gives addresses only; after an office, the office's card says so.
 _THE_WAY_THERE = re.compile(
     r"directions|how (?:do|can|would|should) (?:i|we) get there|how to get there|\bget there\b|"
-    r"\bnearest (?:station|stop|subway|metro|train|tube|bus stop)|\bparking\b|"
-    r"最寄り?(?:の)?駅|行き方|アクセス|道順|どうやって行|駐車"
+    r"\bparking\b|行き方|アクセス|道順|どうやって行|駐車|" + _NEAREST_STOP
 )
 
 
