@@ -24,6 +24,7 @@ from bot.dialogue.asked import (
     asks_when_opened,
     attributes_asked,
     is_travel_or_everyday,
+    mentions_an_office,
     names_an_office,
     names_the_head_office,
     supposes_no_office,
@@ -128,7 +129,11 @@ _ROLE = re.compile(
     r"what(?:'s| is) (?:a|an|the) .{0,30}(?:capacity cent(?:er|re)|secretariat|project office)\b|"
     r"(?:キャパシティセンター|事務局|プロジェクトオフィス|事務所)(?:って|とは)(?:何|なに)|"
     r"(?:何の|どういう|どのような)(?:活動|仕事)|"
-    r"どんな(?:活動|仕事|役割)|何をして|なにをして|活動内容|役割",
+    r"どんな(?:活動|仕事|役割)|何をして|なにをして|活動内容|役割|"
+    # Staff by name: 「担当者の名前は？」, "who's the contact person there?" (the page names none).
+    r"(?:担当者|担当の方|職員|スタッフ|広報の方|所長|代表者?)の(?:お)?名前|"
+    r"\b(?:staff|contact person'?s?|director'?s?|manager'?s?|head'?s?) names?\b|"
+    r"who(?:'s| is) the (?:contact person|director|head|manager)\b",
     re.IGNORECASE,
 )
 
@@ -384,11 +389,12 @@ def answer_named_place(
     """Answer a message that names a place (or is about travel: out of scope); the events,
     or None when it names no place and the caller answers from the conversation."""
     text = latest_text(tracker)
-    way_there = (
-        asks_the_way_there(text)
-        and tracker.get_slot("topic") == "office"
-        and not find_places(knowledge, text)
-    )  # 「最寄り駅は？」 after the Japan Office: that office's card, which is all the page has
+    # 「最寄り駅は？」 after the Japan Office, 「日本の事務所の所在地と最寄り駅」: that office's
+    # card, which is all the page has.
+    way_there = asks_the_way_there(text) and (
+        mentions_an_office(text)
+        or (tracker.get_slot("topic") == "office" and not find_places(knowledge, text))
+    )
     if is_travel_or_everyday(text) and not (
         names_an_office(text) or asks_if_there_is_one(text) or way_there
     ):

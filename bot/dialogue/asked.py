@@ -800,7 +800,7 @@ _DONE = re.compile(
     r"(?:それでは|では|これで|ました[。！!]?)[、\s]*失礼(?:いた|致)?します|"
     r"\bka kite\b|take care|catch you later|have a (?:good|nice|great) (?:one|day|evening|weekend)|"
     # 「さんきゅー、ばいばい」, 「今後ともよろしくお願い申し上げます」, "got it, thanks, later!"
-    r"ばいばい|バイバイ|じゃあね|今後とも(?:よろしく|宜しく)|[,、]\s*later[!.\s]*$"
+    r"ばいば[ーい]+|バイバ[ーイ]+|じゃあね|今後とも(?:よろしく|宜しく)|[,、]\s*later[!.\s]*$"
 )
 
 
@@ -994,7 +994,10 @@ def in_another_language(text: str) -> bool:
 _MEMBER_STATUS = re.compile(
     r"\b(?:is|are)\s+(?!there\b)(?:[\w'.-]+\s+){1,4}(?:already\s+)?"
     r"(?:an?\s+(?:iclei\s+)?member\b(?! of (?:the )?un)|(?:iclei\s+)?members\s+(?:of|in)\s+iclei)|"
-    r"already (?:an? )?members?|members? list|list of (?:the )?members|\bmembers already\b|"
+    r"already (?:an? )?members?|members? list|list of (?:the |its |all )?members|"
+    r"\bmembers already\b|"
+    r"which (?:[\w-]+ ){0,2}(?:cities|municipalities|towns|councils|local governments) are "
+    r"(?:members|in iclei)\b|"
     # "a list of member cities in Asia", "the names of member municipalities in Chile".
     r"\b(?:list|names?) of (?:the |its |iclei'?s? )?(?:iclei )?members? (?:cities|municipalities|"
     r"towns|councils|local governments|governments|regions)\b|"
@@ -1032,6 +1035,20 @@ _HOW_TO_GO_ABOUT_IT = re.compile(
     r"[、。,]\s*(?:どう(?:すれば|したら|やったら)|何をすれば|何をしたら)(?:いい|よい|良い)?"
     r"(?:ですか|でしょうか|のでしょうか|ですかね|の|か)?\s*[?]?\s*$"
 )
+
+
+# 「ソウルにも事務所があると聞いたのですが、本当ですか？」, "founded in 1992, is that right?": a
+# check of what the message has just said, which only the whole message says.
+_IS_IT_TRUE = re.compile(
+    r"[,.;:!?]\s*(?:is (?:that|it|this) (?:true|right|correct)|really|correct|true)\s*\?+\s*$|"
+    r"[、。,]\s*(?:本当|ほんと|ホント|本当に|合って(?:い)?ます|正しい)(?:ですか|でしょうか|なの|ですかね|か|の)?"
+    r"\s*\?\s*$"
+)
+
+
+def asks_if_it_is_true(text: str) -> bool:
+    """True when a message ends on "is that right?" after saying what it checks."""
+    return bool(_IS_IT_TRUE.search(_norm(text).strip()))
 
 
 def asks_how_to_go_about_it(text: str) -> bool:

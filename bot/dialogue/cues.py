@@ -471,6 +471,16 @@ def _checks_the_head_office_city(text: str) -> bool:
     )
 
 
+# "its head office is in Brussels, correct?", 「本部はジュネーブですよね？」: where the head
+# office is, whatever city the visitor supposes.
+_HEAD_OFFICE_IS_IN = re.compile(
+    r"\b(?:head ?office|headquarters|hq|head secretariat)\b.{0,12}\b(?:is|was|'s) "
+    r"(?:in|based in|located in|at)\b|"
+    r"(?:本部|本社)(?:は|って).{0,12}(?:ですよね|ですか|だよね|なの|でしょうか|にある)",
+    re.IGNORECASE,
+)
+
+
 def _names_where_it_started(text: str) -> bool:
     """True when a message names a city or office the page says ICLEI started in (1991),
     other than today's World Secretariat ("Toronto", 「フライブルク」)."""
@@ -527,6 +537,10 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     opened = _when_opened(text)
     if opened is not None:
         return opened
+    if intent in _OFFICE_READINGS | _GENERAL and _HEAD_OFFICE_IS_IN.search(text):
+        # "And its head office is in Brussels, correct?": where the head office is (Bonn, not
+        # Brussels), not the Brussels Office's card.
+        return "ask_headquarters"
     year = year_asked(text) if intent in _GENERAL else None
     if year is not None:
         return year  # 「1990年に何があったんですか？」 read as the name's story: the founding

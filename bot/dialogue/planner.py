@@ -18,6 +18,7 @@ from bot.dialogue.asked import (
     asks_about_personal_data,
     asks_for_a_figures_source,
     asks_how_to_go_about_it,
+    asks_if_it_is_true,
     asks_member_status,
     asks_when_it_moved,
     attributes_asked,
@@ -263,12 +264,14 @@ def _half_of_the_question(clause: Parsed, asking: list[Parsed], whole: Parsed) -
 
 def asks_as_a_whole(text: str) -> bool:
     """True for a message whose question only its whole text shows: how personal data is
-    kept, where a figure comes from, whether a city is a member, how to do what it says."""
+    kept, where a figure comes from, whether a city is a member, how to do what it says,
+    whether what it says is true."""
     return (
         asks_about_personal_data(text, named=True)
         or asks_for_a_figures_source(text)
         or asks_member_status(text)
         or asks_how_to_go_about_it(text)
+        or asks_if_it_is_true(text)
     )
 
 

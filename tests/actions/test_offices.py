@@ -600,3 +600,34 @@ async def test_a_detail_of_both_offices_just_listed_gives_each_card(dispatcher, 
     )
     cards = [m for m in dispatcher.messages if m["response"].startswith("utter_office_contact")]
     assert len(cards) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "担当者の名前は？",
+        "日本事務所の担当者のお名前はわかりますか？",
+        "who's the contact person there?",
+    ],
+)
+def test_a_staff_name_is_not_on_the_page_the_card_is(text):
+    from actions.offices import office_replies
+    from bot.knowledge import get_knowledge
+
+    knowledge = get_knowledge()
+    replies = office_replies(knowledge, knowledge.office("japan"), text, "ja")
+    assert replies[0].response == "utter_office_not_listed"
+    assert any(r.response.startswith("utter_office_contact") for r in replies)
+
+
+async def test_an_office_and_its_nearest_station_get_the_card_and_what_the_page_lacks(dispatcher):
+    text = (
+        "日本にも事務所があると伺いましたが、所在地を教えていただけますか。"
+        "あわせて最寄り駅もご教示いただけると助かります。"
+    )
+    await run_contact(
+        dispatcher, text=text, intent="ask_office_contact", entities=[place("日本")],
+        slots={"language": "ja"},
+    )  # fmt: skip
+    assert responses(dispatcher)[0] == "utter_office_not_listed"
+    assert "utter_office_contact" in responses(dispatcher)

@@ -289,6 +289,7 @@ def test_a_fax_number_asked_with_tell_me_is_not_also_the_phone():
         ("ありがとうございました！失礼します。", True),
         ("thanks, that's all", True),
         ("さんきゅー、ばいばい", True),
+        ("いや特にない！ばいばーい", True),
         (
             "よく分かりました。誠にありがとうございました。今後ともよろしくお願い申し上げます。",
             True,
@@ -466,7 +467,21 @@ def test_a_preferred_language_is_a_request_for_it(text, language):
     ("text", "asks"),
     [("Can you give me a list of member cities in Asia?", True),
      ("the names of member municipalities in Chile, please", True),
+     ("Which African cities are members? A list would be great for my thesis.", True),
+     ("Does ICLEI publish a list of its members anywhere?", True),
      ("how many member cities are there?", False), ("a list of offices in Asia", False)],
 )  # fmt: skip
 def test_a_list_of_member_cities_is_a_member_question(text, asks):
     assert asks_member_status(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "checks"),
+    [("ソウルにも事務所があると聞いたのですが、本当ですか？", True),
+     ("It was founded in 1992, is that right?", True),
+     ("Is that right?", False), ("本当ですか？", False)],
+)  # fmt: skip
+def test_a_check_of_what_the_message_says(text, checks):
+    from bot.dialogue.asked import asks_if_it_is_true
+
+    assert asks_if_it_is_true(text) is checks

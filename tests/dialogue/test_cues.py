@@ -636,3 +636,12 @@ def test_a_wish_to_join_ending_on_what_do_i_do_asks_how_not_for_the_form():
 )  # fmt: skip
 def test_where_iclei_started_is_not_todays_office_in_that_city(text, intent):
     assert reread(parse(intent), text)["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "text", ["And its head office is in Brussels, correct?", "本部はジュネーブですよね？"]
+)
+def test_a_head_office_supposed_elsewhere_gets_the_head_office(text):
+    assert reread(parse("ask_office_contact", "Brussels"), text)["intent"]["name"] == (
+        "ask_headquarters"
+    )

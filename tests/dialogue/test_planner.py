@@ -462,3 +462,13 @@ def test_a_preferred_language_before_a_question_is_kept_and_goes_first():
         "switch_language",
         "ask_office_contact",
     ]
+
+
+def test_is_that_true_after_a_statement_is_read_from_the_whole_message():
+    text = "ソウルにも事務所があると聞いたのですが、本当ですか？"
+    whole = parsed(text, "ask_office_contact")
+    clauses = [
+        parsed("ソウルにも事務所があると聞いたのですが", "ask_office_contact"),
+        parsed("本当ですか？", "ask_why_cities"),
+    ]
+    assert [u.text for u in plan(whole, clauses)] == [text]

@@ -193,6 +193,10 @@ def test_a_bare_name_or_no_name_sentence_is_kept_as_written(text: str) -> None:
         ("名前：井上 真", "井上 真", None),
         ("さっき書きましたよ〜。井上 真", "井上 真", None),
         ("Organisation: City of Cork", None, "City of Cork"),
+        # The question acknowledged first.
+        ("わかりました。高橋 美咲です", "高橋 美咲", None),
+        ("OK, sure - Lena Hofer", "Lena Hofer", None),
+        ("Okayama City", None, "Okayama City"),
     ],
 )
 def test_a_reminder_that_it_was_said_before_is_not_part_of_the_answer(
