@@ -47,12 +47,16 @@ def _match_from_tracker(knowledge: Knowledge, tracker: Tracker) -> tuple[PlaceMa
     so a missed entity still finds a known name.
     """
     text = latest_text(tracker)
-    names = [value for value in tracker.get_latest_entity_values("place") if value]
+    resolved = [
+        (name, resolve_in_context(knowledge, name, text))
+        for name in tracker.get_latest_entity_values("place")
+        if name
+    ]
     # "I'm not in Germany, I'm based in Nairobi", 「ブリュッセルではなくてフライブルク」: the
     # place denied is not the one asked, however the entity spells it.
-    names = [name for name in names if not _denied_entity(knowledge, name, text)] or names
-    for name in names:
-        match = resolve_in_context(knowledge, name, text)
+    resolved = [pair for pair in resolved if not _denied_entity(*pair, text)] or resolved
+    names = [name for name, _ in resolved]
+    for name, match in resolved:
         if match is not None:
             return match, name
     if (tracker.latest_message or {}).get("question_places"):
@@ -78,10 +82,9 @@ _DENIED_AFTER = re.compile(
 )
 
 
-def _denied_entity(knowledge: Knowledge, name: str, text: str) -> bool:
+def _denied_entity(name: str, match: PlaceMatch | None, text: str) -> bool:
     """Whether a `place` entity names a place the message denies, in the entity's spelling
     or in either language's name of the place it resolves to ("Brussels", 「ブリュッセル」)."""
-    match = resolve_in_context(knowledge, name, text)
     labels = [name, *((match.label.en, match.label.ja) if match else ())]
     return any(_denied(label, text) for label in labels if label)
 

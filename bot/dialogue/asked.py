@@ -872,6 +872,20 @@ def asks_about_the_assistant(text: str) -> bool:
     return bool(_ABOUT_THE_BOT.search(_norm(text)))
 
 
+# A bare goodbye, nothing else: the visitor leaves (inside the form, nothing is sent).
+_ONLY_GOODBYE = re.compile(
+    r"(?:(?:ok(?:ay)?|thanks?|thank you|cheers)[,!.\s]*)*"
+    r"(?:bye|goodbye|bye-bye|see you(?: later)?|later|cya|ciao)[!.\s]*$|"
+    r"(?:ありがとう(?:ございました)?[、。!\s]*)?"
+    r"(?:さようなら|失礼します|失礼いたします|ではまた|じゃあね|またね)[。!\s]*$"
+)
+
+
+def only_says_goodbye(text: str) -> bool:
+    """True when a whole message is a goodbye and nothing else ("thanks, bye", 「失礼します」)."""
+    return bool(_ONLY_GOODBYE.match(_norm(text).strip()))
+
+
 def is_done(text: str) -> bool:
     """True when a message says the visitor needs nothing more."""
     return bool(_DONE.search(_norm(text)))

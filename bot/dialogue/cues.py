@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-import unicodedata
 from typing import Any
 
 from bot.answers.interruptions import looks_like_question
@@ -75,6 +74,7 @@ from bot.dialogue.asked import (
     names_an_office,
     names_the_head_office,
     names_the_seoul_plan,
+    only_says_goodbye,
     resumes_an_enquiry,
     symbols_intent,
     wants_to_enquire,
@@ -166,21 +166,12 @@ def reread_consent(parse: dict[str, Any], text: str) -> dict[str, Any]:
     return read_as(parse, _as_intent(consent_opening(text)))
 
 
-# A bare goodbye: the visitor leaves, and an enquiry under way is not sent.
-_LEAVES = re.compile(
-    r"(?:(?:ok(?:ay)?|thanks?|thank you|cheers)[,!.\s]*)*"
-    r"(?:bye|goodbye|bye-bye|see you(?: later)?|later|cya|ciao)[!.\s]*$|"
-    r"(?:ありがとう(?:ございました)?[、。!\s]*)?"
-    r"(?:さようなら|失礼します|失礼いたします|ではまた|じゃあね|またね)[。!\s]*$"
-)
-
-
 def reread_in_form(parse: dict[str, Any], text: str, requested_slot: str | None) -> dict[str, Any]:
     """The parse of an answer inside the enquiry form: `cancel` for a message that starts
     by calling it off ("actually never mind, I'll check with my boss"), the consent answered
     in its own words, a change asked for at the summary ("please change the email to …")
     as `correct_enquiry`; else the same parse. The form reads everything else itself."""
-    if calls_off(text) or _LEAVES.match(unicodedata.normalize("NFKC", text).casefold().strip()):
+    if calls_off(text) or only_says_goodbye(text):
         return read_as(parse, "cancel")  # "thanks, bye" at the email question: not an email
     if requested_slot == CONSENT_SLOT:
         return reread_consent(parse, text)
@@ -386,6 +377,11 @@ def _asks_whom_near(text: str, parse: dict[str, Any], context: str) -> bool:
     return names_a_place(text, parse) or bool(context and names_a_place(context, {}))
 
 
+def _bare_name(name: str | None) -> str:
+    """An office's name without "ICLEI"/「イクレイ」 before it, casefolded ("world secretariat")."""
+    return re.sub(r"^(?:ICLEI|イクレイ)\s*", "", name or "").casefold()
+
+
 @functools.cache
 def _first_secretariats() -> tuple[str, ...]:
     """The names of the offices the page says were set up in 1991, and their cities."""
@@ -400,10 +396,10 @@ def _first_secretariats() -> tuple[str, ...]:
         # Cities ("the Toronto secretariat") and offices the facts name: not today's Canada
         # Office in Toronto, which the page gives no date for.
         for name in (office.city.en, office.city.ja, office.name.en, office.name.ja):
-            bare = re.sub(r"^(?:ICLEI|イクレイ)\s*", "", name or "")
-            if bare and bare.casefold() in facts:
+            bare = _bare_name(name)
+            if bare and bare in facts:
                 names.append(bare)
-    return tuple(name.casefold() for name in names if name)
+    return tuple(names)
 
 
 @functools.cache
@@ -414,7 +410,7 @@ def _first_secretariat_ids() -> frozenset[str]:
         office.id
         for office in get_knowledge().offices
         for name in (office.name.en, office.name.ja)
-        if re.sub(r"^(?:ICLEI|イクレイ)\s*", "", name or "").casefold() in names
+        if _bare_name(name) in names
     )
 
 
@@ -485,9 +481,7 @@ def _names_where_it_started(text: str) -> bool:
     """True when a message names a city or office the page says ICLEI started in (1991),
     other than today's World Secretariat ("Toronto", 「フライブルク」)."""
     hq = get_knowledge().office(HEADQUARTERS_ID)
-    today = {
-        re.sub(r"^(?:ICLEI|イクレイ)\s*", "", n or "").casefold() for n in (hq.name.en, hq.name.ja)
-    }
+    today = {_bare_name(hq.name.en), _bare_name(hq.name.ja)}
     folded = text.casefold()
     return any(name in folded for name in _first_secretariats() if name not in today)
 
