@@ -762,11 +762,13 @@ _AGE = re.compile(
     r"how many years (?:has|have|did) (?:iclei|it)|been (?:around|going) (?:for )?how long|"
     r"何年(?:目|になり|になる|経|た|続い)|何周年|創立何年|設立何年|歴史は何年|続いて(?:い)?る?(?:の)?は?何年"
 )
-# How it came about (「設立の経緯」, "how did ICLEI get started?"): the founding story.
+# How and when it came about (「設立の経緯」, "how did ICLEI get started?", "what year did
+# iclei get going?"): the founding story.
 _ORIGINS = re.compile(
-    r"how (?:did )?(?:iclei|it|the organi[sz]ation) (?:start|begin|come about|come to be|get "
-    r"(?:started|going))|\borigins?\b|設立(?:の)?(?:経緯|背景|いきさつ)|創設(?:の)?経緯|成り立ち|"
-    r"生い立ち|なりたち|できた(?:経緯|きっかけ)|始まり"
+    r"(?:how|when|(?:in )?(?:what|which) year) (?:did )?(?:iclei|it|the organi[sz]ation) "
+    r"(?:start|begin|come about|come to be|get (?:started|going))|\borigins?\b|"
+    r"設立(?:の)?(?:経緯|背景|いきさつ)|創設(?:の)?経緯|成り立ち|生い立ち|なりたち|"
+    r"できた(?:経緯|きっかけ)|始まり"
 )
 _RENAMED = re.compile(
     r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"

@@ -485,3 +485,13 @@ def test_a_check_of_what_the_message_says(text, checks):
     from bot.dialogue.asked import asks_if_it_is_true
 
     assert asks_if_it_is_true(text) is checks
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what year did iclei get going?", "when did ICLEI start?", "how did iclei get started?"],
+)
+def test_when_or_how_it_got_going_names_the_founding(text):
+    from bot.dialogue.asked import fact_named
+
+    assert fact_named(text) == "ask_founding"
