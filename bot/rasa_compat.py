@@ -80,10 +80,23 @@ def install() -> None:
 def install_training() -> None:
     """Install the training patches (idempotent); raise on an unsupported Rasa version."""
     _check_version()
-    from bot import model_training, parallel_training, rasa_autograph, sparse_features
+    from bot import (
+        batched_count_vectors,
+        cache_fingerprints,
+        model_packaging,
+        model_training,
+        parallel_training,
+        rasa_autograph,
+        sparse_features,
+        yaml_cache,
+    )
 
     rasa_autograph.install()
     sparse_features.install()
+    cache_fingerprints.install()
+    batched_count_vectors.install()
+    yaml_cache.install()
+    model_packaging.install()
     model_training.install()
     parallel_training.install()
 

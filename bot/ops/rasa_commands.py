@@ -57,17 +57,64 @@ def use_training_cache(root: Path = CACHE_ROOT) -> None:
     os.environ["RASA_CACHE_DIRECTORY"] = str(current)
 
 
-def train(argv: list[str]) -> int:
-    """`rasa train <argv>` with the training patch; Rasa's exit code."""
-    from bot import parallel_training, rasa_compat
+def _option(argv: list[str], name: str, default: str) -> str:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return default
 
+
+def train(argv: list[str]) -> int:
+    """`rasa train <argv>` with the training patch; Rasa's exit code. With `--incremental`
+    (`make train`), a fine-tune of the last model when only NLU examples changed
+    (bot/incremental_training.py), unless `--from-scratch` (`make train-full`)."""
+    from bot import incremental_training, parallel_training, rasa_compat
+
+    incremental = "--incremental" in argv
+    from_scratch = "--from-scratch" in argv
+    argv = [arg for arg in argv if arg not in ("--incremental", "--from-scratch")]
+    name = _option(argv, "--fixed-model-name", "")
+    model = Path(_option(argv, "--out", "models")) / (
+        name if name.endswith(".tar.gz") else f"{name}.tar.gz"
+    )
+    inputs = incremental_training.training_inputs(Path.cwd()) if incremental and name else None
+    plan = incremental_training.plan(model, inputs) if inputs else None
+    if plan and from_scratch:
+        plan = incremental_training.Plan(False, "asked for")
     use_training_cache()
-    parallel_training.start_worker()
     rasa_compat.install_training()
+    if plan and plan.finetune:
+        print(f"Fine-tuning {model} ({plan.reason}; `make train-full` trains from scratch).")
+        incremental_training.install(incremental_training.file_digest(model))
+        code = _rasa(
+            [
+                "train",
+                *argv,
+                "--finetune",
+                str(model),
+                "--epoch-fraction",
+                str(incremental_training.FINETUNE_EPOCH_FRACTION),
+            ]
+        )
+        if code == 0:
+            incremental_training.write_record(model, inputs, plan.finetunes)
+            return 0
+        # A fine-tune Rasa refuses (a feature space that shrank, say): train from scratch.
+        print("Fine-tuning failed; training from scratch.", file=sys.stderr)
+        incremental_training.record_path(model).unlink(missing_ok=True)
+        os.execv(sys.executable, [sys.executable, "-m", "bot", "train", "--incremental", *argv])
+    if plan:
+        print(f"Training from scratch ({plan.reason}).")
+    parallel_training.start_worker()
     try:
-        return _rasa(["train", *argv])
+        code = _rasa(["train", *argv])
     finally:
         parallel_training.stop_worker()
+    if code == 0 and inputs and model.is_file():
+        incremental_training.write_record(model, inputs, 0)
+    return code
 
 
 def test_stories(argv: list[str]) -> int:
