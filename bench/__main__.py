@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bench import assistants, quality, report, template, training
+from bench import assistants, quality, report, retrain, template, training
 from bench.load import LoadSpec, run_level
 from bench.messages import MESSAGES
 from bot.ops.processes import DEFAULT_MODEL, PROJECT_ROOT
@@ -86,6 +86,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         metavar="ROUNDS",
         help="only time training from scratch: ours, then the template, ROUNDS times",
+    )
+    parser.add_argument(
+        "--retrain-only",
+        type=int,
+        metavar="ROUNDS",
+        help="only time `make train` after one NLU example is added (a fine-tune), ROUNDS "
+        "times, and score the fine-tuned model (NLU gates, conversation sets)",
     )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     return parser.parse_args(argv)
@@ -238,6 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_average = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    if args.retrain_only:
+        try:
+            text = retrain.measure(args.retrain_only, workdir, args.out)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print(f"Retraining after an NLU change, {started}, load average {load_average:.2f}")
+        print(text)
+        (args.out / "retrain.md").write_text(text + "\n")
+        return 0
     if args.training_only:
         try:
             project = template.scaffold(workdir / "template")

@@ -68,3 +68,22 @@ def test_install_is_idempotent_and_uninstall_restores_rasas_join():
     assert Features._combine_sparse_features is sparse_features.combine_sparse_features
     sparse_features.uninstall()
     assert Features._combine_sparse_features is sparse_features._COMBINE
+
+
+def test_a_messages_combined_features_are_rasas(joined_side_by_side):
+    from rasa.shared.nlu.training_data.message import Message
+
+    parts = [
+        _features(scipy.sparse.random(3, 4, 0.5, "coo", random_state=6), "a"),
+        _features(scipy.sparse.random(3, 2, 0.5, "coo", random_state=7), "b"),
+    ]
+    ours = Message._combine_features(parts, ["a", "b"])
+    sparse_features.uninstall()
+    try:
+        rasas = Message._combine_features(parts, ["a", "b"])
+    finally:
+        sparse_features.install()
+    assert (ours.type, ours.attribute, ours.origin) == (rasas.type, rasas.attribute, rasas.origin)
+    np.testing.assert_array_equal(ours.features.toarray(), rasas.features.toarray())
+    assert ours.features is not parts[0].features and parts[0].features.shape == (3, 4)
+    assert Message._combine_features([], ["a"]) is None

@@ -161,7 +161,7 @@ def test_a_schema_check_that_fails_fails_every_time(tmp_path, monkeypatch):
     assert len(list((tmp_path / "yaml").glob("*.valid"))) == 1
 
 
-def test_the_model_archive_is_written_at_the_fastest_level_and_reads_back(tmp_path):
+def test_the_model_archive_is_stored_uncompressed_and_reads_back(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "weights").write_bytes(bytes(range(256)) * 400)
     model_packaging.install()
@@ -171,7 +171,8 @@ def test_the_model_archive_is_written_at_the_fastest_level_and_reads_back(tmp_pa
     finally:
         model_packaging.uninstall()
     header = (tmp_path / "m.tar.gz").read_bytes()[:10]
-    assert header[:2] == b"\x1f\x8b" and header[8] == 4  # gzip's "fastest" flag
+    assert header[:2] == b"\x1f\x8b"  # gzip still
+    assert (tmp_path / "m.tar.gz").stat().st_size > 256 * 400  # stored, not compressed
     with tarfile.open(tmp_path / "m.tar.gz") as tar:
         assert tar.extractfile("weights").read() == bytes(range(256)) * 400
     assert gzip.decompress((tmp_path / "m.tar.gz").read_bytes())
