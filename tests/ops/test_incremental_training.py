@@ -108,8 +108,10 @@ def test_fine_tuning_scales_nlu_epochs_and_marks_nlu_components_only():
         )
     finally:
         it.uninstall()
-    assert diet["epochs"] == 4 and diet[it.FINETUNE_MARKER] == "base-digest"
-    assert featurizer == {it.FINETUNE_MARKER: "base-digest"}
+    marker = it.finetune_marker("base-digest")
+    assert diet["epochs"] == 4 and diet[it.FINETUNE_MARKER] == marker
+    assert featurizer == {it.FINETUNE_MARKER: marker} and marker.startswith("base-digest ")
+    assert it.finetune_learning_rate(0.001) == pytest.approx(0.0003)
     assert ted == {}  # TED keeps its config: restored from the cache
 
 
