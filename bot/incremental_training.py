@@ -117,6 +117,7 @@ class Plan:
     finetune: bool
     reason: str
     finetunes: int = 0
+    model_digest: str = ""  # the model to fine-tune, read once
 
 
 def plan(model: Path, inputs: dict[str, str]) -> Plan:
@@ -124,7 +125,8 @@ def plan(model: Path, inputs: dict[str, str]) -> Plan:
     record = read_record(model)
     if not model.is_file() or record is None:
         return Plan(False, "no record of the last training")
-    if record.get("model") != file_digest(model):
+    digest = file_digest(model)
+    if record.get("model") != digest:
         return Plan(False, "the model is not the one last trained")
     if record.get("other") != inputs["other"]:
         return Plan(False, "the config, domain, stories, rules or NLU components changed")
@@ -133,7 +135,7 @@ def plan(model: Path, inputs: dict[str, str]) -> Plan:
     finetunes = int(record.get("finetunes", 0))
     if finetunes >= FINETUNE_LIMIT:
         return Plan(False, f"{finetunes} fine-tunes in a row")
-    return Plan(True, "only NLU examples changed", finetunes + 1)
+    return Plan(True, "only NLU examples changed", finetunes + 1, digest)
 
 
 def finetune_marker(base_model_digest: str) -> str:

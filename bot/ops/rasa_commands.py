@@ -87,7 +87,7 @@ def train(argv: list[str]) -> int:
     rasa_compat.install_training()
     if plan and plan.finetune:
         print(f"Fine-tuning {model} ({plan.reason}; `make train-full` trains from scratch).")
-        incremental_training.install(incremental_training.file_digest(model))
+        incremental_training.install(plan.model_digest)
         code = _rasa(
             [
                 "train",

@@ -50,7 +50,7 @@ def test_only_a_change_to_nlu_examples_is_fine_tuned(tmp_path):
     assert it.plan(model, it.training_inputs(root)).reason == "nothing changed"
     (root / "data" / "nlu" / "a.yml").write_text("nlu:\n- intent: greet\n  examples: '- hi'\n")
     plan = it.plan(model, it.training_inputs(root))
-    assert plan.finetune and plan.finetunes == 1
+    assert plan.finetune and plan.finetunes == 1 and plan.model_digest == it.file_digest(model)
     (root / "data" / "nlu" / "b.yml").write_text("nlu: []\n")  # a new NLU file too
     assert it.plan(model, it.training_inputs(root)).finetune
 
