@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Callable
@@ -47,8 +48,8 @@ from bot.dialogue.asked import (
 )
 from bot.dialogue.clauses import split_clauses
 from bot.dialogue.planner import is_set_phrase
-from bot.enquiries import corrections, prefill, validation
-from bot.knowledge import Knowledge, Office, get_knowledge
+from bot.enquiries import corrections, prefill, remarks, validation
+from bot.knowledge import Knowledge, Office, find_places, get_knowledge
 
 MAX_FAILURES = 3
 # How many of the visitor's latest messages may already name their organisation and country
@@ -238,6 +239,8 @@ class ValidateEnquiryForm(FormValidationAction):
         cancel at once (and the optional fields' questions offer to skip).
         """
         slot = FIELD_SLOTS[field]
+        if field == "role" and (kept := self._role_with_question(dispatcher, tracker)):
+            return kept
         # A message to ICLEI may itself ask about data; a role or a name does not.
         if field != "message" and asks_about_personal_data(latest_text(tracker)):
             # "Why do you need my email?": how the answers are handled, then the question again.
@@ -371,11 +374,39 @@ class ValidateEnquiryForm(FormValidationAction):
         self._answer(dispatcher, tracker, intent)
         return {FIELD_SLOTS[field]: str(checked.value), "enquiry_failures": 0}
 
+    def _role_with_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """ "Head of the climate team, why?": the role is kept and the question answered, a
+        word on why the role is asked when it asks about the answer. None when the message
+        is not a role and then a question."""
+        text = latest_text(tracker)
+        split = remarks.answer_and_question(text)
+        if split is None or corrections.asks_to_change(text):
+            return None
+        answer, question = split
+        checked = validation.validate_role(answer)
+        if not checked.ok or _FILLER.match(answer) or is_skip(answer, tracker, by_intent=False):
+            return None
+        if is_set_phrase(answer) or answer.endswith((":", "：")):
+            return None  # "sorry quick question first: which office …?" gives no role
+        if asks_about_personal_data(question):
+            send(dispatcher, data_use(language_of(tracker)))
+        elif remarks.asks_about_the_answer(question):
+            dispatcher.utter_message(response="utter_enquiry_role_noted")
+        else:
+            intent = _question_intent(tracker, question)
+            if intent is None:
+                return None
+            self._answer(dispatcher, tracker, intent)
+        return {FIELD_SLOTS["role"]: str(checked.value), "enquiry_failures": 0}
+
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
         """Answer a question asked in the middle of the form, as outside it."""
         knowledge, lang = get_knowledge(), language_of(tracker)
         if intent in interruptions.OFFICE_QUESTIONS:
+            tracker = _asking_tracker(tracker)
             # "Which office would handle an enquiry from Peru?": the office for the place
             # named, or the question which place.
             if answer_named_place(dispatcher, knowledge, tracker, lang) is None:
@@ -632,6 +663,16 @@ def _question_intent(
     """The question a message asks in the form, if the form can answer it: "which office
     would handle our enquiry?" asks for an office whatever the model read."""
     intent = (tracker.latest_message or {}).get("intent") or {}
+    part = _question_part(tracker, question)
+    if part is not None:
+        # The question's own reading, which the answer before it does not sway.
+        intent = part.get("intent") or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+        if name in interruptions.ANSWERABLE and name not in interruptions.OFFICE_QUESTIONS:
+            if interruptions.is_interruption(name, confidence):
+                # 「環境部長です。ちなみにイクレイの本部はどこですか？」: headquarters, not the
+                # address of the enquiry's office.
+                return name
     if asks_whom_to_contact(question) and looks_like_question(question):
         return "ask_office_contact"
     if asks_who_can_join(question):
@@ -648,6 +689,30 @@ def _question_intent(
     if interruptions.is_interruption(name, confidence, min_confidence=min_confidence):
         return name
     return None
+
+
+def _question_part(tracker: Tracker, question: str) -> dict[str, Any] | None:
+    """The model's own reading of `question`, the part of the latest message after its
+    answer (bot/dialogue/turns.py), or None."""
+    part = (tracker.latest_message or {}).get(remarks.QUESTION_PART) or {}
+    if part.get("text") and _same_text(part["text"]) == _same_text(question):
+        return part
+    return None
+
+
+def _asking_tracker(tracker: Tracker) -> Tracker:
+    """The tracker as if the latest message were its question alone, when that question
+    names its own place: "Sean Kelly, where is the European office?" asks about Europe,
+    whatever the model made of the name. The same tracker otherwise ("We're in Peru. Which
+    office handles us?": the place is in the answer)."""
+    latest = tracker.latest_message or {}
+    part = latest.get(remarks.QUESTION_PART) or {}
+    places = [e for e in part.get("entities") or [] if e.get("entity") == "place"]
+    if not part.get("text") or not (places or find_places(get_knowledge(), part["text"])):
+        return tracker
+    asking = copy.copy(tracker)
+    asking.latest_message = {**latest, "text": part["text"], "entities": part["entities"]}
+    return asking
 
 
 def _office_of_country(knowledge: Knowledge, code: str | None) -> Office | None:

@@ -19,6 +19,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import SlotSet
 
+from bot.answers.enquiry import FIELD_SLOTS
 from bot.answers.facts import FAQ_INTENTS
 from bot.answers.offices import offices_compared
 from bot.dialogue.asked import (
@@ -38,6 +39,7 @@ from bot.dialogue.language_switch import asks_more, written_in
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
 from bot.enquiries.corrections import asks_to_change, labelled_answers
+from bot.enquiries.remarks import QUESTION_PART, answer_and_question
 from bot.knowledge import get_knowledge
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ _MAX_CLAUSES = 6
 _OFFERS = frozenset({"utter_offer_enquiry"})
 # The actions that end an enquiry, sent or not.
 _ENQUIRY_ENDINGS = frozenset({"action_submit_enquiry", "action_cancel_enquiry"})
+# The form's questions whose answer may come with a question (a message to ICLEI is all answer).
+_ANSWER_SLOTS = frozenset(slot for field, slot in FIELD_SLOTS.items() if field != "message")
 _UNDO = re.compile(r"get it back|undo|restore|bring it back|元に戻|取り消しを取り消", re.IGNORECASE)
 
 Handler = Callable[[Any, UserMessage], Awaitable[Any]]
@@ -149,7 +153,11 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
         # Inside a form the message is an answer: the form reads it, cues do not, but for
         # calling the form off and the consent answered in its own words (「同意します」).
         asked = tracker.get_slot("requested_slot")
-        return [Unit(message.text, reread_in_form(parse, message.text, asked))]
+        parse = reread_in_form(parse, message.text, asked)
+        question = await _question_part(processor, message, tracker, asked)
+        if question is not None:
+            parse = {**parse, QUESTION_PART: question}
+        return [Unit(message.text, parse)]
     if _last_bot_action(tracker) in _ENQUIRY_ENDINGS and (
         asks_to_send(message.text) or asks_to_change(message.text) or _UNDO.search(message.text)
     ):
@@ -189,6 +197,27 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     if len(units) > 1:
         logger.debug("Answering %d parts of one message.", len(units))
     return units
+
+
+async def _question_part(
+    processor: Any, message: UserMessage, tracker: Any, asked: str | None
+) -> dict[str, Any] | None:
+    """The model's reading of the question after an answer in the form ("We're in Peru.
+    Which office handles Peru?"): the form answers that question from its own reading, not
+    from the whole message's, which the answer sways ("Head of the climate team, why?")."""
+    if asked not in _ANSWER_SLOTS or len(message.text) > _MAX_SPLIT_CHARS:
+        return None
+    split = answer_and_question(message.text)
+    if split is None:
+        return None
+    question = split[1]
+    clause = UserMessage(question, sender_id=message.sender_id, metadata=message.metadata)
+    parse = reread(await processor.parse_message(clause, tracker), question)
+    return {
+        "text": question,
+        "intent": parse.get("intent"),
+        "entities": parse.get("entities") or [],
+    }
 
 
 def _respelled(message: UserMessage) -> UserMessage:

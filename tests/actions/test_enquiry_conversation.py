@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.enquiry_form import ValidateEnquiryForm, declines
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, place
 
 GIVEN = {
     "enquiry_consent": True,
@@ -208,7 +208,67 @@ async def test_a_name_then_an_office_question_answers_both(dispatcher):
 async def test_a_role_with_a_remark_on_it_is_the_role(dispatcher, text):
     tracker = make_tracker(text=text, intent="ask_why_cities", slots=GIVEN)
     result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
-    assert result["enquiry_role"]
+    assert result["enquiry_role"] in ("Mayor's advisor on energy", "環境政策課の課長")
+    assert _responses(dispatcher) == ["utter_enquiry_role_noted"]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Head of the climate team, why?", "Head of the climate team"),
+        ("Sustainability coordinator. Do you need my full title?", "Sustainability coordinator"),
+        ("係長ですが、なぜ役職が必要なんですか？", "係長"),
+    ],
+)
+async def test_a_role_then_why_it_is_asked_keeps_the_role_whatever_the_model_read(
+    dispatcher, text, role
+):
+    # The model hears "why" beside "climate" as why cities matter, and is sure of it.
+    tracker = make_tracker(text=text, intent="ask_why_cities", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_role": role, "enquiry_failures": 0}
+    assert _responses(dispatcher) == ["utter_enquiry_role_noted"]
+
+
+async def test_a_role_then_a_question_about_iclei_answers_the_question_read_alone(dispatcher):
+    text = "環境部長です。ちなみにイクレイの本部はどこですか？"
+    tracker = make_tracker(text=text, intent="ask_why_cities", slots={**GIVEN, "language": "ja"})
+    # The question's own reading (bot/dialogue/turns.py), not the whole message's.
+    tracker.latest_message["question_part"] = {
+        "text": "ちなみにイクレイの本部はどこですか?",
+        "intent": {"name": "ask_headquarters", "confidence": 0.97},
+        "entities": [],
+    }
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_role": "環境部長", "enquiry_failures": 0}
+    assert "Bonn" in str(dispatcher.messages)  # the headquarters, not the Japan office
+    assert "Tokyo" not in str(dispatcher.messages)
+
+
+async def test_a_role_then_a_question_about_the_data_keeps_the_role(dispatcher):
+    text = "Climate lead. What do you do with this info?"
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots=GIVEN)
+    result = await ValidateEnquiryForm().validate_enquiry_role(text, dispatcher, tracker, {})
+    assert result == {"enquiry_role": "Climate lead", "enquiry_failures": 0}
+    assert _responses(dispatcher) == ["utter_enquiry_data_use"]
+
+
+async def test_a_name_then_an_office_question_answers_for_the_place_the_question_names(dispatcher):
+    text = "Sean Kelly, where is the European office?"
+    slots = {**GIVEN, "enquiry_name": None, "language": "en"}
+    # The whole message's reading took "Sean" for a place; the question's own did not.
+    tracker = make_tracker(
+        text=text, intent="ask_office_contact", entities=[place("Sean")], slots=slots
+    )
+    tracker.latest_message["question_part"] = {
+        "text": "where is the European office?",
+        "intent": {"name": "ask_office_contact", "confidence": 1.0},
+        "entities": [place("European")],
+    }
+    result = await ValidateEnquiryForm().validate_enquiry_name(text, dispatcher, tracker, {})
+    assert result["enquiry_name"] == "Sean Kelly"
+    assert "European Secretariat" in str(dispatcher.messages)
+    assert "Southeast Asia" not in str(dispatcher.messages)
 
 
 @pytest.mark.parametrize("text", ["承知しました", "ok thanks!", "got it 👍"])

@@ -92,6 +92,29 @@ async def test_inside_a_form_the_message_is_one_answer():
     assert len(processor.handled) == 1
 
 
+async def test_an_answer_then_a_question_in_the_form_carries_the_questions_own_reading():
+    processor = FakeProcessor({"requested_slot": "enquiry_role"}, loop="enquiry_form")
+    await handle(processor, message("Mayor. Where is the head office"))
+    assert len(processor.handled) == 1
+    part = processor.handled[0].parse_data["question_part"]
+    assert part["text"] == "Where is the head office"
+    assert part["intent"]["name"] == "ask_headquarters"
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("enquiry_role", "Head of the climate team"),  # no question
+        ("enquiry_message", "We want to join. Where is the head office"),  # all of it the message
+        ("enquiry_consent", "yes. Where is the head office"),
+    ],
+)
+async def test_no_question_part_without_an_answer_and_a_question(slot, text):
+    processor = FakeProcessor({"requested_slot": slot}, loop="enquiry_form")
+    await handle(processor, message(text))
+    assert "question_part" not in processor.handled[0].parse_data
+
+
 async def test_the_consent_question_answered_in_its_own_words_is_read_as_yes_or_no():
     for text, expected in [("同意します", "affirm"), ("I don't agree", "deny")]:
         processor = FakeProcessor({"requested_slot": "enquiry_consent"}, loop="enquiry_form")
