@@ -716,6 +716,23 @@ def wants_to_enquire(text: str) -> bool:
     return bool(_ENQUIRY.search(_norm(text)))
 
 
+# "can I send a membership enquiry through this chat?", 「ここから入会の問い合わせはできますか？」:
+# asking whether the bot takes an enquiry asks it to take one.
+_CAN_I_ENQUIRE = re.compile(
+    r"^(?:(?:hi|hello|hey|so|ok|okay|um|sorry)\b[\s,!.]*)*"
+    r"(?:(?:can|could|may) (?:i|we)|is it possible (?:for (?:me|us) )?to|am i able to) "
+    r"(?:also |still |just )?(?:send|make|submit|start|file|leave|do|place|lodge)\b|"
+    r"(?:ここ|このチャット|チャット)(?:から|で)(?:も)?.{0,12}(?:問い合わせ|申し込み|申込).{0,4}"
+    r"(?:でき|送れ|出せ|可能)|"
+    r"(?:問い合わせ|申し込み|申込)(?:を|は|も)?(?:ここ|このチャット|チャット)(?:から|で)(?:でき|送れ|出せ|可能)"
+)
+
+
+def asks_to_enquire_here(text: str) -> bool:
+    """True when a question asks whether the bot can take a membership enquiry."""
+    return wants_to_enquire(text) and bool(_CAN_I_ENQUIRE.search(_norm(text)))
+
+
 _HEAD_OFFICE = re.compile(
     r"head ?office|headquarters|\bhq\b|world secretariat|\bbonn\b|本部|世界事務局|ボン|本社"
 )

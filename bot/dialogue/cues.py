@@ -46,6 +46,7 @@ from bot.dialogue.asked import (
     asks_how_to_join,
     asks_member_status,
     asks_the_way_there,
+    asks_to_enquire_here,
     asks_to_send,
     asks_what_the_page_lacks,
     asks_when_it_moved,
@@ -280,7 +281,7 @@ def reread(parse: dict[str, Any], text: str, context: str = "") -> dict[str, Any
     if (
         intent in _GENERAL | _OFFICE_READINGS | {"deny", "thank", "cancel"}
         and wants_to_enquire(text)
-        and not looks_like_question(text)
+        and (not looks_like_question(text) or asks_to_enquire_here(text))
         and not asks_how_to_join(text)
         and not calls_off(text)
         and not _NOT_NOW.search(text)

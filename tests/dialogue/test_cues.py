@@ -109,6 +109,10 @@ def parse(intent: str, *places: str) -> dict:
         ("Is there anyone at ICLEI we could actually ring?", "what_is_iclei", "ask_followup"),
         ("in which city?", "nlu_fallback", "ask_followup"),
         ("can I send a membership enquiry through this chat?", "nlu_fallback", "start_enquiry"),
+        # Asking whether the bot takes an enquiry, whatever topic the model heard.
+        ("can I send a membership enquiry through this chat?", "ask_history", "start_enquiry"),
+        ("Could we submit a membership application here?", "ask_membership", "start_enquiry"),
+        ("このチャットから入会の問い合わせはできますか？", "ask_name", "start_enquiry"),
         # Leaders in everyday words: the page names nobody.
         ("so who's the boss over there?", "nlu_fallback", "ask_other_iclei_topic"),
         ("who are the leaders of ICLEI", "what_is_iclei", "ask_other_iclei_topic"),
