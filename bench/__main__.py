@@ -28,6 +28,7 @@ from bench import assistants, quality, report, retrain, template, training
 from bench.load import LoadSpec, run_level
 from bench.messages import MESSAGES
 from bot.ops.processes import DEFAULT_MODEL, PROJECT_ROOT
+from bot.ops.serve import default_workers
 
 ASSISTANTS = ("template", "ours")  # the order they are served in
 
@@ -71,8 +72,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="Sanic workers of our Rasa server (RASA_WORKERS; > 1 starts a private Redis)",
+        default=int(default_workers()),
+        help="Sanic workers of our Rasa server (RASA_WORKERS; > 1 starts a private Redis); "
+        "default as `make run` serves: one per core, at most 4, 1 without redis-server. With "
+        "more than one, ours is measured with one worker too at 16 users and more",
+    )
+    parser.add_argument(
+        "--retrain-rounds",
+        type=int,
+        default=3,
+        help="after training ours from scratch, time this many fine-tunes after one NLU "
+        "example is added (`make train`); the last one's model is served and scored (3)",
     )
     parser.add_argument(
         "--sample-every",
@@ -207,13 +217,22 @@ def run(args: argparse.Namespace, workdir: Path) -> list[report.AssistantFigures
     logs.mkdir(parents=True, exist_ok=True)
     models = workdir / "models"
     trained: dict[str, tuple[Path, float | None]] = {}
+    retrain_seconds: list[float] = []
     if "ours" in chosen:
         if args.skip_training:
             trained["ours"] = (DEFAULT_MODEL, None)
         else:
-            log("ours: training from scratch (about 2 to 3 minutes) ...")
-            trained["ours"] = training.train(PROJECT_ROOT, "iclei", models, logs / "train-ours.log")
-            log(f"ours: trained in {trained['ours'][1]:.0f} s")
+            # As `make train` on a fresh clone: from scratch with an empty cache, recording
+            # what it trained from, so that the next `make train` can fine-tune.
+            log("ours: training from scratch (about 1 to 2 minutes) ...")
+            project = retrain.scratch_project(workdir)
+            seconds, _ = retrain.train(project, logs / "train-ours.log")
+            trained["ours"] = (project / "models" / "iclei.tar.gz", seconds)
+            log(f"ours: trained in {seconds:.0f} s")
+            if args.retrain_rounds:
+                log(f"ours: {args.retrain_rounds} fine-tunes after one NLU example ...")
+                retrain_seconds = retrain.fine_tunes(project, args.retrain_rounds, logs)
+                log("ours: retrained in " + ", ".join(f"{t:.1f} s" for t in retrain_seconds))
     if "template" in chosen:
         project = template.scaffold(workdir / "template")
         log("template: training ...")
@@ -233,7 +252,21 @@ def run(args: argparse.Namespace, workdir: Path) -> list[report.AssistantFigures
         else:
             server = assistants.starter(workdir / "template", model, server_log)
         log(f"{name}: starting ...")
-        results.append(measure(server, model, seconds, args))
+        figures = measure(server, model, seconds, args)
+        if name == "ours":
+            figures.workers, figures.retrain_seconds = args.workers, retrain_seconds
+        results.append(figures)
+    heavy = [users for users in args.levels if users >= report.THROUGHPUT_USERS]
+    if "ours" in chosen and args.workers > 1 and heavy:
+        # The gain of the extra workers: the same model served by one, at the heavy levels.
+        model = trained["ours"][0]
+        server_log = logs / "serve-ours-1-worker.log"
+        server_log.unlink(missing_ok=True)
+        log("ours, one worker: starting ...")
+        one = argparse.Namespace(**{**vars(args), "levels": heavy, "skip_quality": True})
+        figures = measure(assistants.ours(model, workdir, server_log, 1), model, None, one)
+        figures.name = report.ONE_WORKER
+        results.append(figures)
     return results
 
 
@@ -270,7 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     by_name = {f.name: f for f in figures}
-    items = report.targets(by_name.get("ours"), by_name.get("template"))
+    items = report.targets(
+        by_name.get("ours"), by_name.get("template"), by_name.get(report.ONE_WORKER)
+    )
     note_lines = report.notes(figures, args.duration, args.warmup)
     note_lines.append(
         f"Machine: {os.cpu_count()} CPUs, load average {load_average:.2f} at the start "
@@ -283,6 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "warmup_messages_per_user": args.warmup,
         "skip_training": args.skip_training,
         "skip_quality": args.skip_quality,
+        "workers": args.workers,
+        "retrain_rounds": 0 if args.skip_training else args.retrain_rounds,
         "messages": list(MESSAGES),
         "cpus": os.cpu_count(),
         "load_average_at_start": load_average,

@@ -73,25 +73,36 @@ def train(project: Path, log: Path) -> tuple[float, str]:
     return seconds, done.stdout
 
 
+def fine_tunes(project: Path, rounds: int, logs: Path) -> list[float]:
+    """`rounds` fine-tunes of the model `project` was last trained to, each after one new
+    example; the seconds of each. Each round starts again from that model, so each is the
+    one change a developer makes; the model of the last round is left in place."""
+    model = project / "models" / "iclei.tar.gz"
+    record = model.with_name("iclei.inputs.json")
+    base = project.parent / "base"
+    base.mkdir(exist_ok=True)
+    shutil.copy2(model, base / model.name)
+    shutil.copy2(record, base / record.name)
+    original = (project / NLU_FILE).read_text(encoding="utf-8")
+    times = []
+    for number in range(rounds):
+        shutil.copy2(base / model.name, model)
+        shutil.copy2(base / record.name, record)
+        (project / NLU_FILE).write_text(original, encoding="utf-8")
+        add_example(project, ROUND_EXAMPLES[number % len(ROUND_EXAMPLES)])
+        seconds, output = train(project, logs / f"retrain-{number + 1}.log")
+        if "Fine-tuning" not in output:
+            raise RuntimeError(f"round {number + 1} did not fine-tune: {output.strip()[-300:]}")
+        times.append(seconds)
+    return times
+
+
 def measure(rounds: int, workdir: Path, out: Path) -> str:
     """Train from scratch, then time `rounds` fine-tunes; the Markdown report."""
     project = scratch_project(workdir)
     model = project / "models" / "iclei.tar.gz"
-    record = model.with_name("iclei.inputs.json")
     scratch_seconds, _ = train(project, out / "logs" / "retrain-scratch.log")
-    shutil.copy2(model, workdir / "scratch.tar.gz")
-    shutil.copy2(record, workdir / "scratch.inputs.json")
-    original = (project / NLU_FILE).read_text(encoding="utf-8")
-    times = []
-    for number in range(rounds):
-        shutil.copy2(workdir / "scratch.tar.gz", model)
-        shutil.copy2(workdir / "scratch.inputs.json", record)
-        (project / NLU_FILE).write_text(original, encoding="utf-8")
-        add_example(project, ROUND_EXAMPLES[number % len(ROUND_EXAMPLES)])
-        seconds, output = train(project, out / "logs" / f"retrain-{number + 1}.log")
-        if "Fine-tuning" not in output:
-            raise RuntimeError(f"round {number + 1} did not fine-tune: {output.strip()[-300:]}")
-        times.append(seconds)
+    times = fine_tunes(project, rounds, out / "logs")
     with assistants.ours(model, workdir, out / "logs" / "retrain-server.log") as running:
         scores = quality.measure(model, running.base_url, out / "retrain-quality")
     rows = ["| round | example added | `make train` |", "|---|---|---:|"]

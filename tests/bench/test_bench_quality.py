@@ -33,7 +33,9 @@ def test_a_model_that_keeps_the_gates_passes_both_quality_targets() -> None:
         [scores("en", 0.961, 0.978), scores("ja", 0.968, 0.992)],
         [results("followup", "en", 14, 14), results("followup", "ja", 13, 14)],
     )
-    nlu, conversations = targets(ours(quality), None)[2:4]
+    nlu, conversations = [
+        t for t in targets(ours(quality), None) if t.name.startswith(("held", "conv"))
+    ]
     assert nlu.passed is True and nlu.value == "en 0.961 / 0.978, ja 0.968 / 0.992"
     assert conversations.passed is True and conversations.value == "27 / 28 passed"
 
@@ -43,7 +45,9 @@ def test_a_faster_model_that_loses_answers_fails_and_says_where() -> None:
         [scores("en", 0.953, 0.864), scores("ja", 0.949, 0.992)],
         [results("followup", "ja", 12, 14), results("form", "ja", 13, 13)],
     )
-    nlu, conversations = targets(ours(quality), None)[2:4]
+    nlu, conversations = [
+        t for t in targets(ours(quality), None) if t.name.startswith(("held", "conv"))
+    ]
     assert nlu.passed is False
     assert "under: en entity F1 0.864, ja intent macro-F1 0.949" in nlu.value
     assert conversations.passed is False
@@ -72,5 +76,5 @@ def test_the_report_shows_the_scores_and_the_json_carries_them() -> None:
 
 def test_a_set_without_an_entity_figure_fails_as_in_make_test_nlu() -> None:
     quality = Quality([scores("en", 0.961, None)], [])
-    nlu = targets(ours(quality), None)[2]
+    (nlu,) = [t for t in targets(ours(quality), None) if t.name.startswith("held")]
     assert nlu.passed is False and nlu.value.endswith("; under: en entity F1 n/a")

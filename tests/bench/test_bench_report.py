@@ -7,8 +7,10 @@ import json
 from bench.load import LevelResult, LoadSpec, Outcome
 from bench.procstats import Memory
 from bench.report import (
+    ONE_WORKER,
     AssistantFigures,
     LevelFigures,
+    Target,
     load_table,
     markdown,
     notes,
@@ -60,30 +62,59 @@ def test_from_result() -> None:
     assert figures.empty_messages == {"b": 1}
 
 
+def named(items: list[Target], start: str) -> Target:
+    """The one target whose name starts with `start`."""
+    (found,) = [t for t in items if t.name.startswith(start)]
+    return found
+
+
 def test_targets_pass() -> None:
-    ours = figures("ours", [level(1, 55, 15), level(16, 900, 30)])
+    ours = figures("ours", [level(1, 45, 15), level(16, 900, 30)])
+    ours.training_seconds, ours.retrain_seconds = 70.0, [25.0, 29.0, 24.0]
     template = figures("template", [level(1, 50, 14), level(16, 1000, 20)])
-    throughput, p50, errors = targets(ours, template)
-    assert (throughput.value, throughput.passed) == ("1.50x", True)
-    assert (p50.value, p50.passed) == ("1.10x", True)
-    assert (errors.value, errors.passed) == ("0 / 0", True)
+    template.training_seconds = 73.0
+    items = targets(ours, template)
+    assert [t.passed for t in items] == [True] * 6
+    assert named(items, "training").value == "70 / 73 s (0.96x)"
+    assert named(items, "retraining").value.startswith("25.0 s (25.0, 29.0, 24.0 s")
+    assert named(items, "throughput").value == "1.50x"
+    assert named(items, "p99").value == "2,700 / 3,000 ms"
+    assert named(items, "single-user p50").value == "45 / 50 ms (0.90x)"
+    assert named(items, "errors").value == "0 / 0"
 
 
 def test_targets_fail() -> None:
-    ours = figures("ours", [level(1, 70, 15), level(16, 900, 15, errors=3)])
+    ours = figures("ours", [level(1, 70, 15), level(16, 1100, 29, errors=3)])
+    ours.training_seconds, ours.retrain_seconds = 80.0, [31.0, 29.0, 33.0]
     template = figures("template", [level(1, 50, 14), level(16, 1000, 20)])
-    throughput, p50, errors = targets(ours, template)
-    assert (throughput.value, throughput.passed) == ("0.75x", False)
-    assert (p50.value, p50.passed) == ("1.40x", False)
-    assert (errors.value, errors.passed) == ("0 / 3", False)
+    template.training_seconds = 73.0
+    items = targets(ours, template)
+    assert not any(t.passed for t in items)
+    assert named(items, "throughput").value == "1.45x"  # under the 1.5x target
+    assert named(items, "single-user p50").value == "70 / 50 ms (1.40x)"
+    assert named(items, "retraining").value.startswith("31.0 s")
+    assert named(items, "errors").value == "0 / 3"
+
+
+def test_the_gain_of_more_workers_is_a_target() -> None:
+    ours = figures("ours", [level(1, 45, 15), level(16, 900, 40), level(32, 1800, 44)])
+    ours.workers = 2
+    one = figures(ONE_WORKER, [level(16, 1500, 22), level(32, 3000, 22)])
+    gain = named(targets(ours, None, one), "throughput of 2 workers")
+    assert (gain.value, gain.passed) == ("1.82x at 16 users, 2.00x at 32 users", True)
+    one.levels[1].messages_per_second = 45
+    assert named(targets(ours, None, one), "throughput of 2 workers").passed is False
 
 
 def test_targets_not_measured() -> None:
     ours = figures("ours", [level(8, 70, 15)])
-    throughput, p50, errors = targets(ours, None)
+    items = targets(ours, None)
+    throughput = named(items, "throughput")
     assert throughput.passed is None and throughput.value == "not measured"
-    assert p50.passed is None
-    assert errors.passed is True
+    assert named(items, "single-user p50").passed is None
+    assert named(items, "p99").passed is None
+    assert named(items, "errors").passed is True
+    assert not any(t.name.startswith(("training", "retraining")) for t in items)
     assert all(t.passed is None for t in targets(None, None))
 
 
@@ -105,9 +136,11 @@ def test_summary_table_one_column_per_assistant() -> None:
     table = summary_table([ours, template]).splitlines()
     assert "ICLEI assistant" in table[0] and "rasa init" in table[0]
     assert table[2] == "| training time (empty cache) | 362 s (6.0 min) | 94 s (1.6 min) |"
-    assert table[3] == "| start-up (spawn to first REST answer) | 25.5 s | 12.0 s |"
-    assert table[4] == "| model file (MB) | 59 | 24 |"
-    assert table[6] == "| action server RSS after start-up (MB) | 54 | – |"
+    assert table[3] == "| retraining after one NLU example (`make train`, median) | – | – |"
+    assert table[4] == "| Rasa server workers | 1 | 1 |"
+    assert table[5] == "| start-up (spawn to first REST answer) | 25.5 s | 12.0 s |"
+    assert table[6] == "| model file (MB) | 59 | 24 |"
+    assert table[8] == "| action server RSS after start-up (MB) | 54 | – |"
     assert "not measured" in summary_table([AssistantFigures("ours", None, 1.0, 1.0)])
 
 
@@ -124,7 +157,7 @@ def test_notes_name_the_messages_with_empty_answers_and_the_errors() -> None:
 
 
 def test_markdown_and_json() -> None:
-    ours = figures("ours", [level(1, 55, 15), level(16, 900, 30)])
+    ours = figures("ours", [level(1, 45, 15), level(16, 900, 30)])
     template = figures("template", [level(1, 50, 14), level(16, 1000, 20)])
     items = targets(ours, template)
     text = markdown([ours, template], items, ["a note"])
@@ -140,11 +173,11 @@ def test_memory_growth_over_a_long_level_is_a_target() -> None:
     soak.memory_samples = [(0.0, 2300.0), (60.0, 2350.0), (300.0, 2360.0), (600.0, 2380.0)]
     short = level(8, 500, 20)
     short.memory_samples = [(0.0, 2000.0), (30.0, 2600.0)]  # too short to count
-    growth = targets(figures("ours", [short, soak]), None)[2]
+    growth = named(targets(figures("ours", [short, soak]), None), "memory")
     assert growth.name.startswith("memory growth over 10 min at 16 users")
     assert (growth.value.split()[0], growth.passed) == ("+80", True)
     soak.memory_samples.append((660.0, 2450.0))
-    assert targets(figures("ours", [short, soak]), None)[2].passed is False
+    assert named(targets(figures("ours", [short, soak]), None), "memory").passed is False
     assert "2,450 MB at 660 s" in " ".join(notes([figures("ours", [soak])], 600, 2))
 
 
