@@ -26,12 +26,23 @@ _PROCESS = CountVectorsFeaturizer.process
 
 
 def _rows(matrix: scipy.sparse.csr_matrix, bounds: np.ndarray) -> list[scipy.sparse.coo_matrix]:
-    """Consecutive row blocks of `matrix`, each as Rasa makes them: sorted, then COO."""
+    """Consecutive row blocks of `matrix`, each as Rasa makes them: sorted, then COO. Built
+    from the CSR arrays directly: slicing the matrix and converting each block cost about
+    0.2 ms a message (2 s of a retrain, py-spy)."""
+    matrix = matrix.tocsr()
+    matrix.sort_indices()
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    per_row = np.diff(indptr)
+    width = matrix.shape[1]
     blocks = []
-    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
-        block = matrix[start:end]
-        block.sort_indices()
-        blocks.append(block.tocoo())
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        first, last = indptr[start], indptr[end]
+        rows = np.repeat(np.arange(end - start, dtype=indices.dtype), per_row[start:end])
+        block = scipy.sparse.coo_matrix(
+            (data[first:last].copy(), (rows, indices[first:last].copy())),
+            shape=(end - start, width),
+        )
+        blocks.append(block)
     return blocks
 
 
