@@ -680,6 +680,10 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
         # story, or the head office and where it began), not today's Canada Office.
         return None
     placed = intent in _GENERAL or intent == "ask_headquarters"
+    if placed and intent != "ask_headquarters" and _asks_whom_near(text, parse, context):
+        # 「ブラジルの自治体なんですが、どこに相談すればいいですか」: whom to contact about the
+        # place named, here in the preamble, whatever the question alone read as.
+        return "ask_office_contact"
     if placed and mentions_an_office(text):
         if names_a_place(text, parse):
             return office_question

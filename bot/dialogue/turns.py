@@ -25,16 +25,20 @@ from bot.answers.offices import offices_compared
 from bot.dialogue.asked import (
     asks_to_send,
     attributes_asked,
+    facet_asked,
     fact_named,
     in_another_language,
+    is_short,
     language_asked,
     language_requested,
     mentions_a_sent_enquiry,
+    mentions_an_office,
+    names_the_head_office,
     starts_with_yes,
     wants_to_enquire,
 )
 from bot.dialogue.clauses import split_clauses
-from bot.dialogue.cues import read_as, reread, reread_in_form
+from bot.dialogue.cues import names_a_place, read_as, reread, reread_in_form
 from bot.dialogue.language_switch import asks_more, written_in
 from bot.dialogue.planner import Parsed, Unit, plan
 from bot.dialogue.spelling import usual_spelling
@@ -56,6 +60,8 @@ _QUESTIONS = frozenset(
 # A message longer than this is not split (the channels cap messages well below it).
 _MAX_SPLIT_CHARS = 600
 _MAX_CLAUSES = 6
+# What a model may make of a bare facet question ("in which city?") after a fact's answer.
+_OFFICE_READINGS_OF_A_FACET = frozenset({"list_offices", "ask_headquarters", "ask_office_contact"})
 # Questions a plain yes answers, whatever follows it.
 _OFFERS = frozenset({"utter_offer_enquiry"})
 # The actions that end an enquiry, sent or not.
@@ -112,6 +118,22 @@ def wrap(original: Handler) -> Handler:
 
     handle_message.__wrapped__ = original  # type: ignore[attr-defined]
     return handle_message
+
+
+def _facet_of_the_topic(unit: Unit, tracker: Any) -> Unit:
+    """ "in which city?" right after the founding story: where that fact happened, not the
+    offices' cities, whatever the model read. A short question for a facet (where, when,
+    how many) that names no office, place or fact follows up the fact just answered."""
+    topic = tracker.get_slot("topic") if tracker is not None else None
+    intent = (unit.parse.get("intent") or {}).get("name")
+    if not topic or topic == "office" or intent not in _OFFICE_READINGS_OF_A_FACET:
+        return unit
+    text = unit.focus or unit.text
+    if not (is_short(text) and facet_asked(text)) or fact_named(text):
+        return unit
+    if mentions_an_office(text) or names_the_head_office(text) or names_a_place(text, unit.parse):
+        return unit
+    return Unit(unit.text, read_as(unit.parse, "ask_followup"), unit.focus)
 
 
 def _no_enquiry_to_correct(unit: Unit, tracker: Any) -> Unit:
@@ -182,6 +204,7 @@ async def _units(processor: Any, message: UserMessage, tracker: Any) -> list[Uni
     texts = split_clauses(message.text) if len(message.text) <= _MAX_SPLIT_CHARS else []
     if len(texts) < 2 or len(texts) > _MAX_CLAUSES:
         unit = Unit(whole.text, reread(whole.parse, whole.text))
+        unit = _facet_of_the_topic(unit, tracker)
         return [_no_enquiry_to_correct(kept, tracker) for kept in _question_kept([unit])]
     clauses = []
     for text in texts:

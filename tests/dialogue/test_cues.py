@@ -649,3 +649,18 @@ def test_a_head_office_supposed_elsewhere_gets_the_head_office(text):
     assert reread(parse("ask_office_contact", "Brussels"), text)["intent"]["name"] == (
         "ask_headquarters"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("どこに相談すればいいですか", "out_of_scope"),
+        ("どちらに問い合わせればよいでしょうか", "nlu_fallback"),
+        ("who should we talk to?", "ask_why_cities"),
+    ],
+)
+def test_whom_to_contact_after_a_preamble_naming_a_place_is_the_office(text, intent):
+    context = f"ブラジルの自治体なんですが、{text}"
+    assert reread(parse(intent), text, context)["intent"]["name"] == "ask_office_contact"
+    # Without a place anywhere there is no office to give.
+    assert reread(parse(intent), text)["intent"]["name"] != "ask_office_contact"

@@ -12,6 +12,9 @@ from bot import rasa_compat
 from bot.dialogue import turns
 
 INTENTS = {
+    "in which city?": "list_offices",
+    "which city is the HQ in?": "ask_headquarters",
+    "where is the Tokyo office?": "ask_office_contact",
     "Where is the head office": "ask_headquarters",
     "how many staff does ICLEI have?": "ask_size",
     "Where is the head office and how many staff does ICLEI have?": "ask_headquarters",
@@ -420,3 +423,19 @@ def test_a_japanese_line_announcing_a_repeated_card_points_above():
     kept = _without_repeats([card, {"recipient_id": "u", "text": line}, dict(card)])
     assert kept[1]["text"].endswith("連絡先は上記のとおりです。")
     assert len(kept) == 2
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "expected"),
+    [
+        ("ask_founding", "in which city?", "ask_followup"),  # where it was founded
+        ("ask_founding", "which city is the HQ in?", "ask_headquarters"),
+        ("ask_founding", "where is the Tokyo office?", "ask_office_contact"),
+        ("office", "in which city?", "list_offices"),  # the office's own follow-ups
+        (None, "in which city?", "list_offices"),
+    ],
+)
+async def test_a_bare_facet_question_follows_up_the_fact_just_answered(topic, text, expected):
+    processor = FakeProcessor({"topic": topic})
+    await handle(processor, message(text))
+    assert processor.handled[0].parse_data["intent"]["name"] == expected
