@@ -253,12 +253,6 @@ def install(base_model_digest: str) -> None:
     from rasa.utils.tensorflow.models import RasaModel, TransformerRasaModel
 
     _ORIGINALS["base"] = base_model_digest
-    import tensorflow as tf
-
-    # Grappler's rewrites of the traced training step took 2-3 s of DIET's first epoch and
-    # saved nothing measurable over a fine-tune's 4 epochs (later epochs 1 s each either
-    # way; first epoch 6 s against 8-9 s, back to back).
-    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
     if _ORIGINALS.keys() > {"base"}:
         return
     validator = FinetuningValidator
@@ -290,9 +284,6 @@ def uninstall() -> None:
 
     if _ORIGINALS.keys() <= {"base"}:
         return
-    import tensorflow as tf
-
-    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": False})
     TrainingHook.on_before_node = _ORIGINALS["before_node"]  # type: ignore[method-assign]
     TrainingHook.on_after_node = _ORIGINALS["after_node"]  # type: ignore[method-assign]
     DefaultV1Recipe._extra_config_from_cli = _ORIGINALS["extra_config"]  # type: ignore[method-assign]

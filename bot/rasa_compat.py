@@ -88,6 +88,7 @@ def install_training() -> None:
         parallel_training,
         rasa_autograph,
         sparse_features,
+        training_graph,
         yaml_cache,
     )
 
@@ -99,6 +100,7 @@ def install_training() -> None:
     model_packaging.install()
     model_training.install()
     parallel_training.install()
+    training_graph.install()
 
 
 def installed() -> bool:

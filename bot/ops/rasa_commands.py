@@ -40,9 +40,13 @@ CACHE_ROOT = Path(".rasa")
 
 
 def training_cache(root: Path = CACHE_ROOT) -> Path:
-    """Rasa's cache directory for this version of the training patch."""
-    patch = Path(__file__).resolve().parents[1] / "model_training.py"
-    return root / f"cache-{hashlib.sha256(patch.read_bytes()).hexdigest()[:12]}"
+    """Rasa's cache directory for this version of the training patches that change what a
+    component learns (its outputs then differ from the cached ones)."""
+    bot = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for name in ("model_training.py", "training_graph.py"):
+        digest.update((bot / name).read_bytes())
+    return root / f"cache-{digest.hexdigest()[:12]}"
 
 
 def use_training_cache(root: Path = CACHE_ROOT) -> None:

@@ -176,3 +176,16 @@ def test_the_model_archive_is_stored_uncompressed_and_reads_back(tmp_path):
     with tarfile.open(tmp_path / "m.tar.gz") as tar:
         assert tar.extractfile("weights").read() == bytes(range(256)) * 400
     assert gzip.decompress((tmp_path / "m.tar.gz").read_bytes())
+
+
+def test_training_turns_grappler_off_and_serving_leaves_it_on():
+    from bot import rasa_compat, training_graph
+
+    training_graph.uninstall()
+    try:
+        rasa_compat.install()  # what a server installs
+        assert not training_graph.installed()
+        rasa_compat.install_training()
+        assert training_graph.installed()
+    finally:
+        training_graph.uninstall()
