@@ -22,6 +22,7 @@ from bot.dialogue.asked import (
     asks_member_status,
     asks_when_it_moved,
     attributes_asked,
+    calls_off,
     gives_an_address,
     is_travel_or_everyday,
     language_requested,
@@ -313,9 +314,15 @@ def places_in(text: str) -> list[str]:
 def _points_back(group: list[Parsed], whole: Parsed) -> bool:
     """True when the one question is a follow-up naming no detail ("how does that work?")
     and the whole message reads as a question of its own: "that" is in the message."""
+    text = " ".join(clause.text for clause in group)
+    # "…want to join, what's the process?": a question the model alone took for calling
+    # something off, which it does not do, points back just the same.
+    vague = group[0].intent == "ask_followup" or (
+        group[0].intent == "cancel" and bool(_QUESTION.search(text)) and not calls_off(text)
+    )
     return (
-        group[0].intent == "ask_followup"
-        and not attributes_asked(" ".join(clause.text for clause in group))
+        vague
+        and not attributes_asked(text)
         and whole.intent not in FILLER_INTENTS
         and whole.intent not in ("ask_followup", "out_of_scope")
     )

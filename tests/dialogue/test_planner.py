@@ -200,6 +200,22 @@ def test_a_follow_up_after_a_preamble(question, expected):
     assert units[0].parse["intent"]["name"] == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "reading", "expected_whole"),
+    [
+        # Read alone as calling something off, which a question for the process is not.
+        ("what's the process?", "cancel", True),
+        ("can we cancel this?", "cancel", False),  # it does call something off
+    ],
+)
+def test_a_question_read_as_cancel_after_a_preamble(question, reading, expected_whole):
+    preamble = "we're a small town in Kenya and want to join"
+    whole = parsed(f"{preamble}, {question}", "start_enquiry", "Kenya")
+    clauses = [parsed(preamble, "start_enquiry", "Kenya"), parsed(question, reading)]
+    units = plan(whole, clauses)
+    assert (units[0].parse["intent"]["name"] == "start_enquiry") is expected_whole
+
+
 def test_a_clause_ending_on_but_sets_up_the_question_after_it():
     whole = parsed(
         "北海道の帯広市役所の者です。加盟を検討しているのですが、どこに問い合わせればいいでしょうか。",
