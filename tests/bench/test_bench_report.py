@@ -206,3 +206,12 @@ def test_the_sampler_samples_at_start_every_interval_and_at_the_end() -> None:
     assert 4 <= len(samples) <= 7
     assert [mb for _, mb in samples[:2]] == [101.0, 201.0]
     assert samples[-1][0] >= 0.15 and samples == sorted(samples)
+
+
+def test_paired_training_rounds_show_their_median_and_name_it() -> None:
+    ours = AssistantFigures("ours", 77.0, 11.0, 1400.0, training_rounds=[77.0, 66.0, 82.0])
+    template = AssistantFigures("template", 80.0, 38.0, 1100.0, training_rounds=[71, 80, 80])
+    assert "77 s (1.3 min) (median of 77, 66, 82 s)" in summary_table([ours, template])
+    training = named(targets(ours, template), "training")
+    assert training.name.endswith("(medians of paired rounds)")
+    assert (training.value, training.passed) == ("77 / 80 s (0.96x)", True)
