@@ -178,9 +178,16 @@ def test_the_model_archive_is_stored_uncompressed_and_reads_back(tmp_path):
     assert gzip.decompress((tmp_path / "m.tar.gz").read_bytes())
 
 
-def test_training_turns_grappler_off_and_serving_leaves_it_on():
+def test_training_turns_grappler_off_and_serving_leaves_it_on(monkeypatch):
+    import importlib
+
     from bot import rasa_compat, training_graph
 
+    # The other training patches stay out of this test process.
+    for name in ("batched_count_vectors", "cache_fingerprints", "model_packaging",
+                 "model_training", "parallel_training", "rasa_autograph", "sparse_features",
+                 "yaml_cache"):  # fmt: skip
+        monkeypatch.setattr(importlib.import_module(f"bot.{name}"), "install", lambda: None)
     training_graph.uninstall()
     try:
         rasa_compat.install()  # what a server installs
@@ -189,3 +196,18 @@ def test_training_turns_grappler_off_and_serving_leaves_it_on():
         assert training_graph.installed()
     finally:
         training_graph.uninstall()
+
+
+def test_a_yaml_text_with_environment_variables_is_read_again_each_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path))
+    text = "action_endpoint:\n  url: ${ICLEI_TEST_URL}\n"
+    yaml_cache.install()
+    try:
+        monkeypatch.setenv("ICLEI_TEST_URL", "http://one")
+        first = rasa_io.read_yaml(text)
+        monkeypatch.setenv("ICLEI_TEST_URL", "http://two")
+        second = rasa_io.read_yaml(text)
+    finally:
+        yaml_cache.uninstall()
+    assert first["action_endpoint"]["url"] == "http://one"
+    assert second["action_endpoint"]["url"] == "http://two"
