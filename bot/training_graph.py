@@ -5,8 +5,8 @@ steps that cost seconds and bought nothing: the steps run no slower without it. 
 back to back on the 2-core machine (`python -m bot train` from an empty cache): 75.4 s with
 the rewrites, 64.8 s without (DIET's 40 epochs 56 -> 49 s, TED's 11 -> 7 s); a fine-tune's
 first epoch 8-9 s -> 6 s. The weights differ only in their last bits (the held-out NLU
-scores were the same to the third decimal). Serving keeps them: there each prediction graph is traced once
-and runs thousands of times.
+scores were the same to the third decimal). Serving keeps them: there each prediction
+graph is traced once and runs thousands of times.
 """
 
 from __future__ import annotations
