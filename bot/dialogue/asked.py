@@ -523,7 +523,7 @@ _WHOM = re.compile(
     r"who (?:at iclei |there )?(?:should|do|can|could) (?:we|i)|who should|"
     r"\bcontact\b|get in touch|reach out|"
     r"closest|nearest|responsible|in charge|talk(?:ing)? to|speak(?:ing)? to|"
-    r"担当|窓口|問い合わせ先|連絡先|どちらの事務所|どの事務所|"
+    r"担当|窓口|問い合わせ先|連絡先|相談先|どちらの事務所|どの事務所|"
     r"(?:どこ|どちら|誰|だれ)に(?:問い合わせ|問合せ|お問い合わせ|連絡|ご連絡|相談|ご相談)"
 )
 

@@ -144,7 +144,8 @@ def test_what_the_page_gives_is_not_taken_for_a_gap(text):
 @pytest.mark.parametrize(
     "text",
     ["I'm with the town council of Galway - who at ICLEI should we be talking to?",
-     "who could we speak to about joining?", "Which ICLEI office looks after Chile?"],
+     "who could we speak to about joining?", "Which ICLEI office looks after Chile?",
+     "名古屋市役所に勤めている者ですが、相談先を教えてください"],
 )  # fmt: skip
 def test_whom_to_contact(text):
     assert asks_whom_to_contact(text)
