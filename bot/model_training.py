@@ -43,6 +43,14 @@ concatenation per array over the batch (`sparse_batch_values`) instead of Rasa's
 small arrays stacked per message: the same arrays, but Rasa's way was the largest piece of
 Python left in DIET's training (about 9 s over 40 epochs in py-spy, in the thread that
 feeds the steps, beside TensorFlow's own two threads on a two-core machine).
+
+The entity CRF's loss (`rasa.utils.tensorflow.crf`) chooses by `tf.cond` between a path for
+batches of one-token messages and the general one. Under the training step's gradient tape
+TensorFlow builds each `tf.cond` branch as a function with its own forward and backward
+graphs, and the general branch holds the forward algorithm's `while` loop: about 4 s of
+every trace of DIET's training step (py-spy). The general path alone gives the same values
+and gradients to the bit for one-token batches too (`crf_log_norm_without_cond`,
+`crf_sequence_score_without_cond`; tests/ops/test_model_training.py).
 """
 
 from __future__ import annotations
@@ -54,6 +62,7 @@ import scipy.sparse
 import tensorflow as tf
 from keras.engine import data_adapter
 from rasa.shared.nlu.constants import TEXT
+from rasa.utils.tensorflow import crf
 from rasa.utils.tensorflow.constants import SEQUENCE_LENGTH
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator, RasaDataGenerator
 from rasa.utils.tensorflow.model_data import Data, FeatureArray
@@ -171,15 +180,50 @@ def sparse_batch_values(array_of_sparse: FeatureArray) -> list[np.ndarray]:
     return [indices, values, np.array(shape, dtype=np.int64)]
 
 
+_CRF_LOG_NORM = crf.crf_log_norm
+_CRF_SEQUENCE_SCORE = crf.crf_sequence_score
+
+
+def crf_log_norm_without_cond(
+    inputs: tf.Tensor, sequence_lengths: tf.Tensor, transition_params: tf.Tensor
+) -> tf.Tensor:
+    """Rasa's `crf_log_norm` by its general path only. One zero step is appended so the
+    forward scan has a step even for one-token batches; its alphas are never read (each
+    message's are taken at its own last token)."""
+    sequence_lengths = tf.cast(sequence_lengths, dtype=tf.int32)
+    inputs = tf.pad(inputs, [[0, 0], [0, 1], [0, 0]])
+    first_input = tf.squeeze(tf.slice(inputs, [0, 0, 0], [-1, 1, -1]), [1])
+    rest_of_input = tf.slice(inputs, [0, 1, 0], [-1, -1, -1])
+    alphas = crf.crf_forward(rest_of_input, first_input, transition_params, sequence_lengths)
+    log_norm = tf.reduce_logsumexp(alphas, [1])
+    return tf.where(tf.less_equal(sequence_lengths, 0), tf.zeros_like(log_norm), log_norm)
+
+
+def crf_sequence_score_without_cond(
+    inputs: tf.Tensor,
+    tag_indices: tf.Tensor,
+    sequence_lengths: tf.Tensor,
+    transition_params: tf.Tensor,
+) -> tf.Tensor:
+    """Rasa's `crf_sequence_score` by its general path only: for one-token messages the
+    binary score is a sum over no transitions, and the unary score is the single tag's."""
+    tag_indices = tf.cast(tag_indices, dtype=tf.int32)
+    sequence_lengths = tf.cast(sequence_lengths, dtype=tf.int32)
+    unary = crf.crf_unary_score(tag_indices, sequence_lengths, inputs)
+    return unary + crf.crf_binary_score(tag_indices, sequence_lengths, transition_params)
+
+
 def install() -> None:
     """Give `RasaModel` the fit above, DIET length-sorted batches, Keras's `Sequence`
-    datasets no autotuning, training steps no CRF decoding, and batches their sparse
-    features by concatenation (idempotent)."""
+    datasets no autotuning, training steps no CRF decoding, batches their sparse features
+    by concatenation, and the CRF's loss no `tf.cond` (idempotent)."""
     RasaModel.fit = fit_with_built_variables  # type: ignore[method-assign]
     RasaBatchDataGenerator._shuffle_and_balance = length_bucketed  # type: ignore[method-assign]
     data_adapter.KerasSequenceAdapter.get_dataset = dataset_without_autotuning  # type: ignore[method-assign]
     TransformerRasaModel._calculate_entity_loss = entity_loss_without_decoding  # type: ignore[method-assign]
     RasaDataGenerator._scipy_matrix_to_values = staticmethod(sparse_batch_values)  # type: ignore[method-assign,assignment]
+    crf.crf_log_norm = crf_log_norm_without_cond
+    crf.crf_sequence_score = crf_sequence_score_without_cond
 
 
 def uninstall() -> None:
@@ -190,3 +234,5 @@ def uninstall() -> None:
     data_adapter.KerasSequenceAdapter.get_dataset = _SEQUENCE_DATASET  # type: ignore[method-assign]
     TransformerRasaModel._calculate_entity_loss = _ENTITY_LOSS  # type: ignore[method-assign]
     RasaDataGenerator._scipy_matrix_to_values = staticmethod(_SPARSE_VALUES)  # type: ignore[method-assign,assignment]
+    crf.crf_log_norm = _CRF_LOG_NORM
+    crf.crf_sequence_score = _CRF_SEQUENCE_SCORE

@@ -369,3 +369,75 @@ def test_batches_are_converted_by_concatenation_only_with_the_patch():
     finally:
         model_training.uninstall()
     assert RasaDataGenerator._scipy_matrix_to_values is model_training._SPARSE_VALUES
+
+
+def _crf_values_and_gradients(log_norm, sequence_score, max_len: int):
+    rng = np.random.default_rng(max_len)
+    inputs = tf.constant(rng.normal(size=(4, max_len, 7)).astype("float32"))
+    tags = tf.constant(rng.integers(0, 7, size=(4, max_len)))
+    lengths = tf.constant([0, 1, max_len, max(1, max_len - 1)])
+    transitions = tf.constant(rng.normal(size=(7, 7)).astype("float32"))
+    results = []
+    for fn, args in (
+        (log_norm, (inputs, lengths, transitions)),
+        (sequence_score, (inputs, tags, lengths, transitions)),
+    ):
+        with tf.GradientTape() as tape:
+            tape.watch([inputs, transitions])
+            value = fn(*args)
+        gradients = tape.gradient(value, [inputs, transitions])
+        # Rasa's one-token path does not read the transitions: no gradient, i.e. zero.
+        zeros = [tf.zeros_like(inputs), tf.zeros_like(transitions)]
+        gradients = [z if g is None else g for g, z in zip(gradients, zeros, strict=True)]
+        results.append([value.numpy()] + [g.numpy() for g in gradients])
+    return results
+
+
+@pytest.mark.parametrize("max_len", [1, 2, 5])
+def test_the_crf_loss_without_cond_has_rasas_values_and_gradients(max_len):
+    from rasa.utils.tensorflow import crf
+
+    ours = _crf_values_and_gradients(
+        model_training.crf_log_norm_without_cond,
+        model_training.crf_sequence_score_without_cond,
+        max_len,
+    )
+    rasas = _crf_values_and_gradients(crf.crf_log_norm, crf.crf_sequence_score, max_len)
+    for mine, theirs in zip(ours, rasas, strict=True):
+        for a, b in zip(mine, theirs, strict=True):
+            np.testing.assert_array_equal(a, b)
+    # Messages of length 0 have no normalizer, as in Rasa's.
+    assert ours[0][0][0] == 0
+
+
+def _cond_ops_in_crf_loss_trace() -> int:
+    from rasa.utils.tensorflow.crf import crf_log_likelihood
+
+    transitions = tf.Variable(tf.ones((3, 3)))
+
+    @tf.function
+    def step(inputs, tags, lengths):
+        with tf.GradientTape() as tape:
+            log_likelihood, _ = crf_log_likelihood(inputs, tags, lengths, transitions)
+        return tape.gradient(log_likelihood, transitions)
+
+    graph = step.get_concrete_function(
+        tf.TensorSpec([None, None, 3]),
+        tf.TensorSpec([None, None], tf.int32),
+        tf.TensorSpec([None], tf.int32),
+    ).graph
+    return sum(op.type in ("If", "StatelessIf") for op in graph.get_operations())
+
+
+def test_the_crf_loss_is_traced_without_cond_only_with_the_patch():
+    from rasa.utils.tensorflow import crf
+
+    assert _cond_ops_in_crf_loss_trace() > 0
+    model_training.install()
+    try:
+        assert crf.crf_log_norm is model_training.crf_log_norm_without_cond
+        assert _cond_ops_in_crf_loss_trace() == 0
+    finally:
+        model_training.uninstall()
+    assert crf.crf_log_norm is model_training._CRF_LOG_NORM
+    assert crf.crf_sequence_score is model_training._CRF_SEQUENCE_SCORE
