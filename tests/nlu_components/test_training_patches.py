@@ -211,3 +211,59 @@ def test_a_yaml_text_with_environment_variables_is_read_again_each_time(tmp_path
         yaml_cache.uninstall()
     assert first["action_endpoint"]["url"] == "http://one"
     assert second["action_endpoint"]["url"] == "http://two"
+
+
+def test_an_entity_dict_is_checked_once_and_an_invalid_one_raises_every_time(monkeypatch):
+    from rasa.shared.exceptions import SchemaValidationError
+    from rasa.shared.nlu.training_data import entities_parser
+
+    checks = []
+    original = yaml_cache._ENTITY_DICT
+    monkeypatch.setattr(yaml_cache, "_ENTITY_DICT", lambda s: checks.append(s) or original(s))
+    text = (
+        'nlu:\n- intent: x\n  examples: |\n    - my [mail]{"entity": "field", "value": "email"} is'
+    )
+    yaml_cache.install()
+    try:
+        assert entities_parser.get_validated_dict is yaml_cache.validated_entity_dict
+        first = entities_parser.get_validated_dict('"entity": "field", "value": "email"')
+        first["value"] = "changed by a caller"
+        again = entities_parser.get_validated_dict('"entity": "field", "value": "email"')
+        for _ in range(2):
+            with pytest.raises(SchemaValidationError):
+                entities_parser.get_validated_dict('"entity": 3')
+        from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+        message = RasaYAMLReader().reads(text).training_examples[0]
+    finally:
+        yaml_cache.uninstall()
+    assert again == {"entity": "field", "value": "email"}
+    assert checks.count('"entity": "field", "value": "email"') == 1
+    assert checks.count('"entity": 3') == 2
+    assert message.get("entities")[0]["value"] == "email"
+    assert entities_parser.get_validated_dict is not yaml_cache.validated_entity_dict
+
+
+def test_setting_the_value_a_message_holds_keeps_its_fingerprint():
+    message = Message.build("where is the office", " ask_office ")
+    cache_fingerprints.install()
+    try:
+        before = message.fingerprint()
+        message.set("intent", " ask_office ")
+        assert message._cached_fingerprint == before  # not computed again
+        message.set("intent", "ask_office")
+        stripped = message.fingerprint()
+        tokens = ["a"]
+        message.set("tokens", tokens)
+        with_tokens = message.fingerprint()
+        tokens.append("b")  # a mutable value changed in place, then set again
+        message.set("tokens", tokens)
+        assert message.fingerprint() != with_tokens
+        message.set("flag", 1)
+        one = message.fingerprint()
+        message.set("flag", True)  # equal to 1, but another value
+        assert message.fingerprint() != one
+    finally:
+        cache_fingerprints.uninstall()
+    assert stripped != before
+    assert stripped == Message.build("where is the office", "ask_office").fingerprint()

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from rasa.core.policies.ted_policy import TEDPolicy
-from rasa.engine.graph import GraphSchema, SchemaNode
+from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
 from bot import incremental_training as it
 from bot.ops.processes import PROJECT_ROOT
@@ -162,10 +163,25 @@ def test_a_fine_tuned_component_is_not_fingerprinted_or_cached_and_others_are():
         assert hook.on_after_node("diet", None, marked, object(), {}) is None
         hook.on_before_node("ted", None, {"epochs": 40}, {})
         hook.on_after_node("ted", None, {"epochs": 40}, object(), {})
+        # The nodes that run the changed training data through the pipeline: only while
+        # fine-tuning (a from-scratch training caches them for the next one).
+        schema = GraphSchema(
+            {
+                "run_tok": SchemaNode({}, WhitespaceTokenizer, "load", "process_training_data", {}),
+                "domain": SchemaNode({}, WhitespaceTokenizer, "create", "provide", {}),
+            }
+        )
+        for finetuning in (True, False):
+            context = ExecutionContext(schema, is_finetuning=finetuning)
+            for name in ("run_tok", "domain"):
+                hook.on_before_node(name, context, {}, {})
+                hook.on_after_node(name, context, {}, object(), {})
     finally:
         it.uninstall()
         TrainingHook.on_before_node, TrainingHook.on_after_node = original_before, original_after
-    assert calls == ["before ted", "after ted"]
+    assert calls == ["before ted", "after ted", "before domain", "after domain"] + [
+        f"{when} {name}" for name in ("run_tok", "domain") for when in ("before", "after")
+    ]
 
 
 def test_a_cached_resource_replaces_the_old_models_copy(tmp_path):
