@@ -87,3 +87,32 @@ def test_a_messages_combined_features_are_rasas(joined_side_by_side):
     np.testing.assert_array_equal(ours.features.toarray(), rasas.features.toarray())
     assert ours.features is not parts[0].features and parts[0].features.shape == (3, 4)
     assert Message._combine_features([], ["a"]) is None
+
+
+@pytest.mark.parametrize("types", [("int64", "float64", "float32"), ("float32",) * 4])
+def test_side_by_side_joins_any_number_of_matrices_as_hstack(types):
+    matrices = [
+        scipy.sparse.random(3, 2 + i, 0.4, "coo", t, random_state=10 + i)
+        for i, t in enumerate(types)
+    ]
+    ours, scipys = sparse_features.side_by_side(*matrices), scipy.sparse.hstack(matrices)
+    assert ours.shape == scipys.shape
+    for name in ("row", "col", "data"):
+        mine, theirs = getattr(ours, name), getattr(scipys, name)
+        assert mine.dtype == theirs.dtype
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_three_features_are_joined_in_one_step_and_others_one_by_one(joined_side_by_side):
+    from rasa.shared.nlu.training_data.message import Message
+
+    coo = [scipy.sparse.random(3, 2 + i, 0.5, "coo", random_state=20 + i) for i in range(3)]
+    parts = [_features(m, name) for m, name in zip(coo, "abc", strict=True)]
+    joined = Message._combine_features(parts, ["a", "b", "c"])
+    np.testing.assert_array_equal(joined.features.toarray(), scipy.sparse.hstack(coo).toarray())
+    assert joined.origin == ["a", "b", "c"] and isinstance(joined.features, scipy.sparse.coo_matrix)
+    mixed = [parts[0], _features(coo[1].tocsr(), "b")]
+    joined = Message._combine_features(mixed, ["a", "b"])
+    np.testing.assert_array_equal(joined.features.toarray(), scipy.sparse.hstack(coo[:2]).toarray())
+    with pytest.raises(ValueError, match="sequence dimensions do not match"):
+        Message._combine_features([parts[0], _features(scipy.sparse.coo_matrix((2, 1)), "d")], [])
