@@ -72,7 +72,7 @@ setup: $(BIN)/rasa ## install Python 3.10 deps into .venv with uv (from uv.lock)
 
 # Rasa's own check of the files before training is left to `make validate` (stricter, and
 # part of `make test`): it loads every file a second time, 4 s of each retrain.
-# --incremental: fine-tune the last model when only NLU examples changed (about 30 s);
+# --incremental: fine-tune the last model when only NLU examples changed (about 20-25 s);
 # anything else trains from scratch (bot/incremental_training.py).
 $(MODEL): $(BIN)/rasa $(MODEL_INPUTS)
 	$(BIN)/python -m bot train --incremental --skip-validation --fixed-model-name iclei --out models
