@@ -577,7 +577,8 @@ _NAMES_THE_ENQUIRY = re.compile(r"enquiry|inquiry|問い合わせ|お問合せ")
 
 _MEMBERSHIP = re.compile(
     r"becom(?:e|ing) (?:a )?members?|\bjoin(?:ing)? (?:iclei|you|the network)|membership|"
-    r"sign(?:ing)? up|加盟|入会|会員にな|メンバーにな"
+    r"sign(?:ing)? up|加盟|入会|会員にな|メンバーにな|"
+    r"(?:イクレイ|iclei|ネットワーク)(?:に|へ)(?:入る|入り|入れ|入って|参加[しす]|加わ)"
 )
 
 
@@ -622,7 +623,11 @@ _WHO_CAN_JOIN = re.compile(
     r"organi[sz]ations?(?: like ours)?|citizens?|residents?|volunteers?)\b.{0,40}"
     r"\b(?:join|submit|apply|become|be a member|take part|participate|volunteer)|"
     r"(?:個人|企業|会社|ngo|npo|大学|コンサル(?:タント)?|市民)(?:で|が|として)(?:も)?"
-    r"(?:加盟|参加|入会|会員|申し込|問い合わせ)"
+    r"(?:加盟|参加|入会|会員|申し込|問い合わせ)|"
+    r"\b(?:can|could|may) (?:i|we) (?:join|apply|sign up|become (?:a )?members?|take part|"
+    r"participate)\b.{0,20}\bas (?:an? )?(?:\w+ )?(?:consultants?|compan(?:y|ies)|"
+    r"individuals?|person|ngos?|business(?:es)?|universit(?:y|ies)|non-?profits?|citizens?|"
+    r"residents?|researchers?|students?)\b"
 )
 
 
@@ -790,18 +795,23 @@ _ORIGINS = re.compile(
 _RENAMED = re.compile(
     r"renamed|re-named|name change|chang(?:e|ed|ing) (?:its|the|their|your) name|"
     r"(?:old|former|previous|original|earlier) name|new name|called (?:before|originally)|"
+    r"(?:originally|first|initially|once|used to be) (?:called|named|known as)|"
     r"(?:always|ever) (?:been )?(?:called|named|known as)|(?:another|other|different) name\b|"
     r"名前を変え|名前が変わ|名称を変え|名称が変わ|名称変更|改名|旧名|昔の名前|以前の名前|元の名前|"
     r"(?:昔|以前|前|最初)は名前(?:が|は)?(?:ちが|違|別)|名前(?:が|は)?(?:ちがっ|違っ)(?:た|てた)"
 )
 
 
-def asks_about_the_old_name(text: str) -> bool:
-    """True when a message asks about ICLEI's change of name (「昔は名前ちがったって本当？」)."""
-    return bool(_RENAMED.search(_norm(text)))
-
-
 _ACRONYM = re.compile(r"stands? for|acronym|abbreviat|the letters|何の略|略称|略語")
+
+
+def asks_about_the_old_name(text: str) -> bool:
+    """True when a message asks about ICLEI's change of name (「昔は名前ちがったって本当？」)
+    or what its letters stand for (the old name)."""
+    norm = _norm(text)
+    return bool(_RENAMED.search(norm) or _ACRONYM.search(norm))
+
+
 _PURPOSE = re.compile(
     r"trying to (?:achieve|do|accomplish)|want(?:s)? to achieve|\bgoals?\b|\baims?\b|"
     r"\bobjectives?\b|\bpurpose\b|\bmission\b|目指し|めざし|目的|目標|狙い|ねらい|ミッション|使命"

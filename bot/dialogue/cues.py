@@ -638,6 +638,15 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     ):
         # "We are interested in becoming a member of ICLEI. Could you explain the process?"
         return "ask_membership"
+    if (
+        intent in _OFFICE_READINGS
+        and asks_how_membership_works(text)
+        and not mentions_an_office(text)
+        and not asks_whom_to_contact(text)
+    ):
+        # 「チリの小さな町です。イクレイに加盟するにはどうすればいいですか」 read as Chile's
+        # office: how to join (the membership answer names the office for the place too).
+        return "ask_membership"
     if (intent in _GENERAL or intent == "ask_headquarters") and names_a_person(text):
         # "do u know Gino Van Begin": the page names nobody.
         return "ask_other_iclei_topic"

@@ -151,6 +151,23 @@ _PLACE_WORDS = re.compile(
 
 
 _ASKS = re.compile(r"[?？]|(?:は|って)\s*$")
+# Where the visitor says they are, before a question in the same message ("we're a small
+# town in Kenya and want to join, what's the process?", 「ケニアの町なんですが、…？」).
+_HOME_EN = re.compile(
+    r"\b(?:we(?:'re| are)|i(?:'m| am)|our (?:\w+ ){0,2}(?:is|are))\b[^?.!;]*?"
+    r"\b(?:in|from) (?P<where>[^,?.!;]+)",
+    re.IGNORECASE,
+)
+_HOME_JA = re.compile(
+    r"(?P<where>[^、。？?！!\s]+?)の[^、。？?！!\s]{0,6}?(?:自治体|市|町|村|区|市役所|町役場|村役場|県庁|州)"
+    r"(?:です|なんです|なのです|ですが|なんですが|の者|で働|に勤め)"
+)
+
+
+def _home_place(text: str) -> str | None:
+    """The part of a question that says where the visitor is, if it says so."""
+    match = _HOME_EN.search(text) or _HOME_JA.search(text)
+    return match.group("where") if match else None
 
 
 def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
@@ -166,6 +183,9 @@ def from_messages(knowledge: Knowledge, texts: Iterable[str]) -> Prefill:
         if found or not _ASKS.search(text):
             # 「インドのムンバイは？」 asks about a place: not where the visitor is.
             country = country or country_in(knowledge, text, found)
+        elif (home := _home_place(text)) is not None:
+            # Unless it says where the visitor is before asking ("we're a town in Kenya").
+            country = country or country_in(knowledge, home)
         name = name or person_in(text)
         addresses = addresses_in(text)
         email = email or (addresses[0] if len(addresses) == 1 else None)

@@ -47,6 +47,19 @@ def parse(intent: str, *places: str) -> dict:
         ("イクレイの2030年に向けた計画は？", "ask_name", "ask_mission"),
         ("Where does your information about ICLEI come from?", "help", "bot_challenge"),
         ("へー。昔は名前ちがったって聞いたけどほんと？", "what_is_iclei", "ask_name"),
+        # What the letters stand for behind a preamble, or the name it had at first.
+        ("hello! quick one - what does ICLEI actually stand for?", "what_is_iclei", "ask_name"),
+        ("ICLEIって何の略なんですか？教えてください", "what_is_iclei", "ask_name"),
+        ("what was iclei originally called back in the 90s", "nlu_fallback", "ask_name"),
+        ("Was it first known as something else?", "ask_founding", "ask_name"),
+        # Who may join: a consultant, a university.
+        ("could I join as a private consultant?", "nlu_fallback", "ask_membership"),
+        ("Can we join as a university?", "ask_office_contact", "ask_membership"),
+        # How to join, said as getting into ICLEI, or read as the office for the place.
+        ("チリの小さな町なんですが、イクレイに入るにはどうしたらいいでしょうか？", "nlu_fallback",
+         "ask_membership"),
+        ("チリの小さな町です。イクレイに加盟するにはどうすればいいですか", "ask_office_contact",
+         "ask_membership"),
         # Where the assistant's answers come from: what the assistant is.
         ("Where does this information come from? Which report?", "help", "bot_challenge"),
         ("この情報の出典はどこですか", "help", "bot_challenge"),
@@ -147,6 +160,9 @@ def test_cues_give_the_intent(text, intent, expected):
         # Words of the new cues inside questions the model placed.
         ("What does ICLEI do for city leaders?", "what_is_iclei"),
         ("How old was the network when it moved to Bonn?", "ask_history"),
+        # Whom to contact about joining, or the office named: the office.
+        ("チリの事務所に加盟について相談するにはどうすればいいですか", "ask_office_contact"),
+        ("who do I contact in Chile about joining?", "ask_office_contact"),
     ],
 )
 def test_no_cue_keeps_the_model_reading(text, intent):

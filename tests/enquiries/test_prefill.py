@@ -24,6 +24,15 @@ from bot.knowledge import get_knowledge
         ("I'd like to join ICLEI", Prefill(None, None)),
         # An office asked about is not where the visitor is from.
         ("what is the address of the Tokyo office?", Prefill(None, None)),
+        ("is there an office in Kenya?", Prefill(None, None)),
+        ("インドのムンバイは？", Prefill(None, None)),
+        ("I'm from Lyon, what about the office in Germany?", Prefill(None, None)),
+        # Where the visitor is, said before a question in the same message.
+        ("we're a small town in Kenya and want to join, what's the process?", Prefill(None, "KE")),
+        ("Our municipality is in Chile - can we join?", Prefill(None, "CL")),
+        ("ブラジルの自治体なんですが、どこに相談すればいいですか？", Prefill(None, "BR")),
+        ("チリの小さな町なんですが、イクレイに入るにはどうしたらいいでしょうか？",
+         Prefill(None, "CL")),
     ],
 )  # fmt: skip
 def test_what_a_message_already_says(text, expected):
