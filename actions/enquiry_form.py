@@ -53,8 +53,9 @@ from bot.knowledge import Knowledge, Office, find_places, get_knowledge
 
 MAX_FAILURES = 3
 # How many of the visitor's latest messages may already name their organisation and country
-# ("We're the City of Lyon in France" -> "how do we join?" -> "yes" -> consent).
-PREFILL_MESSAGES = 4
+# ("We're the City of Lyon in France" -> "how do we join?" -> "yes" -> consent; or a
+# question about the office and one about joining between them).
+PREFILL_MESSAGES = 6
 # Answers that mean "skip this optional question".
 SKIP_WORDS = {"skip", "no", "none", "nothing", "n/a", "-", "なし", "無し", "ない", "特になし",
               "スキップ", "いいえ", "結構です"}  # fmt: skip

@@ -44,10 +44,12 @@ _QUESTION = re.compile(
 # officer at Yokohama City.", 「うちは人口5万人くらいの市です」): beside a question they are
 # context, not a question about Yokohama's office or about why cities matter.
 _INTRODUCTION = re.compile(
-    r"^(?:(?:hi|hello|hey|dear \w+)[, !]*)?(?:i'm|i am|im|i work|we are|we're|my name|this is|"
+    r"^(?:(?:hi|hello|hey|dear \w+|(?:good )?(?:morning|afternoon|evening))[, !]*)?"
+    r"(?:i'm|i am|im|i work|we are|we're|my name|this is|"
     r"i consult|we consult|i advise|we advise|"
     r"i'm writing|i represent|i'm with|i've|i have|we have|we've|i'll|i will|we'll|we will|"
-    r"(?:our|my) (?:city|town|village|council|municipality|county|district|region|prefecture|"
+    r"(?:our|my) (?:[\w-]+ ){0,2}(?:city|town|village|council|municipality|county|district|"
+    r"region|prefecture|"
     r"organi[sz]ation|team|department|office|mayor)\b)\b"
     r"|^[\w .'-]{2,60} here[.!]?$"
     r"|(?:者です|者ですが|と申します|に勤めて|を担当して|担当者です|でございます|に所属|職員です|職員ですが)"
@@ -230,7 +232,8 @@ _STATEMENT = re.compile(
 # An English sentence about the visitor, asking and requesting nothing: "I read something about
 # a 'Seoul Plan'.", "I'm writing a report in English for my seminar."
 _NARRATIVE = re.compile(
-    r"^(?:(?:hi|hello|hey|ok|okay|so|well|oh)[,!.\s]+)?(?:i|i'm|i am|i've|i was|we|we're|we've|"
+    r"^(?:(?:hi|hello|hey|ok|okay|so|well|oh|(?:good )?(?:morning|afternoon|evening))[,!.\s]+)?"
+    r"(?:i|i'm|i am|i've|i was|we|we're|we've|"
     r"my|our|it's|this is|(?:a|my|our) (?:colleague|boss|manager|friend|director|editor|mayor|"
     r"teacher|professor|supervisor))\b[^?]*[.!]?$",
     re.IGNORECASE,
@@ -238,6 +241,13 @@ _NARRATIVE = re.compile(
 _EN_REQUEST = re.compile(
     r"\b(?:please|pls|need|want|would like|'d like|looking for|interested in|tell me|show me|"
     r"give me|send me|share|wondering|curious)\b",
+    re.IGNORECASE,
+)
+# Interest in ICLEI as a whole said about the visitor ("Our small island council in Fiji is
+# curious about ICLEI."): beside a question, what brings them, not a part to answer.
+_GENERAL_INTEREST = re.compile(
+    r"\b(?:curious|interested|wondering) (?:about|in) (?:iclei|you|your (?:network|"
+    r"organi[sz]ation)|the network)\W*$",
     re.IGNORECASE,
 )
 # A Japanese phrase ending on a particle, not a sentence: 「ICLEIのデータで」「念のため」.
@@ -281,6 +291,8 @@ def _remark(clause: Parsed) -> bool:
     that introduces what follows ("Quick one for a council briefing:")."""
     text = clause.text.strip()
     if text.endswith((":", "：")):
+        return True
+    if _NARRATIVE.match(text) and _GENERAL_INTEREST.search(text):
         return True
     if _QUESTION.search(text) or _WISH.search(text) or _EN_REQUEST.search(text):
         return False

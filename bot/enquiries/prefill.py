@@ -154,7 +154,8 @@ _ASKS = re.compile(r"[?？]|(?:は|って)\s*$")
 # Where the visitor says they are, before a question in the same message ("we're a small
 # town in Kenya and want to join, what's the process?", 「ケニアの町なんですが、…？」).
 _HOME_EN = re.compile(
-    r"\b(?:we(?:'re| are)|i(?:'m| am)|our (?:\w+ ){0,2}(?:is|are))\b[^?.!;]*?"
+    r"\b(?:we(?:'re| are)|i(?:'m| am)|our (?:[\w-]+ ){0,3}?(?:is|are|council|city|town|"
+    r"municipality|county|region|village|district|government|organi[sz]ation))\b[^?.!;]*?"
     r"\b(?:in|from) (?P<where>[^,?.!;]+)",
     re.IGNORECASE,
 )

@@ -419,12 +419,23 @@ def test_plain_japanese_statements_beside_a_question_are_remarks(remark):
 @pytest.mark.parametrize(
     ("remark", "question", "intent"),
     [("I read something about a 'Seoul Plan'.", "What is it exactly?", "ask_mission"),
-     ("hello, 日本の大学生です。", "Can you tell me ICLEI's mission?", "ask_mission")],
+     ("hello, 日本の大学生です。", "Can you tell me ICLEI's mission?", "ask_mission"),
+     # After a greeting, with words before "council"; or interest in ICLEI as a whole.
+     ("Morning! Our small island council in Fiji is curious about ICLEI.",
+      "Is there an office covering the Pacific?", "ask_office_contact"),
+     ("My boss is curious about ICLEI.", "Is there an office in Oceania?", "ask_office_contact")],
 )  # fmt: skip
 def test_a_sentence_about_the_visitor_beside_a_question_is_no_question(remark, question, intent):
     whole = parsed(f"{remark} {question}", intent)
     clauses = [parsed(remark, "what_is_iclei", "日本"), parsed(question, intent)]
     assert [u.parse["intent"]["name"] for u in plan(whole, clauses)] == [intent]
+
+
+def test_interest_in_something_in_particular_is_no_remark():
+    from bot.dialogue.planner import _remark
+
+    assert not _remark(parsed("My boss is curious about your offices in Asia.", "list_offices"))
+    assert _remark(parsed("My boss is curious about ICLEI.", "what_is_iclei"))
 
 
 def test_a_request_in_the_first_person_is_still_a_question():

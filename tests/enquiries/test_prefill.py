@@ -30,6 +30,9 @@ from bot.knowledge import get_knowledge
         # Where the visitor is, said before a question in the same message.
         ("we're a small town in Kenya and want to join, what's the process?", Prefill(None, "KE")),
         ("Our municipality is in Chile - can we join?", Prefill(None, "CL")),
+        ("Our small island council in Fiji is curious about ICLEI. Is there an office covering "
+         "the Pacific?", Prefill(None, "FJ")),
+        ("our office in Germany is closed?", Prefill(None, None)),
         ("ブラジルの自治体なんですが、どこに相談すればいいですか？", Prefill(None, "BR")),
         ("チリの小さな町なんですが、イクレイに入るにはどうしたらいいでしょうか？",
          Prefill(None, "CL")),
