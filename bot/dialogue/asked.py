@@ -461,6 +461,25 @@ def asks_about_un_standing(text: str) -> bool:
     return bool(_UN_STANDING.search(_norm(text)))
 
 
+# "Is ICLEI the same thing as C40?", 「C40とイクレイの違いは？」: how ICLEI relates to another
+# network, which the page does not say (rather than "I can't help with that").
+_OTHER_NETWORK = re.compile(
+    r"(?<![a-z0-9])(?:c40|uclg|icma|covenant of mayors|eurocities|un-?habitat|unep|"
+    r"climate alliance|energy cities|100 resilient cities|cities alliance|metropolis)(?![a-z0-9])|"
+    r"世界都市・自治体連合|首長誓約"
+)
+_RELATION = re.compile(
+    r"\bsame\b|differen|compar|\bvs\b|versus|relat|affiliat|part of|partner|member of|"
+    r"違い|違う|同じ|関係|比べ|提携|一緒"
+)
+
+
+def asks_about_other_networks(text: str) -> bool:
+    """True when a message asks how ICLEI relates to another network (not on the page)."""
+    norm = _norm(text)
+    return bool(_OTHER_NETWORK.search(norm) and (_RELATION.search(norm) or names_iclei(text)))
+
+
 # Leaders, fees, events, jobs: the page lists none of these.
 _FEE_WORDS = r"\bfees?\b|\bcost|how much|\bprice|会費|費用|料金|いくら"
 _NOT_ON_PAGE = re.compile(

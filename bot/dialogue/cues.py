@@ -29,6 +29,7 @@ from bot.dialogue.asked import (
     asks_about_coming_events,
     asks_about_fees,
     asks_about_later_plans,
+    asks_about_other_networks,
     asks_about_personal_data,
     asks_about_services,
     asks_about_staff_languages,
@@ -616,6 +617,9 @@ def _cued_intent(intent: str, text: str, parse: dict[str, Any], context: str) ->
     if intent in _GENERAL and intent != "ask_why_cities" and asks_about_city_figures(text):
         # "how much greenhouse gas do cities produce?" read as a gap: the page's 70%.
         return "ask_why_cities"
+    if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_other_networks(text):
+        # "Is ICLEI the same thing as C40?" read as out of scope: the page does not say.
+        return "ask_other_iclei_topic"
     if intent in _GENERAL and intent != "ask_other_iclei_topic" and asks_about_un_standing(text):
         # "is ICLEI part of the UN or independent?" read as what ICLEI is: not on the page.
         return "ask_other_iclei_topic"

@@ -52,6 +52,9 @@ def parse(intent: str, *places: str) -> dict:
         ("ICLEIって何の略なんですか？教えてください", "what_is_iclei", "ask_name"),
         ("what was iclei originally called back in the 90s", "nlu_fallback", "ask_name"),
         ("Was it first known as something else?", "ask_founding", "ask_name"),
+        # How ICLEI relates to another network: the page does not say.
+        ("Is ICLEI the same thing as C40?", "out_of_scope", "ask_other_iclei_topic"),
+        ("C40とイクレイって何が違うんですか？", "what_is_iclei", "ask_other_iclei_topic"),
         # Who may join: a consultant, a university.
         ("could I join as a private consultant?", "nlu_fallback", "ask_membership"),
         ("Can we join as a university?", "ask_office_contact", "ask_membership"),
