@@ -13,6 +13,8 @@ message's at once. Any other pair keeps Rasa's join.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse
 from rasa.shared.nlu.training_data.features import Features
@@ -34,11 +36,16 @@ def side_by_side(*matrices: scipy.sparse.coo_matrix) -> scipy.sparse.coo_matrix:
     return scipy.sparse.coo_matrix((data, (row, col.astype(index))), shape=shape)
 
 
+def joinable(matrices: list[Any]) -> bool:
+    """Whether `side_by_side` joins these: COO matrices, all with the same rows."""
+    rows = matrices[0].shape[0]
+    return all(type(m) is scipy.sparse.coo_matrix and m.shape[0] == rows for m in matrices)
+
+
 def combine_sparse_features(self: Features, additional_features: Features) -> None:
     """Rasa's `Features._combine_sparse_features`, COO pairs joined by `side_by_side`."""
     left, right = self.features, additional_features.features
-    same_rows = left.shape[0] == right.shape[0]
-    if not (same_rows and type(left) is type(right) is scipy.sparse.coo_matrix):
+    if not joinable([left, right]):
         return _COMBINE(self, additional_features)  # Rasa's join, and its error on bad rows
     self.features = side_by_side(left, right)
     self._cached_fingerprint = None
@@ -50,9 +57,7 @@ def combine_features(features: list[Features], featurizers: list[str]) -> Featur
     otherwise the first copied as a new object around a copy of its matrix, not by
     `copy.deepcopy` (about 0.8 s, py-spy), and the others joined to it one by one."""
     matrices = [f.features for f in features]
-    if len(matrices) > 1 and all(
-        type(m) is scipy.sparse.coo_matrix and m.shape[0] == matrices[0].shape[0] for m in matrices
-    ):
+    if len(matrices) > 1 and joinable(matrices):
         return Features(
             side_by_side(*matrices), features[0].type, features[0].attribute, featurizers
         )
